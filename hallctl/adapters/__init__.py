@@ -1,0 +1,1 @@
+"""Adapters: storage (SQLAlchemy), event bus, and the glue to devices and Socket.IO."""

@@ -1,0 +1,85 @@
+"""Engines for any SQLAlchemy URL; SQLite gets WAL, durable commits and write locks taken up front."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import Session, sessionmaker
+
+from hallctl.domain.errors import Invalid
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+@dataclass
+class Database:
+    """A write engine and a read engine on one database.
+
+    On SQLite, write transactions begin with ``BEGIN IMMEDIATE`` so that
+    writers queue for the lock instead of failing on upgrade; readers use a
+    plain deferred ``BEGIN`` and run beside them (WAL).
+    """
+
+    url: str
+    write_engine: Engine
+    read_engine: Engine
+
+    def __post_init__(self) -> None:
+        self.write_session = sessionmaker(self.write_engine, expire_on_commit=False)
+        self.read_session = sessionmaker(self.read_engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.write_engine.dialect.name == "sqlite"
+
+    def reader(self) -> Session:
+        return self.read_session()
+
+    def dispose(self) -> None:
+        self.write_engine.dispose()
+        if self.read_engine is not self.write_engine:
+            self.read_engine.dispose()
+
+
+def open_database(url: str) -> Database:
+    """Create engines for ``url`` (relative SQLite paths are made relative to the cwd and created).
+
+    Raises:
+        Invalid: the URL is not a usable SQLAlchemy URL.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise Invalid(f"database URL {url!r} is not a SQLAlchemy URL", field="hall.database") from None
+    if parsed.get_backend_name() != "sqlite":
+        engine = create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=20)
+        return Database(url, engine, engine)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    return Database(url, _sqlite_engine(url, immediate=True), _sqlite_engine(url, immediate=False))
+
+
+def _sqlite_engine(url: str, immediate: bool) -> Engine:
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        pool_size=32, max_overflow=32,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine

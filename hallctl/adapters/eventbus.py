@@ -1,0 +1,78 @@
+"""In-process event bus: each subscriber gets its own queue and thread.
+
+A slow or failing subscriber (a serial LED, the voice player) never delays
+another (Socket.IO) nor the request that published the events.
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable, Iterable
+
+from hallctl.domain.events import Event
+
+log = logging.getLogger(__name__)
+Handler = Callable[[Event], None]
+
+
+class _Worker:
+    def __init__(self, name: str, handler: Handler) -> None:
+        self.name = name
+        self.handler = handler
+        self.queue: queue.Queue[Event | None] = queue.Queue()
+        self.thread = threading.Thread(target=self._run, name=f"bus-{name}", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            item = self.queue.get()
+            try:
+                if item is None:
+                    return
+                self.handler(item)
+            except Exception:  # a subscriber's bug must not stop the others
+                log.exception("event subscriber %s failed on %s", self.name, getattr(item, "kind", item))
+            finally:
+                self.queue.task_done()
+
+
+class EventBus:
+    """Publish domain events to subscribers.
+
+    Args:
+        synchronous: deliver inline in the publishing thread (tests of the services).
+    """
+
+    def __init__(self, synchronous: bool = False) -> None:
+        self.synchronous = synchronous
+        self._workers: list[_Worker] = []
+        self._inline: list[tuple[str, Handler]] = []
+
+    def subscribe(self, name: str, handler: Handler) -> None:
+        if self.synchronous:
+            self._inline.append((name, handler))
+        else:
+            self._workers.append(_Worker(name, handler))
+
+    def publish(self, events: Iterable[Event]) -> None:
+        for event in events:
+            for name, handler in self._inline:
+                try:
+                    handler(event)
+                except Exception:
+                    log.exception("event subscriber %s failed on %s", name, event.kind)
+            for worker in self._workers:
+                worker.queue.put(event)
+
+    def drain(self) -> None:
+        """Wait until every queued event was handled (tests, shutdown)."""
+        for worker in self._workers:
+            worker.queue.join()
+
+    def close(self) -> None:
+        for worker in self._workers:
+            worker.queue.put(None)
+        for worker in self._workers:
+            worker.thread.join(timeout=5)
+        self._workers.clear()

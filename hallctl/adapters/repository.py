@@ -1,0 +1,203 @@
+"""Repositories: the queries the services need, and nothing else."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from hallctl.domain import model
+from hallctl.domain.events import Event
+from hallctl.domain.routing import Candidate
+
+from . import orm
+
+T = orm.tickets
+
+
+def _candidate(row) -> Candidate:
+    return Candidate(id=row.id, service=row.service, priority=row.priority, arrival_at=row.arrival_at,
+                     issued_at=row.issued_at, appointment_at=row.appointment_at)
+
+
+_CANDIDATE_COLUMNS = (T.c.id, T.c.service, T.c.priority, T.c.arrival_at, T.c.issued_at, T.c.appointment_at)
+_QUEUE_ORDER = (T.c.arrival_at, T.c.issued_at, T.c.id)
+
+
+class TicketRepository:
+    def __init__(self, session: Session, hall_id: str) -> None:
+        self.session = session
+        self.hall_id = hall_id
+        self.seen: set = set()
+
+    def add(self, ticket: model.Ticket) -> None:
+        self.session.add(ticket)
+        self.seen.add(ticket)
+
+    def get(self, ticket_id: int) -> model.Ticket | None:
+        ticket = self.session.get(model.Ticket, ticket_id)
+        if ticket is None or ticket.hall_id != self.hall_id:
+            return None
+        self.seen.add(ticket)
+        return ticket
+
+    def next_seq(self, service: str, day: date) -> int:
+        """Advance the (service, business day) counter in this transaction; unique under concurrency."""
+        values = {"hall_id": self.hall_id, "service": service, "business_day": day, "last_seq": 1}
+        stmt = _insert(self.session, orm.counters).values(**values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["hall_id", "service", "business_day"],
+            set_={"last_seq": orm.counters.c.last_seq + 1},
+        ).returning(orm.counters.c.last_seq)
+        return self.session.execute(stmt).scalar_one()
+
+    def issued_today(self, service: str, day: date) -> int:
+        stmt = select(orm.counters.c.last_seq).where(
+            orm.counters.c.hall_id == self.hall_id, orm.counters.c.service == service,
+            orm.counters.c.business_day == day)
+        return self.session.execute(stmt).scalar() or 0
+
+    def _waiting(self):
+        return and_(T.c.hall_id == self.hall_id, T.c.status == model.Status.WAITING)
+
+    def heads(self, services: list[str], classes: list[str]) -> list[Candidate]:
+        """The oldest untargeted waiting ticket of each (service, class)."""
+        parts = [
+            select(*_CANDIDATE_COLUMNS)
+            .where(self._waiting(), T.c.service == service, T.c.priority == cls, T.c.target_window.is_(None))
+            .order_by(*_QUEUE_ORDER).limit(1)
+            for service in services for cls in classes
+        ]
+        rows = []
+        for part in parts:
+            rows.extend(self.session.execute(part).all())
+        return [_candidate(r) for r in rows]
+
+    def targeted(self, window: int) -> list[Candidate]:
+        stmt = (select(*_CANDIDATE_COLUMNS).where(self._waiting(), T.c.target_window == window)
+                .order_by(*_QUEUE_ORDER).limit(1))
+        return [_candidate(r) for r in self.session.execute(stmt)]
+
+    def due_appointments(self, services: list[str], now: datetime) -> list[Candidate]:
+        stmt = (select(*_CANDIDATE_COLUMNS)
+                .where(self._waiting(), T.c.service.in_(services), T.c.target_window.is_(None),
+                       T.c.appointment_at.is_not(None), T.c.appointment_at <= now)
+                .order_by(T.c.appointment_at, T.c.issued_at, T.c.id).limit(1))
+        return [_candidate(r) for r in self.session.execute(stmt)]
+
+    def ahead_of(self, ticket: model.Ticket) -> int:
+        """Waiting tickets of the same service that arrived before this one."""
+        earlier = (T.c.arrival_at < ticket.arrival_at) | and_(T.c.arrival_at == ticket.arrival_at, T.c.id < ticket.id)
+        stmt = select(func.count()).select_from(T).where(self._waiting(), T.c.service == ticket.service, earlier)
+        return self.session.execute(stmt).scalar_one()
+
+    def waiting_by_service(self) -> dict[str, tuple[int, datetime | None]]:
+        """service → (waiting count, earliest effective arrival)."""
+        stmt = (select(T.c.service, func.count(), func.min(T.c.arrival_at)).where(self._waiting())
+                .group_by(T.c.service))
+        return {service: (count, oldest) for service, count, oldest in self.session.execute(stmt)}
+
+    def waiting_list(self, services: list[str], window: int, limit: int = 50) -> list[model.Ticket]:
+        """Waiting tickets a window may call: its services, or sent to it."""
+        stmt = (select(model.Ticket)
+                .where(self._waiting(), (T.c.target_window == window)
+                       | (T.c.service.in_(services) & T.c.target_window.is_(None)))
+                .order_by(*_QUEUE_ORDER).limit(limit))
+        return list(self.session.scalars(stmt))
+
+    def held(self, limit: int = 100) -> list[model.Ticket]:
+        stmt = (select(model.Ticket).where(T.c.hall_id == self.hall_id, T.c.status == model.Status.HELD)
+                .order_by(T.c.held_at).limit(limit))
+        return list(self.session.scalars(stmt))
+
+    def find_active_by_number(self, number: str, day: date) -> model.Ticket | None:
+        stmt = (select(model.Ticket).where(T.c.hall_id == self.hall_id, T.c.business_day == day,
+                                           T.c.number == number).order_by(T.c.hop.desc()).limit(1))
+        ticket = self.session.scalars(stmt).first()
+        if ticket is not None:
+            self.seen.add(ticket)
+        return ticket
+
+
+class WindowRepository:
+    def __init__(self, session: Session, hall_id: str) -> None:
+        self.session = session
+        self.hall_id = hall_id
+        self.seen: set = set()
+
+    def get(self, number: int) -> model.Window | None:
+        window = self.session.get(model.Window, (self.hall_id, number))
+        if window is not None:
+            self.seen.add(window)
+        return window
+
+    def all(self) -> list[model.Window]:
+        stmt = select(model.Window).where(orm.windows.c.hall_id == self.hall_id).order_by(orm.windows.c.number)
+        return list(self.session.scalars(stmt))
+
+    def open_numbers(self) -> set[int]:
+        """Windows with somebody logged in."""
+        w = orm.windows
+        stmt = select(w.c.number).where(w.c.hall_id == self.hall_id, w.c.staff.is_not(None))
+        return set(self.session.scalars(stmt))
+
+    def staffed_by(self, staff: str) -> model.Window | None:
+        stmt = select(model.Window).where(orm.windows.c.hall_id == self.hall_id, orm.windows.c.staff == staff)
+        return self.session.scalars(stmt).first()
+
+    def open_session(self, window: int, staff: str, now: datetime) -> None:
+        self.session.execute(insert(orm.window_sessions).values(
+            hall_id=self.hall_id, window=window, staff=staff, started_at=now))
+
+    def close_session(self, window: int, now: datetime) -> None:
+        s = orm.window_sessions
+        self.session.execute(update(s).where(s.c.hall_id == self.hall_id, s.c.window == window,
+                                             s.c.ended_at.is_(None)).values(ended_at=now))
+
+    def open_pause(self, window: int, staff: str, reason: str, now: datetime) -> None:
+        self.session.execute(insert(orm.window_pauses).values(
+            hall_id=self.hall_id, window=window, staff=staff, reason=reason, started_at=now))
+
+    def close_pause(self, window: int, now: datetime) -> None:
+        p = orm.window_pauses
+        self.session.execute(update(p).where(p.c.hall_id == self.hall_id, p.c.window == window,
+                                             p.c.ended_at.is_(None)).values(ended_at=now))
+
+
+class RatingRepository:
+    def __init__(self, session: Session, hall_id: str) -> None:
+        self.session = session
+        self.hall_id = hall_id
+        self.seen: set = set()
+
+    def add(self, rating: model.Rating) -> None:
+        self.session.add(rating)
+        self.seen.add(rating)
+
+    def for_ticket(self, ticket_id: int) -> model.Rating | None:
+        stmt = select(model.Rating).where(orm.ratings.c.ticket_id == ticket_id)
+        return self.session.scalars(stmt).first()
+
+
+def _insert(session: Session, table):
+    """INSERT with ON CONFLICT support (SQLite and PostgreSQL)."""
+    dialect = session.get_bind().dialect.name
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+
+
+def upsert(session: Session, table, keys: dict, values: dict) -> None:
+    stmt = _insert(session, table).values(**keys, **values)
+    session.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=values))
+
+
+def store_events(session: Session, hall_id: str, events: list[Event]) -> None:
+    """Append events to the timeline (one row per transition)."""
+    if not events:
+        return
+    session.execute(insert(orm.events), [
+        {"hall_id": hall_id, "kind": e.kind, "at": e.at, "ticket_id": getattr(e, "ticket_id", None),
+         "window": e.window, "staff": e.staff, "data": e.data()}
+        for e in events
+    ])

@@ -1,0 +1,53 @@
+"""The composition root: build a running hall from a config, with real or test adapters."""
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import select
+
+from hallctl.adapters import orm
+from hallctl.adapters.database import open_database
+from hallctl.adapters.eventbus import EventBus
+from hallctl.config import Config
+from hallctl.migrations import require_current
+from hallctl.services.context import Hall, utcnow
+from hallctl.services.setup import sync_config
+
+
+def bootstrap(config: Config, *, clock: Callable[[], datetime] = utcnow, synchronous_bus: bool = False) -> Hall:
+    """Open the database (which must be migrated), sync services and windows, return the hall.
+
+    Raises:
+        hallctl.migrations.NotMigrated: the database is not at the latest schema.
+    """
+    orm.start_mappers()
+    database = open_database(config.hall.database)
+    require_current(database.write_engine)
+    hall = Hall(config=config, database=database, bus=EventBus(synchronous=synchronous_bus), clock=clock)
+    sync_config(hall)
+    return hall
+
+
+def secret_key(hall: Hall) -> str:
+    """The session-signing key: from the config, else generated once and kept in the database."""
+    if hall.config.hall.secret_key:
+        return hall.config.hall.secret_key
+    with hall.uow() as uow:
+        stored = uow.session.execute(select(orm.settings.c.value).where(orm.settings.c.key == "secret_key")).scalar()
+        if stored:
+            return stored
+        value = secrets.token_hex(32)
+        uow.session.execute(orm.settings.insert().values(key="secret_key", value=value))
+        uow.session.commit()
+        return value
+
+
+def build_app(config: Config, **kwargs):
+    """Bootstrap a hall and its web app: ``(hall, app, socketio)``."""
+    from hallctl.web import create_app
+
+    hall = bootstrap(config, **kwargs)
+    app, socketio = create_app(hall, secret_key(hall))
+    return hall, app, socketio

@@ -1,0 +1,191 @@
+"""``hallctl``: serve, demo, check-config, db upgrade, user add, token add."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from importlib import resources
+from pathlib import Path
+
+from hallctl.config import Config, ConfigError, load_config
+from hallctl.domain.errors import DomainError
+from hallctl.migrations import NotMigrated
+
+EXIT_USAGE = 2
+DEMO_PASSWORD = "demo-1234"
+
+
+def _load(path: str) -> Config:
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
+def cmd_check_config(args) -> int:
+    try:
+        config = load_config(args.file)
+    except ConfigError as exc:
+        print(f"{len(exc.issues)} problem(s) in {exc.path}:", file=sys.stderr)
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{args.file}: OK — hall {config.hall.id} ({config.hall.name}), {len(config.services)} services, "
+          f"{len(config.windows)} windows, {len(config.kiosks)} kiosks, {len(config.devices)} devices")
+    return 0
+
+
+def cmd_db_upgrade(args) -> int:
+    from hallctl.migrations import head, upgrade
+
+    config = _load(args.config)
+    upgrade(config.hall.database)
+    print(f"database {config.hall.database} is at schema {head()}")
+    return 0
+
+
+def _hall(config: Config):
+    from hallctl.bootstrap import bootstrap
+
+    try:
+        return bootstrap(config)
+    except NotMigrated as exc:
+        print(f"hallctl: {exc}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
+def cmd_user_add(args) -> int:
+    from hallctl.services import auth
+
+    hall = _hall(_load(args.config))
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"password for {args.name}: ")
+        if getpass.getpass("again: ") != password:
+            print("hallctl: the passwords differ", file=sys.stderr)
+            return EXIT_USAGE
+    try:
+        auth.add_user(hall, args.name, args.role, password)
+    except DomainError as exc:
+        print(f"hallctl: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"user {args.name} ({args.role}) saved")
+    return 0
+
+
+def cmd_token_add(args) -> int:
+    from hallctl.services import auth
+
+    hall = _hall(_load(args.config))
+    print(auth.add_token(hall, args.name, args.role))
+    return 0
+
+
+def _serve(config: Config, host: str, port: int, banner=None) -> int:
+    from hallctl.bootstrap import build_app
+
+    try:
+        hall, app, socketio = build_app(config)
+    except NotMigrated as exc:
+        print(f"hallctl: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if banner:
+        banner(hall, host, port)
+    logging.getLogger(__name__).info("hall %s serving on http://%s:%d", config.hall.id, host, port)
+    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    return _serve(_load(args.config), args.host, args.port)
+
+
+def cmd_demo(args) -> int:
+    from hallctl.migrations import upgrade
+
+    source = resources.files("hallctl") / "demo" / "hall.toml"
+    config = _load(str(source))
+    config = config.model_copy(update={"hall": config.hall.model_copy(
+        update={"public_url": f"http://localhost:{args.port}"})})
+    Path("var").mkdir(exist_ok=True)
+    upgrade(config.hall.database)
+    return _serve(config, args.host, args.port, banner=_demo_banner)
+
+
+def _demo_banner(hall, host: str, port: int) -> None:
+    from hallctl.services import auth
+
+    auth.add_user(hall, "manager", "manager", DEMO_PASSWORD, "值班经理")
+    for window in hall.config.windows:
+        auth.add_user(hall, f"staff{window.number}", "staff", DEMO_PASSWORD, f"{window.number}号窗口")
+    kiosk = auth.add_token(hall, "k1", "kiosk")
+    display = auth.add_token(hall, "hall-screen", "display")
+    base = f"http://localhost:{port}"
+    print(f"""
+hallctl demo — {hall.config.hall.name}
+  API            {base}/api/v1/services
+  OpenAPI        {base}/api/v1/openapi.json
+  health         {base}/api/v1/healthz
+  staff logins   staff1 … staff{len(hall.config.windows)} / {DEMO_PASSWORD}   manager / {DEMO_PASSWORD}
+  kiosk token    {kiosk}
+  display token  {display}
+  database       {hall.config.hall.database}
+
+  try:  curl -s -X POST {base}/api/v1/tickets -H 'Authorization: Bearer {kiosk}' \\
+             -H 'Content-Type: application/json' -d '{{"service": "SB"}}'
+""", flush=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hallctl", description="government service hall queue controller")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="run the hall server")
+    p.add_argument("--config", required=True)
+    p.add_argument("--host", default="0.0.0.0")
+    p.add_argument("--port", type=int, default=8080)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("demo", help="run the demo hall (bundled config, SQLite under ./var/)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8080)
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("check-config", help="validate a config file")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_check_config)
+
+    db = sub.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
+    p = db.add_parser("upgrade", help="apply migrations")
+    p.add_argument("--config", required=True)
+    p.set_defaults(func=cmd_db_upgrade)
+
+    user = sub.add_parser("user", help="staff users").add_subparsers(dest="user_command", required=True)
+    p = user.add_parser("add", help="add or update a user")
+    p.add_argument("name")
+    p.add_argument("--role", required=True, choices=["staff", "manager", "admin"])
+    p.add_argument("--config", required=True)
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(func=cmd_user_add)
+
+    token = sub.add_parser("token", help="API tokens").add_subparsers(dest="token_command", required=True)
+    p = token.add_parser("add", help="create a bearer token and print it")
+    p.add_argument("name")
+    p.add_argument("--role", required=True, choices=["kiosk", "display", "device"])
+    p.add_argument("--config", required=True)
+    p.set_defaults(func=cmd_token_add)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""Past-tense domain events, recorded by entities and published after commit."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base event: when it happened and where."""
+
+    at: datetime
+    window: int | None = None
+    staff: str | None = None
+
+    @property
+    def kind(self) -> str:
+        """snake_case name stored in the timeline, e.g. ``ticket_called``."""
+        name = type(self).__name__
+        return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
+
+    def data(self) -> dict:
+        """Event-specific fields, JSON-ready (times as ISO 8601)."""
+        out = {}
+        for key, value in asdict(self).items():
+            if key in ("at", "window", "staff", "ticket_id"):
+                continue
+            out[key] = value.isoformat() if isinstance(value, datetime) else value
+        return out
+
+
+@dataclass(frozen=True)
+class TicketEvent(Event):
+    ticket_id: int | None = None
+    number: str = ""
+    service: str = ""
+
+
+@dataclass(frozen=True)
+class TicketIssued(TicketEvent):
+    priority: str = ""
+    kiosk: str | None = None
+
+
+@dataclass(frozen=True)
+class TicketCalled(TicketEvent):
+    recall: bool = False
+
+
+@dataclass(frozen=True)
+class TicketNoShow(TicketEvent):
+    requeued: bool = False
+
+
+@dataclass(frozen=True)
+class ServiceStarted(TicketEvent):
+    pass
+
+
+@dataclass(frozen=True)
+class TicketFinished(TicketEvent):
+    outcome: str = ""
+
+
+@dataclass(frozen=True)
+class TicketTransferred(TicketEvent):
+    to_service: str = ""
+    to_window: int | None = None
+    child_id: int | None = None
+
+
+@dataclass(frozen=True)
+class TicketHeld(TicketEvent):
+    hold_kind: str = ""
+
+
+@dataclass(frozen=True)
+class TicketResumed(TicketEvent):
+    target_window: int | None = None
+
+
+@dataclass(frozen=True)
+class TicketCancelled(TicketEvent):
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class TicketPrintChanged(TicketEvent):
+    print_status: str = ""
+
+
+@dataclass(frozen=True)
+class WindowOpened(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class WindowClosed(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class WindowPaused(Event):
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class WindowUnpaused(Event):
+    paused_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class EvaluatorInvited(Event):
+    ticket_id: int | None = None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RatingRecorded(Event):
+    ticket_id: int | None = None
+    rating_id: int | None = None
+    level: int = 0
+    channel: str = ""
+    service: str | None = None
+    bound: bool = True
+    reasons: list[str] = field(default_factory=list)

@@ -1,0 +1,1 @@
+"""Reports: KPIs, exports, wait estimates."""

@@ -1,0 +1,59 @@
+"""Per-ticket export (PRODUCT.md §4.3): one row per ticket, times ISO 8601 UTC, durations in seconds.
+
+wait = first call − issue; walk = start − last call; service = end − start.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from hallctl.adapters import orm
+
+COLUMNS = ["id", "number", "service", "priority", "status", "parent_id", "window", "staff", "outcome",
+           "issued_at", "first_called_at", "last_called_at", "started_at", "ended_at",
+           "wait_s", "walk_s", "service_s", "rating_level"]
+
+
+def _seconds(later: datetime | None, earlier: datetime | None) -> float | None:
+    if later is None or earlier is None:
+        return None
+    return round((later - earlier).total_seconds(), 3)
+
+
+def _iso(value: datetime | None) -> str:
+    return value.isoformat().replace("+00:00", "Z") if value else ""
+
+
+def ticket_rows(session, hall_id: str, first: date, last: date, batch: int = 2000) -> Iterator[dict]:
+    """Tickets issued on business days ``first``..``last`` (inclusive), oldest first."""
+    t, r = orm.tickets, orm.ratings
+    stmt = (select(t, r.c.level.label("rating_level")).outerjoin(r, r.c.ticket_id == t.c.id)
+            .where(t.c.hall_id == hall_id, t.c.business_day >= first, t.c.business_day <= last)
+            .order_by(t.c.id).execution_options(yield_per=batch))
+    for row in session.execute(stmt):
+        yield {
+            "id": row.id, "number": row.number, "service": row.service, "priority": row.priority,
+            "status": row.status, "parent_id": row.parent_id, "window": row.window, "staff": row.staff,
+            "outcome": row.outcome, "issued_at": _iso(row.issued_at), "first_called_at": _iso(row.first_called_at),
+            "last_called_at": _iso(row.last_called_at), "started_at": _iso(row.started_at),
+            "ended_at": _iso(row.ended_at), "wait_s": _seconds(row.first_called_at, row.issued_at),
+            "walk_s": _seconds(row.started_at, row.last_called_at), "service_s": _seconds(row.ended_at, row.started_at),
+            "rating_level": row.rating_level,
+        }
+
+
+def csv_lines(rows: Iterator[dict]) -> Iterator[str]:
+    """CSV text, header first, streamed line by line (UTF-8 BOM so Excel reads 中文)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    yield "\ufeff" + buffer.getvalue()
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(row)
+        yield buffer.getvalue()

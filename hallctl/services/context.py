@@ -1,0 +1,69 @@
+"""The running hall as the services see it: config, storage, event bus, clock."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from hallctl.adapters.database import Database
+from hallctl.adapters.eventbus import EventBus
+from hallctl.adapters.unit_of_work import UnitOfWork
+from hallctl.config import Config
+from hallctl.domain.errors import Invalid, NotFound
+from hallctl.domain.routing import WorkProfile
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class Hall:
+    """Everything a use case needs; built once by :func:`hallctl.bootstrap.bootstrap`."""
+
+    config: Config
+    database: Database
+    bus: EventBus
+    clock: Callable[[], datetime] = utcnow
+    profiles: dict[int, WorkProfile] = field(init=False)
+
+    def __post_init__(self) -> None:
+        classes = {p.code: p.weight for p in self.config.priorities}
+        max_wait = {s.code: (timedelta(minutes=s.max_wait_min) if s.max_wait_min else None)
+                    for s in self.config.services}
+        self.profiles = {
+            w.number: WorkProfile(window=w.number, service_weights=w.work_profile, class_weights=classes,
+                                  max_wait=max_wait, interleave=self.config.routing.priority_interleave)
+            for w in self.config.windows
+        }
+
+    @property
+    def hall_id(self) -> str:
+        return self.config.hall.id
+
+    def uow(self, write: bool = True) -> UnitOfWork:
+        return UnitOfWork(self.database, self.bus, self.hall_id, write=write)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def profile(self, window: int) -> WorkProfile:
+        try:
+            return self.profiles[window]
+        except KeyError:
+            raise NotFound(f"there is no window {window} in this hall", field="window") from None
+
+    def service(self, code: str, field_name: str = "service"):
+        try:
+            return self.config.service(code)
+        except StopIteration:
+            known = ", ".join(s.code for s in self.config.services)
+            raise Invalid(f"unknown service {code!r}; this hall has {known}", field=field_name) from None
+
+    def windows_serving(self, service: str) -> list[int]:
+        return [n for n, p in self.profiles.items() if service in p.service_weights]
+
+    def is_open(self, now: datetime) -> bool:
+        """Inside one of the hall's opening spans, in the hall's timezone."""
+        local = now.astimezone(self.config.hall.zone).time()
+        return any(start <= local and (end is None or local < end) for start, end in self.config.hall.spans())

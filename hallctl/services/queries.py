@@ -1,0 +1,96 @@
+"""Read models: what screens, consoles and kiosks show. Read-only transactions."""
+from __future__ import annotations
+
+from hallctl.domain import model
+
+from .context import Hall
+from .tickets import _iso, ticket_dto
+from .windows import window_dto
+from hallctl.reports.estimates import wait_range
+
+
+def services_list(hall: Hall) -> list[dict]:
+    """Services for the kiosk: open, waiting count and a wait range for a ticket taken now."""
+    now = hall.now()
+    day = model.business_day(now, hall.config.hall.zone)
+    open_now = hall.is_open(now)
+    with hall.uow(write=False) as uow:
+        waiting = uow.tickets.waiting_by_service()
+        staffed = uow.windows.open_numbers()
+        out = []
+        for s in hall.config.services:
+            count = waiting.get(s.code, (0, None))[0]
+            under_cap = not s.daily_cap or uow.tickets.issued_today(s.code, day) < s.daily_cap
+            servers = [n for n in hall.windows_serving(s.code) if n in staffed] or hall.windows_serving(s.code)
+            out.append({
+                "code": s.code, "name": s.name, "name_en": s.name_en, "prefix": s.prefix,
+                "category": s.category, "open": open_now and under_cap, "cap_reached": not under_cap,
+                "waiting": count, "est_wait_min": list(wait_range(count, len(servers), s.avg_service_min)),
+            })
+        return out
+
+
+def hall_state(hall: Hall) -> dict:
+    """The whole hall: windows, queues, longest waits, devices."""
+    now = hall.now()
+    with hall.uow(write=False) as uow:
+        waiting = uow.tickets.waiting_by_service()
+        windows = []
+        for window in uow.windows.all():
+            if window.number not in hall.profiles:
+                continue
+            current = uow.tickets.get(window.current_ticket_id) if window.current_ticket_id else None
+            dto = window_dto(window)
+            dto["services"] = list(hall.profiles[window.number].service_weights)
+            dto["current"] = _current_dto(current)
+            windows.append(dto)
+    services = []
+    for s in hall.config.services:
+        count, oldest = waiting.get(s.code, (0, None))
+        longest = (now - oldest).total_seconds() if oldest else 0.0
+        services.append({
+            "code": s.code, "name": s.name, "name_en": s.name_en, "waiting": count,
+            "longest_wait_s": round(max(longest, 0.0), 1), "target_wait_min": s.target_wait_min,
+            "over_target": longest > s.target_wait_min * 60,
+        })
+    return {
+        "hall": {"id": hall.hall_id, "name": hall.config.hall.name, "open": hall.is_open(now),
+                 "now": _iso(now), "notice": hall.config.hall.notice},
+        "windows": windows,
+        "services": services,
+        "waiting": sum(s["waiting"] for s in services),
+        "longest_wait_s": max((s["longest_wait_s"] for s in services), default=0.0),
+        "devices": [{"name": d.name, "kind": d.kind, "state": "unknown", "last_error": None}
+                    for d in hall.config.devices],
+    }
+
+
+def _current_dto(ticket: model.Ticket | None) -> dict | None:
+    if ticket is None:
+        return None
+    return {"id": ticket.id, "number": ticket.number, "service": ticket.service, "status": ticket.status,
+            "called_at": _iso(ticket.last_called_at), "started_at": _iso(ticket.started_at)}
+
+
+def window_view(hall: Hall, number: int) -> dict:
+    """A staff console's view: the window, its current ticket, its queue and held tickets."""
+    profile = hall.profile(number)
+    now = hall.now()
+    with hall.uow(write=False) as uow:
+        window = uow.windows.get(number)
+        current = uow.tickets.get(window.current_ticket_id) if window.current_ticket_id else None
+        queue = uow.tickets.waiting_list(list(profile.service_weights), number)
+        held = uow.tickets.held()
+    return {
+        "window": window_dto(window),
+        "current": ticket_dto(current) if current else None,
+        "queue": [{**_queue_row(t), "wait_s": round((now - t.arrival_at).total_seconds(), 1)} for t in queue],
+        "held": [_queue_row(t) for t in held],
+        "services": list(profile.service_weights),
+    }
+
+
+def _queue_row(ticket: model.Ticket) -> dict:
+    return {"id": ticket.id, "number": ticket.number, "service": ticket.service, "priority": ticket.priority,
+            "status": ticket.status, "issued_at": _iso(ticket.issued_at), "target_window": ticket.target_window,
+            "hold_kind": ticket.hold_kind, "window": ticket.window}

@@ -1,0 +1,192 @@
+"""Ticket use cases: issue (取号), rate from the phone page, and the ticket's public view."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from hallctl.domain import model
+from hallctl.domain.errors import Forbidden, Invalid, NotFound, Refused
+from hallctl.reports.estimates import wait_range
+
+from .context import Hall
+
+
+@dataclass(frozen=True)
+class Appointment:
+    """A booking made elsewhere, checked in at the kiosk: its code and slot (UTC)."""
+
+    code: str
+    slot: datetime
+
+
+@dataclass(frozen=True)
+class IssueTicket:
+    service: str
+    priority: str | None = None
+    kiosk: str | None = None
+    appointment: Appointment | None = None
+    enforce_hours: bool = True
+    """Kiosks obey opening hours and daily caps; staff issuing for a citizen do not."""
+
+
+@dataclass(frozen=True)
+class RateTicket:
+    ticket_id: int
+    token: str
+    level: int
+    reasons: list[str] = field(default_factory=list)
+    comment: str = ""
+    channel: str = "phone"
+
+
+PHONE_RATING_WINDOW = timedelta(days=7)
+
+
+def ticket_dto(ticket: model.Ticket) -> dict:
+    """The ticket as staff and managers see it."""
+    return {
+        "id": ticket.id, "number": ticket.number, "service": ticket.service, "priority": ticket.priority,
+        "status": ticket.status, "issued_at": _iso(ticket.issued_at), "window": ticket.window,
+        "staff": ticket.staff, "parent_id": ticket.parent_id, "target_window": ticket.target_window,
+        "outcome": ticket.outcome, "hold_kind": ticket.hold_kind,
+        "first_called_at": _iso(ticket.first_called_at), "last_called_at": _iso(ticket.last_called_at),
+        "started_at": _iso(ticket.started_at), "ended_at": _iso(ticket.ended_at),
+        "call_count": ticket.call_count, "appointment_at": _iso(ticket.appointment_at),
+        "print": {"status": ticket.print_status},
+    }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def estimate(hall: Hall, uow, ticket: model.Ticket, ahead: int) -> list[int]:
+    staffed = uow.windows.open_numbers()
+    serving = [n for n in hall.windows_serving(ticket.service) if n in staffed] or hall.windows_serving(ticket.service)
+    return list(wait_range(ahead, len(serving), hall.service(ticket.service).avg_service_min))
+
+
+def issue_ticket(hall: Hall, cmd: IssueTicket) -> dict:
+    """Issue a numbered ticket; it exists (and is durable) before anything is printed.
+
+    Raises:
+        Invalid: unknown service, priority, kiosk, or an appointment on another day.
+        Refused: outside opening hours or past the service's daily cap (kiosks only).
+    """
+    service = hall.service(cmd.service)
+    priority = cmd.priority or hall.config.normal_priority
+    if priority not in {p.code for p in hall.config.priorities}:
+        raise Invalid(f"unknown priority {priority!r}", field="priority")
+    kiosk = next((k for k in hall.config.kiosks if k.id == cmd.kiosk), None)
+    if cmd.kiosk is not None and kiosk is None:
+        raise Invalid(f"unknown kiosk {cmd.kiosk!r}", field="kiosk")
+    now = hall.now()
+    zone = hall.config.hall.zone
+    day = model.business_day(now, zone)
+    if cmd.appointment and model.business_day(cmd.appointment.slot, zone) != day:
+        raise Invalid("the appointment slot is not today", field="appointment.slot")
+    if cmd.enforce_hours and not hall.is_open(now):
+        hours = ", ".join(hall.config.hall.hours)
+        raise Refused(f"the hall is closed now; tickets are issued {hours} / 现在不是取号时间")
+    with hall.uow() as uow:
+        if cmd.enforce_hours and service.daily_cap and uow.tickets.issued_today(service.code, day) >= service.daily_cap:
+            raise Refused(f"{service.name} has reached today's limit of {service.daily_cap} tickets / 今日号源已满",
+                          field="service")
+        seq = uow.tickets.next_seq(service.code, day)
+        ticket = model.Ticket(
+            hall_id=hall.hall_id, service=service.code, number=model.format_number(service.prefix, seq, service.digits),
+            seq=seq, business_day=day, priority=priority, issued_at=now, track_token=secrets.token_urlsafe(16),
+            kiosk=cmd.kiosk, appointment_code=cmd.appointment.code if cmd.appointment else None,
+            appointment_at=cmd.appointment.slot if cmd.appointment else None,
+            print_status=model.PrintStatus.PENDING if kiosk and kiosk.printer else model.PrintStatus.NONE,
+        )
+        uow.tickets.add(ticket)
+        uow.flush()
+        ticket.issued()
+        ahead = uow.tickets.ahead_of(ticket)
+        est = estimate(hall, uow, ticket, ahead)
+        uow.commit()
+    out = ticket_dto(ticket)
+    out.update(ahead=ahead, est_wait_min=est, track_token=ticket.track_token)
+    return out
+
+
+def _tracked(uow, ticket_id: int, token: str) -> model.Ticket:
+    ticket = uow.tickets.get(ticket_id)
+    if ticket is None or not secrets.compare_digest(ticket.track_token, token or ""):
+        raise NotFound(f"no ticket {ticket_id} with that tracking token", field="token")
+    return ticket
+
+
+def public_view(hall: Hall, ticket_id: int, token: str | None, trusted: bool = False) -> dict:
+    """What the citizen's phone page shows: status, people ahead, window when called, estimate.
+
+    Args:
+        trusted: staff or manager asking; no track token needed.
+    """
+    with hall.uow(write=False) as uow:
+        ticket = uow.tickets.get(ticket_id) if trusted else _tracked(uow, ticket_id, token or "")
+        if ticket is None:
+            raise NotFound(f"no ticket {ticket_id}", field="id")
+        waiting = ticket.status == model.Status.WAITING
+        ahead = uow.tickets.ahead_of(ticket) if waiting else 0
+        rated = uow.ratings.for_ticket(ticket.id) is not None
+        out = {
+            "id": ticket.id, "number": ticket.number, "service": ticket.service,
+            "service_name": hall.service(ticket.service).name, "service_name_en": hall.service(ticket.service).name_en,
+            "priority": ticket.priority, "status": ticket.status, "issued_at": _iso(ticket.issued_at),
+            "ahead": ahead, "est_wait_min": estimate(hall, uow, ticket, ahead) if waiting else None,
+            "window": ticket.window if ticket.status in (model.Status.CALLED, model.Status.SERVING) else None,
+            "outcome": ticket.outcome, "rated": rated, "print": {"status": ticket.print_status},
+            "can_rate": _can_rate(hall, ticket, rated),
+        }
+        if trusted:
+            out.update(ticket_dto(ticket))
+        return out
+
+
+def _can_rate(hall: Hall, ticket: model.Ticket, rated: bool) -> bool:
+    return (ticket.status == model.Status.FINISHED and not rated and ticket.ended_at is not None
+            and hall.now() - ticket.ended_at <= PHONE_RATING_WINDOW)
+
+
+def rate_ticket(hall: Hall, cmd: RateTicket) -> dict:
+    """A citizen rates a finished ticket from its QR page, once.
+
+    Raises:
+        NotFound: wrong id or token. Refused: not finished, already rated, too late.
+    """
+    if cmd.level not in model.RATING_LEVELS:
+        raise Invalid("level must be 1..5 (1 非常满意 … 5 非常不满意)", field="level")
+    now = hall.now()
+    with hall.uow() as uow:
+        ticket = _tracked(uow, cmd.ticket_id, cmd.token)
+        if ticket.status != model.Status.FINISHED:
+            raise Refused(f"ticket {ticket.number} can be rated once its service is finished (it is {ticket.status})")
+        if uow.ratings.for_ticket(ticket.id) is not None:
+            raise Refused(f"ticket {ticket.number} has already been rated / 该号已评价", field="level")
+        if now - ticket.ended_at > PHONE_RATING_WINDOW:
+            raise Refused(f"ratings for ticket {ticket.number} closed {PHONE_RATING_WINDOW.days} days after service")
+        window = uow.windows.get(ticket.window) if ticket.window is not None else None
+        if window is not None and window.inviting_ticket_id == ticket.id:
+            window.take_invitation(now)  # the evaluator may not rate it a second time
+        rating = model.Rating(
+            hall_id=hall.hall_id, level=cmd.level, channel=cmd.channel, at=now, ticket_id=ticket.id,
+            window=ticket.window, staff=ticket.staff, service=ticket.service,
+            reasons=cmd.reasons if cmd.level in model.BAD_LEVELS else [], comment=cmd.comment,
+        )
+        uow.ratings.add(rating)
+        uow.flush()
+        rating.recorded()
+        uow.commit()
+    return rating_dto(rating, ticket.number)
+
+
+def rating_dto(rating: model.Rating, number: str | None) -> dict:
+    return {
+        "id": rating.id, "ticket_id": rating.ticket_id, "number": number, "level": rating.level,
+        "level_name": model.RATING_LEVELS[rating.level], "channel": rating.channel, "window": rating.window,
+        "staff": rating.staff, "service": rating.service, "bound": rating.bound, "at": _iso(rating.at),
+        "reasons": rating.reasons, "comment": rating.comment,
+    }

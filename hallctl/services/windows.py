@@ -1,0 +1,228 @@
+"""Window use cases: log in/out, call next, recall, no-show, start, finish, transfer, hold, resume, pause.
+
+Every action is taken by the staff member logged in at the window, inside one
+transaction. Call-next is atomic: the ticket row carries a version, so two
+windows racing for one ticket cannot both win; the loser picks again.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from hallctl.domain import model, routing
+from hallctl.domain.errors import ConcurrencyConflict, InvalidTransition, NotFound
+
+from .context import Hall
+from .tickets import ticket_dto
+
+CALL_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class WindowAction:
+    """Who acts at which window."""
+
+    window: int
+    staff: str
+
+
+def _at_window(hall: Hall, act: WindowAction, fn: Callable, *, login: bool = False):
+    """Run ``fn(uow, window, now)`` in one transaction as the staff member at the window."""
+    hall.profile(act.window)  # 404 for a window the hall does not have
+    now = hall.now()
+    with hall.uow() as uow:
+        window = uow.windows.get(act.window)
+        if window is None:
+            raise NotFound(f"there is no window {act.window} in this hall", field="window")
+        if not login:
+            window.require_staff(act.staff)
+        result = fn(uow, window, now)
+        uow.commit()
+        return result
+
+
+def _current(uow, window: model.Window) -> model.Ticket:
+    ticket = uow.tickets.get(window.current())
+    if ticket is None:
+        raise NotFound(f"window {window.number}'s current ticket is gone")
+    return ticket
+
+
+def login(hall: Hall, act: WindowAction) -> dict:
+    def run(uow, window, now):
+        elsewhere = uow.windows.staffed_by(act.staff)
+        if elsewhere is not None and elsewhere.number != window.number:
+            raise InvalidTransition(f"{act.staff} is logged in at window {elsewhere.number}; log out there first")
+        if window.staff != act.staff:
+            window.login(act.staff, now)
+            uow.windows.open_session(window.number, act.staff, now)
+        return window_dto(window)
+    return _at_window(hall, act, run, login=True)
+
+
+def logout(hall: Hall, act: WindowAction) -> dict:
+    def run(uow, window, now):
+        if window.paused:
+            uow.windows.close_pause(window.number, now)
+        window.logout(now)
+        uow.windows.close_session(window.number, now)
+        return window_dto(window)
+    return _at_window(hall, act, run)
+
+
+def call(hall: Hall, act: WindowAction, ticket_ref: int | str | None = None) -> dict | None:
+    """Call the next ticket (or a specific one). Returns None when nothing waits."""
+    for _attempt in range(CALL_ATTEMPTS):
+        try:
+            return _at_window(hall, act, lambda uow, window, now: _call_once(hall, uow, window, now, ticket_ref))
+        except ConcurrencyConflict:
+            if ticket_ref is not None:
+                raise
+    raise ConcurrencyConflict("other windows kept taking the next ticket first; call again")
+
+
+def _call_once(hall: Hall, uow, window: model.Window, now, ticket_ref) -> dict | None:
+    window.require_ready_to_call()
+    profile = hall.profile(window.number)
+    if ticket_ref is not None:
+        ticket = _specific(hall, uow, window, ticket_ref)
+        chosen = routing.Candidate(ticket.id, ticket.service, ticket.priority, ticket.arrival_at, ticket.issued_at)
+    else:
+        services = list(profile.service_weights)
+        choice = routing.choose(
+            profile, now,
+            targeted=uow.tickets.targeted(window.number),
+            heads=uow.tickets.heads(services, list(profile.class_weights)),
+            appointments=uow.tickets.due_appointments(services, now),
+            streak=window.priority_streak,
+        )
+        if choice is None:
+            return None
+        chosen = choice.candidate
+        ticket = uow.tickets.get(chosen.id)
+    ticket.call(window.number, window.staff, now)
+    window.take(ticket)
+    window.priority_streak = routing.next_streak(profile, chosen, window.priority_streak)
+    return ticket_dto(ticket)
+
+
+def _specific(hall: Hall, uow, window: model.Window, ref: int | str) -> model.Ticket:
+    if isinstance(ref, int):
+        ticket = uow.tickets.get(ref)
+    else:
+        ticket = uow.tickets.find_active_by_number(ref.upper(), model.business_day(hall.now(), hall.config.hall.zone))
+    if ticket is None:
+        raise NotFound(f"no ticket {ref} today", field="ticket")
+    if ticket.status != model.Status.WAITING:
+        raise InvalidTransition(f"ticket {ticket.number} is {ticket.status}, not waiting", field="ticket")
+    if ticket.target_window not in (None, window.number):
+        raise InvalidTransition(f"ticket {ticket.number} was sent to window {ticket.target_window}", field="ticket")
+    if ticket.target_window is None and ticket.service not in hall.profile(window.number).service_weights:
+        raise InvalidTransition(
+            f"window {window.number} does not serve {hall.service(ticket.service).name} ({ticket.service})",
+            field="ticket")
+    return ticket
+
+
+def _on_current(hall: Hall, act: WindowAction, fn: Callable) -> dict:
+    """Apply ``fn(ticket, window, now, uow)`` to the window's current ticket."""
+    def run(uow, window, now):
+        ticket = _current(uow, window)
+        fn(ticket, window, now, uow)
+        window.track(ticket)
+        return ticket_dto(ticket)
+    return _at_window(hall, act, run)
+
+
+def recall(hall: Hall, act: WindowAction) -> dict:
+    return _on_current(hall, act, lambda t, w, now, uow: t.recall(now))
+
+
+def no_show(hall: Hall, act: WindowAction) -> dict:
+    requeue = hall.config.routing.requeue_no_show
+    return _on_current(hall, act, lambda t, w, now, uow: t.no_show(now, requeue))
+
+
+def start(hall: Hall, act: WindowAction) -> dict:
+    return _on_current(hall, act, lambda t, w, now, uow: t.start(now))
+
+
+def finish(hall: Hall, act: WindowAction, outcome: model.Outcome) -> dict:
+    def run(ticket, window, now, uow):
+        ticket.finish(outcome, now)
+        window.invite_rating(ticket, now, hall.config.routing.rating_timeout_s)
+    return _on_current(hall, act, run)
+
+
+def transfer(hall: Hall, act: WindowAction, to_service: str | None, to_window: int | None) -> dict:
+    """转移: the current ticket ends as transferred; a child keeps its number in the target queue."""
+    if to_service is None and to_window is None:
+        raise InvalidTransition("say where to transfer: a service or a window", field="service")
+    if to_service is not None:
+        hall.service(to_service)
+    if to_window is not None:
+        hall.profile(to_window)
+        if to_window == act.window:
+            raise InvalidTransition("cannot transfer a ticket to its own window", field="window")
+    out: dict = {}
+
+    def run(ticket, window, now, uow):
+        child = ticket.transfer(now, to_service or ticket.service, to_window)
+        uow.tickets.add(child)
+        uow.flush()
+        ticket.transferred(child, now)
+        out["child"] = ticket_dto(child)
+    result = _on_current(hall, act, run)
+    result["child"] = out["child"]
+    return result
+
+
+def hold(hall: Hall, act: WindowAction, kind: model.HoldKind, ticket_id: int | None = None) -> dict:
+    """挂起 the current ticket (or a waiting one by id)."""
+    def run(uow, window, now):
+        ticket = _current(uow, window) if ticket_id is None else uow.tickets.get(ticket_id)
+        if ticket is None:
+            raise NotFound(f"no ticket {ticket_id}", field="ticket")
+        if ticket_id is not None and ticket.id != window.current_ticket_id and ticket.status != model.Status.WAITING:
+            raise InvalidTransition(f"ticket {ticket.number} is {ticket.status}; only waiting or current tickets can be held")
+        ticket.hold(kind, now, window.number, window.staff)
+        if ticket.id == window.current_ticket_id:
+            window.track(ticket)
+        return ticket_dto(ticket)
+    return _at_window(hall, act, run)
+
+
+def resume(hall: Hall, act: WindowAction, ticket_id: int) -> dict:
+    """Put a held ticket back in the queue (to this window if its documents stayed here)."""
+    def run(uow, window, now):
+        ticket = uow.tickets.get(ticket_id)
+        if ticket is None:
+            raise NotFound(f"no ticket {ticket_id}", field="ticket")
+        ticket.resume(now, window.number, window.staff)
+        return ticket_dto(ticket)
+    return _at_window(hall, act, run)
+
+
+def pause(hall: Hall, act: WindowAction, reason: str) -> dict:
+    def run(uow, window, now):
+        window.pause(reason, now)
+        uow.windows.open_pause(window.number, window.staff, reason, now)
+        return window_dto(window)
+    return _at_window(hall, act, run)
+
+
+def unpause(hall: Hall, act: WindowAction) -> dict:
+    def run(uow, window, now):
+        window.unpause(now)
+        uow.windows.close_pause(window.number, now)
+        return window_dto(window)
+    return _at_window(hall, act, run)
+
+
+def window_dto(window: model.Window) -> dict:
+    state = window.state
+    return {
+        "number": window.number, "name": window.name, "state": state.value, "state_name": model.WINDOW_STATE_ZH[state],
+        "staff": window.staff, "pause_reason": window.pause_reason, "current_ticket_id": window.current_ticket_id,
+        "inviting_ticket_id": window.inviting_ticket_id,
+    }

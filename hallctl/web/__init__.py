@@ -1,0 +1,59 @@
+"""Flask app factory: API blueprints under /api/v1, Socket.IO, JSON errors."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask, jsonify, request
+from flask_socketio import SocketIO
+from werkzeug.exceptions import HTTPException
+
+from . import openapi, routes_hall, routes_tickets, routes_windows
+from .api import ApiError, Registry, error_response
+from .realtime import Realtime
+
+API_PREFIX = "/api/v1"
+MAX_BODY_BYTES = 64 * 1024
+
+
+def create_app(hall, secret_key: str) -> tuple[Flask, SocketIO]:
+    """Build the Flask app and its Socket.IO server for a bootstrapped hall."""
+    app = Flask(__name__)
+    app.config.update(
+        HALL=hall, SECRET_KEY=secret_key, MAX_CONTENT_LENGTH=MAX_BODY_BYTES, JSON_AS_ASCII=False,
+        SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_SECURE=hall.config.hall.public_url.startswith("https://"),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+    )
+    app.json.ensure_ascii = False
+    api = Registry()
+    for module in (routes_tickets, routes_windows, routes_hall):
+        app.register_blueprint(module.register(api), url_prefix=API_PREFIX)
+    document = openapi.build(api, API_PREFIX, f"hallctl — {hall.config.hall.name}")
+    app.add_url_rule(f"{API_PREFIX}/openapi.json", "openapi", lambda: jsonify(document))
+    _errors(app)
+    socketio = SocketIO(app, async_mode="threading", message_queue=hall.config.hall.message_queue or None,
+                        cors_allowed_origins=[], json=app.json)
+    Realtime(socketio, hall)
+    app.extensions["hallctl.api"] = api
+    return app, socketio
+
+
+def _errors(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def api_error(exc: ApiError):
+        return exc.response()
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if not request.path.startswith(API_PREFIX):
+            return exc
+        code = (exc.name or "error").lower().replace(" ", "_")
+        message = {404: f"no such endpoint: {request.method} {request.path}",
+                   405: f"{request.method} is not allowed on {request.path}",
+                   413: f"the request body is larger than {MAX_BODY_BYTES // 1024} KiB"}.get(exc.code, exc.description)
+        return error_response(exc.code or 400, code, message)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(500, "internal", "internal error; the hall log has the details")

@@ -1,0 +1,167 @@
+"""The API route decorator: authenticate, check the role, validate, run once per Idempotency-Key.
+
+Every route registered here also lands in the OpenAPI document, with the same
+pydantic models the view validates with.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import Blueprint, Response, current_app, g, jsonify, request, session
+from pydantic import BaseModel, ValidationError
+
+from hallctl.domain import errors
+from hallctl.services import auth, idempotency
+
+PUBLIC: frozenset[str] = frozenset()
+ISSUERS = frozenset({"kiosk", "staff", "manager", "admin"})
+STAFF = frozenset({"staff", "manager", "admin"})
+MANAGERS = frozenset({"manager", "admin"})
+VIEWERS = frozenset({"display", "staff", "manager", "admin"})
+DEVICES = frozenset({"device", "admin"})
+
+STATUS = {
+    errors.InvalidTransition: 409, errors.Refused: 409, errors.ConcurrencyConflict: 409,
+    errors.NotFound: 404, errors.Forbidden: 403, errors.Invalid: 422,
+}
+
+
+class ApiError(Exception):
+    """An error reply: ``{"error": {"code", "message", "field"}}``."""
+
+    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.field = status, code, message, field
+
+    def response(self) -> Response:
+        return error_response(self.status, self.code, self.message, self.field)
+
+
+def error_response(status: int, code: str, message: str, field: str | None = None) -> Response:
+    reply = jsonify({"error": {"code": code, "message": message, "field": field}})
+    reply.status_code = status
+    return reply
+
+
+def domain_error(exc: errors.DomainError) -> tuple[int, dict]:
+    status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
+    return status, {"error": {"code": exc.code, "message": exc.message, "field": exc.field}}
+
+
+def validation_error(exc: ValidationError) -> ApiError:
+    first = exc.errors()[0]
+    field = ".".join(str(p) for p in first["loc"]) or None
+    message = first["msg"].removeprefix("Value error, ")
+    more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+    return ApiError(422, "invalid", f"{field or 'body'}: {message}{more}" if field else message + more, field)
+
+
+@dataclass
+class RouteSpec:
+    rule: str
+    method: str
+    summary: str
+    roles: frozenset[str]
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    responses: dict[int, str] = field(default_factory=dict)
+    tag: str = ""
+
+
+class Registry:
+    """Collects route specs for the OpenAPI document."""
+
+    def __init__(self) -> None:
+        self.routes: list[RouteSpec] = []
+
+    def route(self, bp: Blueprint, rule: str, method: str, *, summary: str, roles: frozenset[str],
+              body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
+              responses: dict[int, str] | None = None) -> Callable:
+        """Register a view. The view gets ``principal``, ``body``, ``query`` and URL args as keywords
+        and returns ``(status, json_body)`` or a ``Response``."""
+        spec = RouteSpec(rule, method, summary, roles, body, query, responses or {200: "OK"}, bp.name)
+        self.routes.append(spec)
+
+        def decorate(view: Callable) -> Callable:
+            @functools.wraps(view)
+            def wrapper(**kwargs):
+                principal = current_principal()
+                _authorize(spec, principal)
+                parsed_body = _parse_body(body) if body else None
+                parsed_query = _parse_query(query) if query else None
+                call = functools.partial(view, principal=principal, body=parsed_body, query=parsed_query, **kwargs)
+                return _run(spec, principal, call)
+            bp.add_url_rule(rule, view.__name__, wrapper, methods=[method])
+            return wrapper
+        return decorate
+
+
+def current_principal() -> auth.Principal | None:
+    if "principal" in g:
+        return g.principal
+    header = request.headers.get("Authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else session.get("token")
+    g.principal = auth.resolve(current_app.config["HALL"], token) if token else None
+    return g.principal
+
+
+def _authorize(spec: RouteSpec, principal: auth.Principal | None) -> None:
+    if not spec.roles:
+        return
+    if principal is None:
+        raise ApiError(401, "unauthenticated", "log in or send a bearer token (Authorization: Bearer …)")
+    if principal.role not in spec.roles:
+        raise ApiError(403, "forbidden", f"a {principal.role} may not {spec.method} {request.path}")
+
+
+def _parse_body(model: type[BaseModel]) -> BaseModel:
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        raw = b"{}"
+    elif not request.is_json:
+        raise ApiError(415, "unsupported_media_type", "send the body as application/json")
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as exc:
+        if any(e["type"] == "json_invalid" for e in exc.errors()):
+            raise ApiError(400, "bad_json", "the body is not valid JSON") from None
+        if any(e["type"] == "model_type" and not e["loc"] for e in exc.errors()):
+            raise ApiError(422, "invalid", "the body must be a JSON object") from None
+        raise validation_error(exc) from None
+
+
+def _parse_query(model: type[BaseModel]) -> BaseModel:
+    args = {k: v for k, v in request.args.items()}
+    try:
+        return model.model_validate(args, strict=False)
+    except ValidationError as exc:
+        raise validation_error(exc) from None
+
+
+def _run(spec: RouteSpec, principal: auth.Principal | None, call: Callable) -> Response:
+    def action() -> tuple[int, dict | None]:
+        result = call()
+        return result if isinstance(result, tuple) else (200, result)
+
+    key = request.headers.get("Idempotency-Key")
+    if spec.method == "POST" and key:
+        if len(key) > 128:
+            raise ApiError(422, "invalid", "Idempotency-Key may be at most 128 characters", "Idempotency-Key")
+        who = principal.key if principal else f"anon:{request.remote_addr}"
+        status, body = idempotency.run_once(current_app.config["HALL"], who, key, spec.method, request.path,
+                                            action, domain_error)
+    else:
+        try:
+            result = call()
+        except errors.DomainError as exc:
+            result = domain_error(exc)
+        if isinstance(result, Response):
+            return result
+        status, body = result if isinstance(result, tuple) else (200, result)
+    if status == 204:
+        return Response(status=204)
+    reply = jsonify(body)
+    reply.status_code = status
+    return reply

@@ -1,0 +1,139 @@
+"""Socket.IO: rooms ``hall``, ``window:{n}``, ``ticket:{id}``; a snapshot on every join; domain events as deltas.
+
+A phone page joining ``ticket:{id}`` is also put in ``queue:{service}`` so it
+hears ``queue_changed`` for its own queue and can refresh its position.
+"""
+from __future__ import annotations
+
+import logging
+import re
+
+from flask import request, session
+from flask_socketio import SocketIO, join_room
+
+from hallctl.domain import events as ev
+from hallctl.domain.errors import DomainError
+from hallctl.services import auth, queries, tickets
+
+log = logging.getLogger(__name__)
+ROOM = re.compile(r"^(hall|window:(\d{1,3})|ticket:(\d{1,12}))$")
+HALL_READERS = {"display", "staff", "manager", "admin"}
+STAFF_READERS = {"staff", "manager", "admin"}
+
+
+class Realtime:
+    """Socket.IO handlers and the event-bus subscriber that emits to rooms."""
+
+    def __init__(self, socketio: SocketIO, hall) -> None:
+        self.socketio = socketio
+        self.hall = hall
+        self.clients: dict[str, dict] = {}
+        socketio.on_event("connect", self.on_client_connect)
+        socketio.on_event("disconnect", self.on_client_disconnect)
+        socketio.on_event("join", self.on_client_join)
+        hall.bus.subscribe("socketio", self.on_domain_event)
+
+    # -- clients -----------------------------------------------------------
+    def on_client_connect(self, auth_data=None):
+        data = auth_data if isinstance(auth_data, dict) else {}
+        token = data.get("token") if isinstance(data.get("token"), str) else None
+        ticket = data.get("ticket")
+        if isinstance(ticket, int) and token:
+            self.clients[request.sid] = {"role": "citizen", "ticket": ticket, "token": token}
+            return True
+        principal = auth.resolve(self.hall, token or session.get("token") or "")
+        if principal is None:
+            return False  # refused: no valid token or session
+        self.clients[request.sid] = {"role": principal.role, "name": principal.name}
+        return True
+
+    def on_client_disconnect(self, *_args):
+        self.clients.pop(request.sid, None)
+
+    def on_client_join(self, data):
+        client = self.clients.get(request.sid)
+        room = data.get("room") if isinstance(data, dict) else None
+        match = ROOM.match(room) if isinstance(room, str) else None
+        if client is None or match is None:
+            return {"ok": False, "error": "unknown room; use hall, window:{n} or ticket:{id}"}
+        try:
+            snapshot = self._snapshot(client, room, match)
+        except DomainError as exc:
+            return {"ok": False, "error": exc.message}
+        if snapshot is None:
+            return {"ok": False, "error": f"a {client['role']} may not join {room}"}
+        join_room(room)
+        if room.startswith("ticket:"):
+            join_room(f"queue:{snapshot['service']}")
+        self.socketio.emit("snapshot", {"room": room, "state": snapshot}, to=request.sid)
+        return {"ok": True}
+
+    def _snapshot(self, client: dict, room: str, match) -> dict | None:
+        role = client["role"]
+        if room == "hall":
+            return queries.hall_state(self.hall) if role in HALL_READERS else None
+        if match.group(2):
+            return queries.window_view(self.hall, int(match.group(2))) if role in STAFF_READERS else None
+        ticket_id = int(match.group(3))
+        if role == "citizen":
+            if client["ticket"] != ticket_id:
+                return None
+            return tickets.public_view(self.hall, ticket_id, client["token"])
+        return tickets.public_view(self.hall, ticket_id, None, trusted=True) if role in STAFF_READERS else None
+
+    # -- domain events → rooms ---------------------------------------------------
+    def on_domain_event(self, event: ev.Event) -> None:
+        emit = self.socketio.emit
+        if isinstance(event, ev.TicketEvent):
+            self._ticket_event(event)
+        if isinstance(event, ev.RatingRecorded):
+            payload = {"ticket_id": event.ticket_id, "level": event.level, "window": event.window,
+                       "channel": event.channel, "bound": event.bound}
+            for room in self._rooms(event.window, event.ticket_id):
+                emit("rating_recorded", payload, to=room)
+        if event.window is not None and not isinstance(event, ev.TicketIssued):
+            self._window_changed(event.window)
+
+    def _ticket_event(self, event: ev.TicketEvent) -> None:
+        emit = self.socketio.emit
+        base = {"id": event.ticket_id, "number": event.number, "service": event.service, "window": event.window}
+        rooms = self._rooms(event.window, event.ticket_id)
+        if isinstance(event, ev.TicketIssued):
+            emit("ticket_issued", {**base, "priority": event.priority}, to="hall")
+        elif isinstance(event, ev.TicketCalled):
+            for room in rooms:
+                emit("ticket_called", {**base, "recall": event.recall}, to=room)
+        elif isinstance(event, ev.TicketFinished):
+            for room in rooms:
+                emit("ticket_finished", {**base, "outcome": event.outcome}, to=room)
+        else:
+            emit("ticket_changed", {**base, "event": event.kind}, to=f"ticket:{event.ticket_id}")
+        if not isinstance(event, (ev.ServiceStarted, ev.TicketFinished, ev.TicketPrintChanged)):
+            self._queue_changed(event.service)
+
+    @staticmethod
+    def _rooms(window: int | None, ticket_id: int | None) -> list[str]:
+        rooms = ["hall"]
+        if window is not None:
+            rooms.append(f"window:{window}")
+        if ticket_id is not None:
+            rooms.append(f"ticket:{ticket_id}")
+        return rooms
+
+    def _queue_changed(self, service: str) -> None:
+        with self.hall.uow(write=False) as uow:
+            count, _oldest = uow.tickets.waiting_by_service().get(service, (0, None))
+        payload = {"service": service, "waiting": count}
+        self.socketio.emit("queue_changed", payload, to="hall")
+        self.socketio.emit("queue_changed", payload, to=f"queue:{service}")
+        for number in self.hall.windows_serving(service):
+            self.socketio.emit("queue_changed", payload, to=f"window:{number}")
+
+    def _window_changed(self, number: int) -> None:
+        try:
+            view = queries.window_view(self.hall, number)
+        except DomainError:
+            return
+        payload = {**view["window"], "current": view["current"]}
+        self.socketio.emit("window_changed", payload, to="hall")
+        self.socketio.emit("window_changed", payload, to=f"window:{number}")

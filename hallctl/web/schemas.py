@@ -1,0 +1,93 @@
+"""Request bodies and queries: the views validate with these, and the OpenAPI document is built from them."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+Short = Annotated[str, Field(min_length=1, max_length=64)]
+Code = Annotated[str, Field(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")]
+TicketNumber = Annotated[str, Field(pattern=r"^[A-Za-z]{1,2}[0-9]{2,6}$")]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Empty(Body):
+    """No fields."""
+
+
+class AppointmentIn(Body):
+    code: Annotated[str, Field(min_length=1, max_length=32)]
+    slot: AwareDatetime
+
+
+class IssueIn(Body):
+    service: Code
+    priority: Code | None = None
+    kiosk: Code | None = None
+    appointment: AppointmentIn | None = None
+
+
+class RatingIn(Body):
+    level: Annotated[int, Field(ge=1, le=5, description="1 非常满意 … 5 非常不满意")]
+    reasons: Annotated[list[Annotated[str, Field(max_length=32)]], Field(max_length=10)] = []
+    comment: Annotated[str, Field(max_length=500)] = ""
+
+
+class LoginIn(Body):
+    username: Short
+    password: Annotated[str, Field(min_length=1, max_length=256)]
+
+
+class CallIn(Body):
+    ticket: Annotated[int, Field(ge=1)] | TicketNumber | None = None
+
+
+class FinishIn(Body):
+    outcome: Literal["completed", "accepted", "needs_materials", "rejected", "consulted"] = "completed"
+
+
+class TransferIn(Body):
+    service: Code | None = None
+    window: Annotated[int, Field(ge=1, le=999)] | None = None
+
+    @model_validator(mode="after")
+    def _somewhere(self) -> "TransferIn":
+        if self.service is None and self.window is None:
+            raise ValueError("give a service or a window to transfer to")
+        return self
+
+
+class HoldIn(Body):
+    kind: Literal["not_holding", "holding", "waiting"]
+    ticket: Annotated[int, Field(ge=1)] | None = None
+
+
+class ResumeIn(Body):
+    ticket: Annotated[int, Field(ge=1)]
+
+
+class PauseIn(Body):
+    reason: Short
+
+
+class TokenQuery(Body):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    token: Annotated[str, Field(max_length=64)] | None = None
+
+
+class RangeQuery(Body):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    from_: Annotated[date, Field(alias="from")]
+    to: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "RangeQuery":
+        if self.to < self.from_:
+            raise ValueError("'to' is before 'from'")
+        if (self.to - self.from_).days > 3660:
+            raise ValueError("the range may span at most 10 years")
+        return self
