@@ -184,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not args.verbose:  # one line per HTTP request is noise at a hall's rate; -v brings it back
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
     return args.func(args)
 
 

@@ -1,7 +1,9 @@
 """In-process event bus: each subscriber gets its own queue and thread.
 
 A slow or failing subscriber (a serial LED, the voice player) never delays
-another (Socket.IO) nor the request that published the events.
+another (Socket.IO) nor the request that published the events. Subscribers
+receive events in batches (whatever queued up while they were busy, in order),
+so they can coalesce work such as recounting a queue.
 """
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from collections.abc import Callable, Iterable
 from hallctl.domain.events import Event
 
 log = logging.getLogger(__name__)
-Handler = Callable[[Event], None]
+Handler = Callable[[list[Event]], None]
+MAX_BATCH = 200
 
 
 class _Worker:
@@ -24,17 +27,29 @@ class _Worker:
         self.thread = threading.Thread(target=self._run, name=f"bus-{name}", daemon=True)
         self.thread.start()
 
+    def _take(self) -> list[Event | None]:
+        items = [self.queue.get()]
+        while items[-1] is not None and len(items) < MAX_BATCH:
+            try:
+                items.append(self.queue.get_nowait())
+            except queue.Empty:
+                break
+        return items
+
     def _run(self) -> None:
         while True:
-            item = self.queue.get()
+            items = self._take()
+            batch = [item for item in items if item is not None]
             try:
-                if item is None:
-                    return
-                self.handler(item)
+                if batch:
+                    self.handler(batch)
             except Exception:  # a subscriber's bug must not stop the others
-                log.exception("event subscriber %s failed on %s", self.name, getattr(item, "kind", item))
+                log.exception("event subscriber %s failed on %s", self.name, [e.kind for e in batch])
             finally:
-                self.queue.task_done()
+                for _ in items:
+                    self.queue.task_done()
+            if items[-1] is None:
+                return
 
 
 class EventBus:
@@ -56,13 +71,16 @@ class EventBus:
             self._workers.append(_Worker(name, handler))
 
     def publish(self, events: Iterable[Event]) -> None:
-        for event in events:
-            for name, handler in self._inline:
-                try:
-                    handler(event)
-                except Exception:
-                    log.exception("event subscriber %s failed on %s", name, event.kind)
-            for worker in self._workers:
+        batch = list(events)
+        if not batch:
+            return
+        for name, handler in self._inline:
+            try:
+                handler(batch)
+            except Exception:
+                log.exception("event subscriber %s failed on %s", name, [e.kind for e in batch])
+        for worker in self._workers:
+            for event in batch:
                 worker.queue.put(event)
 
     def drain(self) -> None:

@@ -105,8 +105,9 @@ tickets = Table(
     Column("print_status", String(16), nullable=False),
     Column("version", Integer, nullable=False),
     UniqueConstraint("hall_id", "business_day", "number", "hop"),
-    Index("ix_tickets_queue", "hall_id", "status", "service", "priority", "target_window", "arrival_at", "id"),
-    Index("ix_tickets_targeted", "hall_id", "status", "target_window"),
+    Index("ix_tickets_queue", "hall_id", "status", "service", "priority", "arrival_at", "id"),
+    Index("ix_tickets_ahead", "hall_id", "status", "service", "arrival_at", "id"),
+    Index("ix_tickets_targeted", "hall_id", "status", "target_window", "arrival_at", "id"),
     Index("ix_tickets_day", "hall_id", "business_day"),
     Index("ix_tickets_issued", "hall_id", "issued_at"),
 )

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from hallctl.domain import model
 from hallctl.domain.events import Event
@@ -24,6 +24,36 @@ def _candidate(row) -> Candidate:
 
 _CANDIDATE_COLUMNS = (T.c.id, T.c.service, T.c.priority, T.c.arrival_at, T.c.issued_at, T.c.appointment_at)
 _QUEUE_ORDER = (T.c.arrival_at, T.c.issued_at, T.c.id)
+_WAITING = and_(T.c.hall_id == bindparam("hall"), T.c.status == model.Status.WAITING.value)
+
+# Hot-path statements are built once; building expressions costs more than running them.
+_HEAD = (select(*_CANDIDATE_COLUMNS)
+         .where(_WAITING, T.c.service == bindparam("service"), T.c.priority == bindparam("priority"),
+                T.c.target_window.is_(None))
+         .order_by(*_QUEUE_ORDER).limit(1))
+_TARGETED = select(*_CANDIDATE_COLUMNS).where(_WAITING, T.c.target_window == bindparam("window")) \
+    .order_by(*_QUEUE_ORDER).limit(1)
+_AHEAD = select(func.count()).select_from(T).where(
+    _WAITING, T.c.service == bindparam("service"),
+    (T.c.arrival_at < bindparam("arrival", type_=orm.UTCDateTime))
+    | and_(T.c.arrival_at == bindparam("arrival", type_=orm.UTCDateTime), T.c.id < bindparam("id")))
+_TICKET_INSERT_COLUMNS = [c for c in T.c if c.name not in ("id", "version")]
+_INSERT_TICKET = insert(T).values({c.name: bindparam(c.name, type_=c.type) for c in _TICKET_INSERT_COLUMNS}
+                                  | {"version": bindparam("version")}).returning(T.c.id)
+_OPEN_WINDOWS = select(orm.windows.c.number).where(orm.windows.c.hall_id == bindparam("hall"),
+                                                  orm.windows.c.staff.is_not(None))
+_INSERT_EVENT = insert(orm.events)
+_ISSUED_TODAY = select(orm.counters.c.last_seq).where(
+    orm.counters.c.hall_id == bindparam("hall"), orm.counters.c.service == bindparam("service"),
+    orm.counters.c.business_day == bindparam("day"))
+_NEXT_SEQ = {
+    dialect: builder(orm.counters).values(
+        hall_id=bindparam("hall"), service=bindparam("service"), business_day=bindparam("day"), last_seq=1,
+    ).on_conflict_do_update(
+        index_elements=["hall_id", "service", "business_day"], set_={"last_seq": orm.counters.c.last_seq + 1},
+    ).returning(orm.counters.c.last_seq)
+    for dialect, builder in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
+}
 
 
 class TicketRepository:
@@ -33,6 +63,14 @@ class TicketRepository:
         self.seen: set = set()
 
     def add(self, ticket: model.Ticket) -> None:
+        """Insert a new ticket now (its id is set) and attach it for later versioned updates.
+
+        A prebuilt INSERT … RETURNING costs a third of an ORM flush; issuing is the hottest path.
+        """
+        row = {c.name: getattr(ticket, c.name) for c in _TICKET_INSERT_COLUMNS}
+        ticket.id = self.session.execute(_INSERT_TICKET, {**row, "version": 1}).scalar_one()
+        ticket.version = 1
+        make_transient_to_detached(ticket)
         self.session.add(ticket)
         self.seen.add(ticket)
 
@@ -45,40 +83,26 @@ class TicketRepository:
 
     def next_seq(self, service: str, day: date) -> int:
         """Advance the (service, business day) counter in this transaction; unique under concurrency."""
-        values = {"hall_id": self.hall_id, "service": service, "business_day": day, "last_seq": 1}
-        stmt = _insert(self.session, orm.counters).values(**values)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["hall_id", "service", "business_day"],
-            set_={"last_seq": orm.counters.c.last_seq + 1},
-        ).returning(orm.counters.c.last_seq)
-        return self.session.execute(stmt).scalar_one()
+        stmt = _NEXT_SEQ[self.session.get_bind().dialect.name]
+        return self.session.execute(stmt, {"hall": self.hall_id, "service": service, "day": day}).scalar_one()
 
     def issued_today(self, service: str, day: date) -> int:
-        stmt = select(orm.counters.c.last_seq).where(
-            orm.counters.c.hall_id == self.hall_id, orm.counters.c.service == service,
-            orm.counters.c.business_day == day)
-        return self.session.execute(stmt).scalar() or 0
+        return self.session.execute(_ISSUED_TODAY, {"hall": self.hall_id, "service": service, "day": day}).scalar() or 0
 
     def _waiting(self):
         return and_(T.c.hall_id == self.hall_id, T.c.status == model.Status.WAITING)
 
     def heads(self, services: list[str], classes: list[str]) -> list[Candidate]:
         """The oldest untargeted waiting ticket of each (service, class)."""
-        parts = [
-            select(*_CANDIDATE_COLUMNS)
-            .where(self._waiting(), T.c.service == service, T.c.priority == cls, T.c.target_window.is_(None))
-            .order_by(*_QUEUE_ORDER).limit(1)
-            for service in services for cls in classes
-        ]
         rows = []
-        for part in parts:
-            rows.extend(self.session.execute(part).all())
+        for service in services:
+            for cls in classes:
+                params = {"hall": self.hall_id, "service": service, "priority": cls}
+                rows.extend(self.session.execute(_HEAD, params).all())
         return [_candidate(r) for r in rows]
 
     def targeted(self, window: int) -> list[Candidate]:
-        stmt = (select(*_CANDIDATE_COLUMNS).where(self._waiting(), T.c.target_window == window)
-                .order_by(*_QUEUE_ORDER).limit(1))
-        return [_candidate(r) for r in self.session.execute(stmt)]
+        return [_candidate(r) for r in self.session.execute(_TARGETED, {"hall": self.hall_id, "window": window})]
 
     def due_appointments(self, services: list[str], now: datetime) -> list[Candidate]:
         stmt = (select(*_CANDIDATE_COLUMNS)
@@ -89,15 +113,20 @@ class TicketRepository:
 
     def ahead_of(self, ticket: model.Ticket) -> int:
         """Waiting tickets of the same service that arrived before this one."""
-        earlier = (T.c.arrival_at < ticket.arrival_at) | and_(T.c.arrival_at == ticket.arrival_at, T.c.id < ticket.id)
-        stmt = select(func.count()).select_from(T).where(self._waiting(), T.c.service == ticket.service, earlier)
-        return self.session.execute(stmt).scalar_one()
+        params = {"hall": self.hall_id, "service": ticket.service, "arrival": ticket.arrival_at, "id": ticket.id}
+        return self.session.execute(_AHEAD, params).scalar_one()
 
     def waiting_by_service(self) -> dict[str, tuple[int, datetime | None]]:
         """service → (waiting count, earliest effective arrival)."""
         stmt = (select(T.c.service, func.count(), func.min(T.c.arrival_at)).where(self._waiting())
                 .group_by(T.c.service))
         return {service: (count, oldest) for service, count, oldest in self.session.execute(stmt)}
+
+    def waiting_counts(self, services: list[str]) -> dict[str, int]:
+        """Waiting tickets per service, for just these services."""
+        stmt = (select(T.c.service, func.count()).where(self._waiting(), T.c.service.in_(services))
+                .group_by(T.c.service))
+        return dict(self.session.execute(stmt).all())
 
     def waiting_list(self, services: list[str], window: int, limit: int = 50) -> list[model.Ticket]:
         """Waiting tickets a window may call: its services, or sent to it."""
@@ -139,9 +168,7 @@ class WindowRepository:
 
     def open_numbers(self) -> set[int]:
         """Windows with somebody logged in."""
-        w = orm.windows
-        stmt = select(w.c.number).where(w.c.hall_id == self.hall_id, w.c.staff.is_not(None))
-        return set(self.session.scalars(stmt))
+        return set(self.session.scalars(_OPEN_WINDOWS, {"hall": self.hall_id}))
 
     def staffed_by(self, staff: str) -> model.Window | None:
         stmt = select(model.Window).where(orm.windows.c.hall_id == self.hall_id, orm.windows.c.staff == staff)
@@ -196,7 +223,7 @@ def store_events(session: Session, hall_id: str, events: list[Event]) -> None:
     """Append events to the timeline (one row per transition)."""
     if not events:
         return
-    session.execute(insert(orm.events), [
+    session.execute(_INSERT_EVENT, [
         {"hall_id": hall_id, "kind": e.kind, "at": e.at, "ticket_id": getattr(e, "ticket_id", None),
          "window": e.window, "staff": e.staff, "data": e.data()}
         for e in events

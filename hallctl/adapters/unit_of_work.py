@@ -30,6 +30,8 @@ class UnitOfWork:
         self.published: list[Event] = []
 
     def __enter__(self) -> "UnitOfWork":
+        if self.write:
+            self.database.write_lock.__enter__()
         self.session = (self.database.write_session if self.write else self.database.read_session)()
         self.tickets = TicketRepository(self.session, self.hall_id)
         self.windows = WindowRepository(self.session, self.hall_id)
@@ -37,8 +39,12 @@ class UnitOfWork:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.session.rollback()
-        self.session.close()
+        try:
+            self.session.rollback()
+            self.session.close()
+        finally:
+            if self.write:
+                self.database.write_lock.__exit__(None, None, None)
 
     def flush(self) -> None:
         """Assign ids; a concurrent change to the same row raises ConcurrencyConflict."""

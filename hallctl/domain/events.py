@@ -1,8 +1,11 @@
 """Past-tense domain events, recorded by entities and published after commit."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+
+
+_COMMON = frozenset({"at", "window", "staff", "ticket_id"})
 
 
 @dataclass(frozen=True)
@@ -22,10 +25,11 @@ class Event:
     def data(self) -> dict:
         """Event-specific fields, JSON-ready (times as ISO 8601)."""
         out = {}
-        for key, value in asdict(self).items():
-            if key in ("at", "window", "staff", "ticket_id"):
+        for f in fields(self):
+            if f.name in _COMMON:
                 continue
-            out[key] = value.isoformat() if isinstance(value, datetime) else value
+            value = getattr(self, f.name)
+            out[f.name] = value.isoformat() if isinstance(value, datetime) else value
         return out
 
 

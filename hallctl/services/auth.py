@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -12,11 +15,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from hallctl.adapters import orm
 from hallctl.domain.errors import Forbidden, Invalid
 
-from .context import Hall
+if TYPE_CHECKING:
+    from .context import Hall
 
 USER_ROLES = ("staff", "manager", "admin")
 TOKEN_ROLES = ("kiosk", "display", "device")
 SESSION_HOURS = 12
+CACHE_SECONDS = 10.0
+"""How long a resolved token is trusted without asking the database (revocation in other processes lags by this)."""
 # a hash to compare against when the user does not exist, so timing does not tell
 _DUMMY_HASH = generate_password_hash("not-a-password")
 
@@ -39,7 +45,41 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def add_user(hall: Hall, username: str, role: str, password: str, display_name: str = "") -> None:
+class TokenCache:
+    """Resolved tokens for a few seconds, so a request does not pay a database round trip to authenticate."""
+
+    def __init__(self, seconds: float = CACHE_SECONDS) -> None:
+        self.seconds = seconds
+        self._entries: dict[str, tuple[Principal, datetime | None, float]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, digest: str, now: datetime) -> Principal | None:
+        with self._lock:
+            entry = self._entries.get(digest)
+        if entry is None:
+            return None
+        principal, expires_at, cached_at = entry
+        if time.monotonic() - cached_at > self.seconds or (expires_at is not None and expires_at < now):
+            self.evict(digest)
+            return None
+        return principal
+
+    def put(self, digest: str, principal: Principal, expires_at: datetime | None) -> None:
+        with self._lock:
+            if len(self._entries) > 10_000:
+                self._entries.clear()
+            self._entries[digest] = (principal, expires_at, time.monotonic())
+
+    def evict(self, digest: str | None = None, token_id: int | None = None) -> None:
+        with self._lock:
+            if digest is not None:
+                self._entries.pop(digest, None)
+            if token_id is not None:
+                for key in [k for k, (p, _e, _c) in self._entries.items() if p.token_id == token_id]:
+                    del self._entries[key]
+
+
+def add_user(hall: "Hall", username: str, role: str, password: str, display_name: str = "") -> None:
     if role not in USER_ROLES:
         raise Invalid(f"role must be one of {', '.join(USER_ROLES)}", field="role")
     if not username or len(username) > 64:
@@ -58,7 +98,7 @@ def add_user(hall: Hall, username: str, role: str, password: str, display_name: 
         uow.commit()
 
 
-def add_token(hall: Hall, name: str, role: str) -> str:
+def add_token(hall: "Hall", name: str, role: str) -> str:
     """Create a bearer token for a kiosk, display or device; returns it once, stores its hash."""
     if role not in TOKEN_ROLES + USER_ROLES:
         raise Invalid(f"role must be one of {', '.join(TOKEN_ROLES)}", field="role")
@@ -70,7 +110,7 @@ def add_token(hall: Hall, name: str, role: str) -> str:
     return token
 
 
-def login(hall: Hall, username: str, password: str) -> tuple[str, Principal]:
+def login(hall: "Hall", username: str, password: str) -> tuple[str, Principal]:
     """Check a password; returns a session token (bearer-usable) and the principal.
 
     Raises:
@@ -91,23 +131,31 @@ def login(hall: Hall, username: str, password: str) -> tuple[str, Principal]:
     return token, Principal(username, row.role, result.inserted_primary_key[0])
 
 
-def logout(hall: Hall, principal: Principal) -> None:
+def logout(hall: "Hall", principal: Principal) -> None:
     if principal.token_id is None:
         return
+    hall.token_cache.evict(token_id=principal.token_id)
     with hall.uow() as uow:
         uow.session.execute(update(orm.tokens).where(orm.tokens.c.id == principal.token_id,
                                                      orm.tokens.c.user_id.is_not(None)).values(revoked=True))
         uow.commit()
 
 
-def resolve(hall: Hall, token: str, now: datetime | None = None) -> Principal | None:
+def resolve(hall: "Hall", token: str, now: datetime | None = None) -> Principal | None:
     """The principal behind a bearer or session token, or None."""
     if not token or len(token) > 256:
         return None
+    now = now or hall.now()
+    digest = _hash(token)
+    cached = hall.token_cache.get(digest, now)
+    if cached is not None:
+        return cached
     t = orm.tokens
     with hall.uow(write=False) as uow:
         row = uow.session.execute(select(t.c.id, t.c.name, t.c.role, t.c.expires_at)
-                                  .where(t.c.token_hash == _hash(token), t.c.revoked.is_(False))).first()
-    if row is None or (row.expires_at is not None and row.expires_at < (now or hall.now())):
+                                  .where(t.c.token_hash == digest, t.c.revoked.is_(False))).first()
+    if row is None or (row.expires_at is not None and row.expires_at < now):
         return None
-    return Principal(row.name, row.role, row.id)
+    principal = Principal(row.name, row.role, row.id)
+    hall.token_cache.put(digest, principal, row.expires_at)
+    return principal

@@ -12,6 +12,9 @@ from hallctl.config import Config
 from hallctl.domain.errors import Invalid, NotFound
 from hallctl.domain.routing import WorkProfile
 
+from .auth import TokenCache
+from .group_commit import GroupCommit
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
@@ -26,8 +29,12 @@ class Hall:
     bus: EventBus
     clock: Callable[[], datetime] = utcnow
     profiles: dict[int, WorkProfile] = field(init=False)
+    token_cache: TokenCache = field(init=False)
+    writer: GroupCommit = field(init=False)
 
     def __post_init__(self) -> None:
+        self.token_cache = TokenCache()
+        self.writer = GroupCommit(self.uow)
         classes = {p.code: p.weight for p in self.config.priorities}
         max_wait = {s.code: (timedelta(minutes=s.max_wait_min) if s.max_wait_min else None)
                     for s in self.config.services}
@@ -40,6 +47,12 @@ class Hall:
     @property
     def hall_id(self) -> str:
         return self.config.hall.id
+
+    def close(self) -> None:
+        """Stop the writer and the event bus, release the database."""
+        self.writer.close()
+        self.bus.close()
+        self.database.dispose()
 
     def uow(self, write: bool = True) -> UnitOfWork:
         return UnitOfWork(self.database, self.bus, self.hall_id, write=write)

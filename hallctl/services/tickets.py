@@ -81,35 +81,35 @@ def issue_ticket(hall: Hall, cmd: IssueTicket) -> dict:
     kiosk = next((k for k in hall.config.kiosks if k.id == cmd.kiosk), None)
     if cmd.kiosk is not None and kiosk is None:
         raise Invalid(f"unknown kiosk {cmd.kiosk!r}", field="kiosk")
-    now = hall.now()
     zone = hall.config.hall.zone
-    day = model.business_day(now, zone)
-    if cmd.appointment and model.business_day(cmd.appointment.slot, zone) != day:
+    if cmd.appointment and model.business_day(cmd.appointment.slot, zone) != model.business_day(hall.now(), zone):
         raise Invalid("the appointment slot is not today", field="appointment.slot")
-    if cmd.enforce_hours and not hall.is_open(now):
+    if cmd.enforce_hours and not hall.is_open(hall.now()):
         hours = ", ".join(hall.config.hall.hours)
         raise Refused(f"the hall is closed now; tickets are issued {hours} / 现在不是取号时间")
-    with hall.uow() as uow:
+    printed = model.PrintStatus.PENDING if kiosk and kiosk.printer else model.PrintStatus.NONE
+    track_token = secrets.token_urlsafe(16)
+
+    def job(uow) -> dict:
+        now = hall.now()
+        day = model.business_day(now, zone)
         if cmd.enforce_hours and service.daily_cap and uow.tickets.issued_today(service.code, day) >= service.daily_cap:
             raise Refused(f"{service.name} has reached today's limit of {service.daily_cap} tickets / 今日号源已满",
                           field="service")
         seq = uow.tickets.next_seq(service.code, day)
         ticket = model.Ticket(
             hall_id=hall.hall_id, service=service.code, number=model.format_number(service.prefix, seq, service.digits),
-            seq=seq, business_day=day, priority=priority, issued_at=now, track_token=secrets.token_urlsafe(16),
+            seq=seq, business_day=day, priority=priority, issued_at=now, track_token=track_token,
             kiosk=cmd.kiosk, appointment_code=cmd.appointment.code if cmd.appointment else None,
-            appointment_at=cmd.appointment.slot if cmd.appointment else None,
-            print_status=model.PrintStatus.PENDING if kiosk and kiosk.printer else model.PrintStatus.NONE,
+            appointment_at=cmd.appointment.slot if cmd.appointment else None, print_status=printed,
         )
         uow.tickets.add(ticket)
-        uow.flush()
         ticket.issued()
         ahead = uow.tickets.ahead_of(ticket)
-        est = estimate(hall, uow, ticket, ahead)
-        uow.commit()
-    out = ticket_dto(ticket)
-    out.update(ahead=ahead, est_wait_min=est, track_token=ticket.track_token)
-    return out
+        return {**ticket_dto(ticket), "ahead": ahead, "est_wait_min": estimate(hall, uow, ticket, ahead),
+                "track_token": track_token}
+
+    return hall.writer.submit(job)
 
 
 def _tracked(uow, ticket_id: int, token: str) -> model.Ticket:

@@ -28,10 +28,11 @@ class Realtime:
         self.socketio = socketio
         self.hall = hall
         self.clients: dict[str, dict] = {}
+        self.shared = bool(hall.config.hall.message_queue)
         socketio.on_event("connect", self.on_client_connect)
         socketio.on_event("disconnect", self.on_client_disconnect)
         socketio.on_event("join", self.on_client_join)
-        hall.bus.subscribe("socketio", self.on_domain_event)
+        hall.bus.subscribe("socketio", self.on_domain_events)
 
     # -- clients -----------------------------------------------------------
     def on_client_connect(self, auth_data=None):
@@ -82,34 +83,48 @@ class Realtime:
         return tickets.public_view(self.hall, ticket_id, None, trusted=True) if role in STAFF_READERS else None
 
     # -- domain events → rooms ---------------------------------------------------
-    def on_domain_event(self, event: ev.Event) -> None:
-        emit = self.socketio.emit
-        if isinstance(event, ev.TicketEvent):
-            self._ticket_event(event)
-        if isinstance(event, ev.RatingRecorded):
-            payload = {"ticket_id": event.ticket_id, "level": event.level, "window": event.window,
-                       "channel": event.channel, "bound": event.bound}
-            for room in self._rooms(event.window, event.ticket_id):
-                emit("rating_recorded", payload, to=room)
-        if event.window is not None and not isinstance(event, ev.TicketIssued):
-            self._window_changed(event.window)
+    def _listened(self, room: str) -> bool:
+        """Whether anyone may hear ``room``: always with a message queue (other processes' clients)."""
+        if self.shared:
+            return True
+        return bool(self.socketio.server.manager.rooms.get("/", {}).get(room))
+
+    def _emit(self, event: str, payload: dict, rooms: list[str]) -> None:
+        for room in rooms:
+            if self._listened(room):
+                self.socketio.emit(event, payload, to=room)
+
+    def on_domain_events(self, batch: list[ev.Event]) -> None:
+        """Emit each event, then one queue_changed per touched service and one window_changed per window."""
+        services: dict[str, None] = {}
+        windows: dict[int, None] = {}
+        for event in batch:
+            if isinstance(event, ev.TicketEvent):
+                self._ticket_event(event)
+                if not isinstance(event, (ev.ServiceStarted, ev.TicketFinished, ev.TicketPrintChanged)):
+                    services[event.service] = None
+            if isinstance(event, ev.RatingRecorded):
+                payload = {"ticket_id": event.ticket_id, "level": event.level, "window": event.window,
+                           "channel": event.channel, "bound": event.bound}
+                self._emit("rating_recorded", payload, self._rooms(event.window, event.ticket_id))
+            if event.window is not None and not isinstance(event, ev.TicketIssued):
+                windows[event.window] = None
+        if services:
+            self._queue_changed(list(services))
+        for number in windows:
+            self._window_changed(number)
 
     def _ticket_event(self, event: ev.TicketEvent) -> None:
-        emit = self.socketio.emit
         base = {"id": event.ticket_id, "number": event.number, "service": event.service, "window": event.window}
         rooms = self._rooms(event.window, event.ticket_id)
         if isinstance(event, ev.TicketIssued):
-            emit("ticket_issued", {**base, "priority": event.priority}, to="hall")
+            self._emit("ticket_issued", {**base, "priority": event.priority}, ["hall"])
         elif isinstance(event, ev.TicketCalled):
-            for room in rooms:
-                emit("ticket_called", {**base, "recall": event.recall}, to=room)
+            self._emit("ticket_called", {**base, "recall": event.recall}, rooms)
         elif isinstance(event, ev.TicketFinished):
-            for room in rooms:
-                emit("ticket_finished", {**base, "outcome": event.outcome}, to=room)
+            self._emit("ticket_finished", {**base, "outcome": event.outcome}, rooms)
         else:
-            emit("ticket_changed", {**base, "event": event.kind}, to=f"ticket:{event.ticket_id}")
-        if not isinstance(event, (ev.ServiceStarted, ev.TicketFinished, ev.TicketPrintChanged)):
-            self._queue_changed(event.service)
+            self._emit("ticket_changed", {**base, "event": event.kind}, [f"ticket:{event.ticket_id}"])
 
     @staticmethod
     def _rooms(window: int | None, ticket_id: int | None) -> list[str]:
@@ -120,20 +135,27 @@ class Realtime:
             rooms.append(f"ticket:{ticket_id}")
         return rooms
 
-    def _queue_changed(self, service: str) -> None:
+    def _queue_changed(self, services: list[str]) -> None:
+        rooms = {s: [r for r in ["hall", f"queue:{s}", *(f"window:{n}" for n in self.hall.windows_serving(s))]
+                     if self._listened(r)] for s in services}
+        services = [s for s in services if rooms[s]]
+        if not services:
+            return
         with self.hall.uow(write=False) as uow:
-            count, _oldest = uow.tickets.waiting_by_service().get(service, (0, None))
-        payload = {"service": service, "waiting": count}
-        self.socketio.emit("queue_changed", payload, to="hall")
-        self.socketio.emit("queue_changed", payload, to=f"queue:{service}")
-        for number in self.hall.windows_serving(service):
-            self.socketio.emit("queue_changed", payload, to=f"window:{number}")
+            counts = uow.tickets.waiting_counts(services)
+        for service in services:
+            payload = {"service": service, "waiting": counts.get(service, 0)}
+            for room in rooms[service]:
+                self.socketio.emit("queue_changed", payload, to=room)
 
     def _window_changed(self, number: int) -> None:
+        rooms = [r for r in ("hall", f"window:{number}") if self._listened(r)]
+        if not rooms:
+            return
         try:
             view = queries.window_view(self.hall, number)
         except DomainError:
             return
         payload = {**view["window"], "current": view["current"]}
-        self.socketio.emit("window_changed", payload, to="hall")
-        self.socketio.emit("window_changed", payload, to=f"window:{number}")
+        for room in rooms:
+            self.socketio.emit("window_changed", payload, to=room)

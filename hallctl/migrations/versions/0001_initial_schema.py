@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 12:04:02.390689
+Create Date: 2026-11-22 12:26:02.050730
 """
 from alembic import op
 import sqlalchemy as sa
@@ -97,10 +97,11 @@ def upgrade() -> None:
     sa.UniqueConstraint('hall_id', 'business_day', 'number', 'hop', name=op.f('uq_tickets_hall_id_business_day_number_hop'))
     )
     with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.create_index('ix_tickets_ahead', ['hall_id', 'status', 'service', 'arrival_at', 'id'], unique=False)
         batch_op.create_index('ix_tickets_day', ['hall_id', 'business_day'], unique=False)
         batch_op.create_index('ix_tickets_issued', ['hall_id', 'issued_at'], unique=False)
-        batch_op.create_index('ix_tickets_queue', ['hall_id', 'status', 'service', 'priority', 'target_window', 'arrival_at', 'id'], unique=False)
-        batch_op.create_index('ix_tickets_targeted', ['hall_id', 'status', 'target_window'], unique=False)
+        batch_op.create_index('ix_tickets_queue', ['hall_id', 'status', 'service', 'priority', 'arrival_at', 'id'], unique=False)
+        batch_op.create_index('ix_tickets_targeted', ['hall_id', 'status', 'target_window', 'arrival_at', 'id'], unique=False)
 
     op.create_table('users',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -211,6 +212,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_tickets_queue')
         batch_op.drop_index('ix_tickets_issued')
         batch_op.drop_index('ix_tickets_day')
+        batch_op.drop_index('ix_tickets_ahead')
 
     op.drop_table('tickets')
     op.drop_table('settings')

@@ -1,0 +1,105 @@
+"""Tiny benchmark helpers: keep-alive HTTP clients in threads, percentiles, a server under test."""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = (len(ordered) - 1) * p / 100
+    lo = int(k)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def wait_for(port: int, path: str, timeout: float = 30) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", path)
+            if conn.getresponse().status < 500:
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server on {port} did not come up")
+
+
+class Server:
+    """A subprocess server, stopped on exit."""
+
+    def __init__(self, args: list[str], port: int, probe: str, cwd: Path, env: dict | None = None) -> None:
+        self.log = open(cwd / f"server-{port}.log", "ab")  # a pipe nobody reads would block the server
+        self.proc = subprocess.Popen(args, cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT,
+                                     env={**os.environ, **(env or {})}, start_new_session=True)
+        wait_for(port, probe)
+
+    def stop(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        self.proc.wait(timeout=10)
+        self.log.close()
+
+
+def load(port: int, path: str, body: dict, headers: dict, clients: int, per_client: int,
+         expect: int = 201) -> dict:
+    """``clients`` threads, each sending ``per_client`` POSTs on one keep-alive connection."""
+    latencies: list[float] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+    payload = json.dumps(body)
+    hdrs = {"Content-Type": "application/json", **headers}
+    barrier = threading.Barrier(clients + 1)
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine = []
+        barrier.wait()
+        for _ in range(per_client):
+            t0 = time.perf_counter()
+            try:
+                conn.request("POST", path, payload, hdrs)
+                response = conn.getresponse()
+                response.read()
+            except OSError as exc:  # counted, then a fresh connection
+                with lock:
+                    failures.append(type(exc).__name__)
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            mine.append(time.perf_counter() - t0)
+            if response.status != expect:
+                with lock:
+                    failures.append(str(response.status))
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    start = time.perf_counter()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start
+    return {
+        "clients": clients, "requests": len(latencies), "failures": len(failures),
+        "per_s": len(latencies) / elapsed,
+        "p50_ms": percentile(latencies, 50) * 1000, "p99_ms": percentile(latencies, 99) * 1000,
+    }
+
+
+def python() -> str:
+    venv = ROOT / ".venv" / "bin" / "python"
+    return str(venv) if venv.exists() else sys.executable

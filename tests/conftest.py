@@ -1,0 +1,185 @@
+"""Shared fixtures: a test hall on a real SQLite file, a controllable clock, API clients."""
+from __future__ import annotations
+
+import shutil
+import threading
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from hallctl.bootstrap import bootstrap, build_app
+from hallctl.config import parse_config
+from hallctl.migrations import upgrade
+from hallctl.services import auth
+
+PASSWORD = "test-pass-1"
+
+HALL_TOML = """
+[hall]
+id = "t"
+name = "测试政务服务中心"
+timezone = "Asia/Shanghai"
+database = "{database}"
+hours = ["08:30-12:00", "13:30-17:30"]
+public_url = "http://hall.test"
+
+[routing]
+priority_interleave = {interleave}
+requeue_no_show = {requeue}
+rating_timeout_s = 60
+
+[[services]]
+code = "SB"
+name = "社保医保"
+name_en = "Social insurance"
+prefix = "A"
+max_wait_min = 45
+avg_service_min = 8
+
+[[services]]
+code = "GJJ"
+name = "公积金"
+prefix = "B"
+avg_service_min = 6
+
+[[services]]
+code = "BDC"
+name = "不动产登记"
+prefix = "C"
+daily_cap = 3
+avg_service_min = 15
+
+[[windows]]
+number = 1
+services = ["SB", {{ code = "GJJ", weight = 2 }}]
+
+[[windows]]
+number = 2
+services = ["SB"]
+
+[[windows]]
+number = 3
+services = ["GJJ", "BDC"]
+
+[[windows]]
+number = 4
+services = ["BDC"]
+
+[[kiosks]]
+id = "k1"
+"""
+
+# Monday 2026-11-23 09:00 in Shanghai
+OPEN_TIME = datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)
+
+
+class FakeClock:
+    """A clock the test moves by hand; safe to read from many threads."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self._lock = threading.Lock()
+
+    def __call__(self) -> datetime:
+        with self._lock:
+            return self.now
+
+    def advance(self, **delta) -> datetime:
+        with self._lock:
+            self.now += timedelta(**delta)
+            return self.now
+
+    def set(self, moment: datetime) -> None:
+        with self._lock:
+            self.now = moment
+
+
+def hall_toml(database: str, interleave: int = 0, requeue: bool = False) -> str:
+    return HALL_TOML.format(database=database, interleave=interleave, requeue=str(requeue).lower())
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory):
+    """One migrated database file; each test copies it (Alembic runs once per session)."""
+    path = tmp_path_factory.mktemp("template") / "hall.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def clock():
+    return FakeClock(OPEN_TIME)
+
+
+@pytest.fixture
+def db_url(tmp_path, migrated_template):
+    path = tmp_path / "hall.db"
+    shutil.copy(migrated_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def make_hall(db_url, clock):
+    """Build a hall on this test's database; options change the routing section."""
+    built = []
+
+    def make(interleave: int = 0, requeue: bool = False, synchronous_bus: bool = True):
+        config = parse_config(hall_toml(db_url, interleave, requeue))
+        hall = bootstrap(config, clock=clock, synchronous_bus=synchronous_bus)
+        built.append(hall)
+        return hall
+    yield make
+    for hall in built:
+        hall.close()
+
+
+@pytest.fixture
+def hall(make_hall):
+    return make_hall()
+
+
+@pytest.fixture
+def web(db_url, clock):
+    """(hall, app, socketio) with the test config."""
+    config = parse_config(hall_toml(db_url, 0, False))
+    hall, app, socketio = build_app(config, clock=clock, synchronous_bus=True)
+    app.config["TESTING"] = True
+    yield hall, app, socketio
+    hall.close()
+
+
+class Api:
+    """A test client that talks JSON with a bearer token."""
+
+    def __init__(self, client, token: str | None = None) -> None:
+        self.client = client
+        self.token = token
+
+    def _headers(self, headers):
+        out = dict(headers or {})
+        if self.token:
+            out.setdefault("Authorization", f"Bearer {self.token}")
+        return out
+
+    def get(self, path, headers=None, **kw):
+        return self.client.get(f"/api/v1{path}", headers=self._headers(headers), **kw)
+
+    def post(self, path, json=None, headers=None, **kw):
+        if json is not None:
+            kw["json"] = json
+        return self.client.post(f"/api/v1{path}", headers=self._headers(headers), **kw)
+
+
+@pytest.fixture
+def api(web):
+    """Clients for every role: api["kiosk"], api["staff1"] (logged in at window 1), api["manager"], ..."""
+    hall, app, _socketio = web
+    clients = {"anon": Api(app.test_client())}
+    for role in ("kiosk", "display", "device"):
+        clients[role] = Api(app.test_client(), auth.add_token(hall, role if role != "kiosk" else "k1", role))
+    for name, role in (("staff1", "staff"), ("staff2", "staff"), ("staff3", "staff"), ("manager", "manager"),
+                       ("admin", "admin")):
+        auth.add_user(hall, name, role, PASSWORD)
+        token, _who = auth.login(hall, name, PASSWORD)
+        clients[name] = Api(app.test_client(), token)
+    return clients

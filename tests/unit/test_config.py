@@ -1,0 +1,112 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hallctl.config import ConfigError, parse_config
+from tests.conftest import hall_toml
+
+GOOD = hall_toml("sqlite:///x.db")
+
+
+def problems(text):
+    with pytest.raises(ConfigError) as info:
+        parse_config(text, "hall.toml")
+    return info.value.issues
+
+
+def line_of(text, needle, nth=1):
+    seen = 0
+    for n, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            seen += 1
+            if seen == nth:
+                return n
+    raise AssertionError(needle)
+
+
+def test_the_test_config_is_valid_and_typed():
+    config = parse_config(GOOD)
+    assert config.hall.zone.key == "Asia/Shanghai"
+    assert config.window(1).work_profile == {"SB": 1.0, "GJJ": 2.0}
+    assert [p.code for p in config.priorities] == ["normal", "green"]
+    assert config.service("BDC").daily_cap == 3
+
+
+def test_the_bundled_demo_config_is_valid_with_enough_services_and_windows():
+    config = parse_config(Path("hallctl/demo/hall.toml").read_text(encoding="utf-8"))
+    assert len(config.services) >= 4 and len(config.windows) >= 6
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in s.name) for s in config.services)
+
+
+def test_a_bad_prefix_names_the_key_and_its_line():
+    text = GOOD.replace('prefix = "B"', 'prefix = "b1"')
+    [issue] = problems(text)
+    assert issue.key == "services[1].prefix"
+    assert issue.line == line_of(text, 'prefix = "b1"')
+
+
+def test_a_duplicate_prefix_is_reported_on_the_second_service():
+    text = GOOD.replace('prefix = "C"', 'prefix = "A"')
+    [issue] = problems(text)
+    assert issue.key == "services[2].prefix"
+    assert "already used" in issue.message
+    assert issue.line == line_of(text, 'prefix = "A"', nth=2)
+
+
+def test_a_window_naming_an_unknown_service_is_reported_on_its_services_line():
+    text = GOOD.replace('services = ["SB"]', 'services = ["SB", "NOPE"]')
+    [issue] = problems(text)
+    assert issue.key == "windows[1].services"
+    assert "NOPE" in issue.message
+    assert issue.line == line_of(text, '"NOPE"')
+
+
+def test_an_unknown_timezone_and_bad_hours_are_both_reported():
+    text = GOOD.replace('"Asia/Shanghai"', '"Mars/Olympus"').replace('"13:30-17:30"', '"17:30-13:30"')
+    issues = {i.key: i for i in problems(text)}
+    assert set(issues) == {"hall.timezone", "hall.hours"}
+    assert issues["hall.timezone"].line == line_of(text, "Mars/Olympus")
+    assert "ends before it starts" in issues["hall.hours"].message
+
+
+def test_an_unknown_key_is_an_error_not_silently_ignored():
+    text = GOOD.replace('avg_service_min = 6', 'avg_service_min = 6\nmax_wiat_min = 30')
+    [issue] = problems(text)
+    assert issue.key == "services[1].max_wiat_min"
+    assert issue.line == line_of(text, "max_wiat_min")
+
+
+def test_a_toml_syntax_error_gives_its_line():
+    text = GOOD.replace('name = "公积金"', 'name = "公积金')
+    [issue] = problems(text)
+    assert issue.key == "(syntax)"
+    assert issue.line == line_of(text, 'name = "公积金')
+
+
+def test_a_device_reference_must_exist_and_be_of_the_right_kind():
+    text = GOOD + '\n[[devices]]\nname = "p1"\nkind = "printer"\nurl = "/dev/ttyUSB0"\n'
+    text = text.replace('[[windows]]\nnumber = 2', '[[windows]]\nnumber = 2\nled = "p1"')
+    [issue] = problems(text)
+    assert issue.key == "windows[1].led"
+    assert "is a printer" in issue.message
+
+
+def test_check_config_exits_2_and_prints_key_and_line(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(GOOD.replace("digits", "digitz").replace('prefix = "B"', 'prefix = "?"'), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "hallctl.cli", "check-config", str(bad)],
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    line = line_of(bad.read_text(encoding="utf-8"), 'prefix = "?"')
+    assert f"{bad}: line {line}: services[1].prefix" in result.stderr
+
+
+def test_check_config_accepts_a_good_file(tmp_path):
+    good = tmp_path / "good.toml"
+    good.write_text(GOOD, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "hallctl.cli", "check-config", str(good)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "3 services, 4 windows" in result.stdout
