@@ -98,6 +98,12 @@ def hall_toml(database: str, interleave: int = 0, requeue: bool = False) -> str:
     return HALL_TOML.format(database=database, interleave=interleave, requeue=str(requeue).lower())
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch):
+    """scrypt is deliberately slow; tests hash dozens of passwords."""
+    monkeypatch.setattr(auth, "PASSWORD_METHOD", "pbkdf2:sha256:1000")
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory):
     """One migrated database file; each test copies it (Alembic runs once per session)."""

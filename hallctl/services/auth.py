@@ -23,8 +23,8 @@ TOKEN_ROLES = ("kiosk", "display", "device")
 SESSION_HOURS = 12
 CACHE_SECONDS = 10.0
 """How long a resolved token is trusted without asking the database (revocation in other processes lags by this)."""
-# a hash to compare against when the user does not exist, so timing does not tell
-_DUMMY_HASH = generate_password_hash("not-a-password")
+PASSWORD_METHOD = "scrypt"
+"""Werkzeug hash method for new passwords (the tests lower its cost)."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def add_user(hall: "Hall", username: str, role: str, password: str, display_name
     with hall.uow() as uow:
         users = orm.users
         exists = uow.session.execute(select(users.c.id).where(users.c.username == username)).first()
-        values = {"role": role, "password_hash": generate_password_hash(password), "active": True,
+        values = {"role": role, "password_hash": generate_password_hash(password, PASSWORD_METHOD), "active": True,
                   "display_name": display_name or username}
         if exists:
             uow.session.execute(update(users).where(users.c.username == username).values(**values))
@@ -119,7 +119,9 @@ def login(hall: "Hall", username: str, password: str) -> tuple[str, Principal]:
     users = orm.users
     with hall.uow(write=False) as uow:
         row = uow.session.execute(select(users).where(users.c.username == username, users.c.active)).first()
-    if not check_password_hash(row.password_hash if row else _DUMMY_HASH, password) or row is None:
+    # an unknown user costs a hash check too, so timing does not tell which names exist
+    stored = row.password_hash if row else generate_password_hash("not-a-password", PASSWORD_METHOD)
+    if not check_password_hash(stored, password) or row is None:
         raise Forbidden("wrong username or password / 用户名或密码错误")
     token = secrets.token_urlsafe(24)
     now = hall.now()

@@ -81,13 +81,13 @@ def window_view(hall: Hall, number: int) -> dict:
         current = uow.tickets.get(window.current_ticket_id) if window.current_ticket_id else None
         queue = uow.tickets.waiting_list(list(profile.service_weights), number)
         held = uow.tickets.held()
-    return {
-        "window": window_dto(window),
-        "current": ticket_dto(current) if current else None,
-        "queue": [{**_queue_row(t), "wait_s": round((now - t.arrival_at).total_seconds(), 1)} for t in queue],
-        "held": [_queue_row(t) for t in held],
-        "services": list(profile.service_weights),
-    }
+        return {
+            "window": window_dto(window),
+            "current": ticket_dto(current) if current else None,
+            "queue": [{**_queue_row(t), "wait_s": round((now - t.arrival_at).total_seconds(), 1)} for t in queue],
+            "held": [_queue_row(t) for t in held],
+            "services": list(profile.service_weights),
+        }
 
 
 def _queue_row(ticket: model.Ticket) -> dict:

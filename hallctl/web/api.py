@@ -150,8 +150,11 @@ def _run(spec: RouteSpec, principal: auth.Principal | None, call: Callable) -> R
         if len(key) > 128:
             raise ApiError(422, "invalid", "Idempotency-Key may be at most 128 characters", "Idempotency-Key")
         who = principal.key if principal else f"anon:{request.remote_addr}"
-        status, body = idempotency.run_once(current_app.config["HALL"], who, key, spec.method, request.path,
-                                            action, domain_error)
+        try:
+            status, body = idempotency.run_once(current_app.config["HALL"], who, key, spec.method, request.path,
+                                                action, domain_error)
+        except errors.DomainError as exc:  # the key itself: in use, or used for another request
+            status, body = domain_error(exc)
     else:
         try:
             result = call()

@@ -1,0 +1,158 @@
+"""The real `hallctl` command: CLI, a served hall over HTTP and Socket.IO, and kill -9 durability."""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from datetime import date, timedelta
+
+import pytest
+import requests
+import socketio
+
+from tests.conftest import hall_toml
+
+HALLCTL = [sys.executable, "-m", "hallctl.cli"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run(*args, input=None, cwd=None):
+    return subprocess.run([*HALLCTL, *args], capture_output=True, text=True, input=input, cwd=cwd, timeout=60)
+
+
+@pytest.fixture
+def config_file(tmp_path):
+    text = hall_toml(f"sqlite:///{tmp_path}/hall.db").replace(
+        'hours = ["08:30-12:00", "13:30-17:30"]', 'hours = ["00:00-24:00"]')
+    path = tmp_path / "hall.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+class Served:
+    def __init__(self, config, tmp_path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = open(tmp_path / f"serve-{self.port}.log", "w")
+        self.proc = subprocess.Popen([*HALLCTL, "serve", "--config", str(config), "--host", "127.0.0.1",
+                                      "--port", str(self.port)], stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                if requests.get(f"{self.url}/api/v1/healthz", timeout=1).ok:
+                    return
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise AssertionError("server did not start")
+
+    def kill(self, sig=signal.SIGTERM):
+        self.proc.send_signal(sig)
+        self.proc.wait(timeout=10)
+        self.log.close()
+
+
+@pytest.fixture
+def prepared(config_file):
+    assert run("db", "upgrade", "--config", str(config_file)).returncode == 0
+    assert run("user", "add", "li", "--role", "staff", "--config", str(config_file), "--password-stdin",
+               input="correct-horse\n").returncode == 0
+    kiosk = run("token", "add", "k1", "--role", "kiosk", "--config", str(config_file)).stdout.strip()
+    display = run("token", "add", "screen", "--role", "display", "--config", str(config_file)).stdout.strip()
+    return config_file, kiosk, display
+
+
+def test_serve_refuses_an_unmigrated_database_naming_the_command(config_file):
+    result = run("serve", "--config", str(config_file), "--port", str(free_port()))
+    assert result.returncode == 2 and "hallctl db upgrade" in result.stderr
+
+
+def test_user_add_refuses_a_short_password_and_token_add_a_bad_role(prepared):
+    config, _kiosk, _display = prepared
+    short = run("user", "add", "wang", "--role", "staff", "--config", str(config), "--password-stdin", input="123\n")
+    assert short.returncode == 2 and "at least 8" in short.stderr
+    assert run("token", "add", "x", "--role", "root", "--config", str(config)).returncode == 2
+
+
+def test_a_served_hall_issues_calls_and_pushes_the_call_to_a_socketio_client(prepared, tmp_path):
+    config, kiosk, display = prepared
+    server = Served(config, tmp_path)
+    client = socketio.Client()
+    try:
+        calls, snapshots = [], []
+        got_call = threading.Event()
+        client.on("ticket_called", lambda data: (calls.append(data), got_call.set()))
+        client.on("snapshot", snapshots.append)
+        client.connect(server.url, auth={"token": display}, transports=["websocket"], wait_timeout=10)
+        assert client.call("join", {"room": "hall"}, timeout=10) == {"ok": True}
+        ticket = requests.post(f"{server.url}/api/v1/tickets", json={"service": "GJJ"},
+                               headers={"Authorization": f"Bearer {kiosk}"}, timeout=5).json()
+        staff = requests.Session()
+        assert staff.post(f"{server.url}/api/v1/auth/login", json={"username": "li", "password": "correct-horse"},
+                          timeout=5).ok
+        assert staff.post(f"{server.url}/api/v1/windows/3/login", json={}, timeout=5).ok
+        called = staff.post(f"{server.url}/api/v1/windows/3/call", json={}, timeout=5).json()["ticket"]
+        assert called["number"] == ticket["number"] == "B001"
+        assert got_call.wait(10)
+        assert calls == [{"id": ticket["id"], "number": "B001", "service": "GJJ", "window": 3, "recall": False}]
+        assert snapshots[0]["state"]["hall"]["id"] == "t"
+    finally:
+        client.disconnect()
+        server.kill()
+
+
+def test_every_acknowledged_ticket_survives_kill_9_and_numbering_continues(prepared, tmp_path):
+    config, kiosk, _display = prepared
+    server = Served(config, tmp_path)
+    acknowledged: list[dict] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def hammer():
+        http = requests.Session()
+        while not stop.is_set():
+            try:
+                response = http.post(f"{server.url}/api/v1/tickets", json={"service": "SB"},
+                                     headers={"Authorization": f"Bearer {kiosk}"}, timeout=5)
+            except requests.RequestException:
+                return  # the server died mid-request: that ticket was never acknowledged
+            if response.status_code == 201:
+                with lock:
+                    acknowledged.append(response.json())
+
+    threads = [threading.Thread(target=hammer) for _ in range(4)]
+    for t in threads:
+        t.start()
+    while len(acknowledged) < 150:
+        time.sleep(0.01)
+    os.kill(server.proc.pid, signal.SIGKILL)
+    server.proc.wait(timeout=10)
+    stop.set()
+    for t in threads:
+        t.join()
+
+    server = Served(config, tmp_path)
+    try:
+        assert run("user", "add", "boss", "--role", "manager", "--config", str(config), "--password-stdin",
+                   input="manager-pass\n").returncode == 0
+        boss = requests.Session()
+        boss.post(f"{server.url}/api/v1/auth/login", json={"username": "boss", "password": "manager-pass"}, timeout=5)
+        utc_day = date.fromisoformat(acknowledged[0]["issued_at"][:10])
+        span = f"from={utc_day - timedelta(days=1)}&to={utc_day + timedelta(days=1)}"
+        export = boss.get(f"{server.url}/api/v1/tickets/export.csv?{span}", timeout=10).text
+        stored = {line.split(",")[0]: line.split(",")[1] for line in export.lstrip("\ufeff").splitlines()[1:]}
+        for ticket in acknowledged:
+            assert stored.get(str(ticket["id"])) == ticket["number"], f"acknowledged {ticket['number']} lost"
+        assert len(set(stored.values())) == len(stored), "a number was issued twice"
+        after = requests.post(f"{server.url}/api/v1/tickets", json={"service": "SB"},
+                              headers={"Authorization": f"Bearer {kiosk}"}, timeout=5).json()
+        highest = max(int(n[1:]) for n in stored.values())
+        assert int(after["number"][1:]) == highest + 1
+    finally:
+        server.kill()

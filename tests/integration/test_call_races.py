@@ -1,0 +1,101 @@
+"""Call-next is atomic: one ticket never goes to two windows, in one process or across two."""
+import threading
+from collections import Counter
+
+from sqlalchemy import text
+
+from hallctl.bootstrap import bootstrap
+from hallctl.config import parse_config
+from hallctl.services import windows as win
+from hallctl.services.tickets import IssueTicket, issue_ticket
+from hallctl.services.windows import WindowAction
+from tests.conftest import hall_toml
+
+SB_WINDOWS = (1, 2)
+
+
+def race(halls, tickets_per_window=40):
+    """Windows 1 and 2 (both serve SB) call, start and finish as fast as they can from several threads."""
+    called: list[int] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def window_loop(hall, number):
+        act = WindowAction(number, f"staff{number}")
+        try:
+            while True:
+                ticket = win.call(hall, act)
+                if ticket is None:
+                    return
+                with lock:
+                    called.append(ticket["id"])
+                win.start(hall, act)
+                win.finish(hall, act, "completed")
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=window_loop, args=(hall, n)) for hall, n in halls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return called, errors
+
+
+def test_many_windows_calling_at_once_never_share_a_ticket(make_hall):
+    hall = make_hall(synchronous_bus=False)
+    for _ in range(300):
+        issue_ticket(hall, IssueTicket(service="SB"))
+    for n in SB_WINDOWS:
+        win.login(hall, WindowAction(n, f"staff{n}"))
+    called, errors = race([(hall, 1), (hall, 2)])
+    assert errors == []
+    assert sorted(called) == sorted(set(called))
+    assert len(called) == 300
+    with hall.uow(write=False) as uow:
+        per_status = dict(uow.session.execute(text("SELECT status, count(*) FROM tickets GROUP BY status")).all())
+        finishes = uow.session.execute(text(
+            "SELECT ticket_id, count(*) FROM events WHERE kind = 'ticket_called' GROUP BY ticket_id HAVING count(*) > 1"
+        )).all()
+    assert per_status == {"finished": 300}
+    assert finishes == []
+
+
+def test_two_hall_processes_on_one_database_never_call_the_same_ticket(db_url, clock):
+    """Two independent halls on one file: separate locks, connections and caches, like two processes."""
+    halls = [bootstrap(parse_config(hall_toml(db_url)), clock=clock, synchronous_bus=True) for _ in range(2)]
+    try:
+        for _ in range(200):
+            issue_ticket(halls[0], IssueTicket(service="SB"))
+        for hall, n in zip(halls, SB_WINDOWS):
+            win.login(hall, WindowAction(n, f"staff{n}"))
+        called, errors = race([(halls[0], 1), (halls[1], 2)])
+        assert errors == []
+        counts = Counter(called)
+        assert [t for t, c in counts.items() if c > 1] == []
+        assert len(called) == 200
+    finally:
+        for hall in halls:
+            hall.close()
+
+
+def test_issuing_from_two_processes_keeps_numbers_unique(db_url, clock):
+    halls = [bootstrap(parse_config(hall_toml(db_url)), clock=clock, synchronous_bus=True) for _ in range(2)]
+    numbers: list[str] = []
+    lock = threading.Lock()
+
+    def issue_many(hall):
+        mine = [issue_ticket(hall, IssueTicket(service="GJJ"))["number"] for _ in range(150)]
+        with lock:
+            numbers.extend(mine)
+    try:
+        threads = [threading.Thread(target=issue_many, args=(h,)) for h in halls for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        for hall in halls:
+            hall.close()
+    assert len(numbers) == 900 and len(set(numbers)) == 900
+    assert max(numbers) == "B900"
