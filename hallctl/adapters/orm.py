@@ -108,6 +108,7 @@ tickets = Table(
     Index("ix_tickets_queue", "hall_id", "status", "service", "priority", "arrival_at", "id"),
     Index("ix_tickets_ahead", "hall_id", "status", "service", "arrival_at", "id"),
     Index("ix_tickets_targeted", "hall_id", "status", "target_window", "arrival_at", "id"),
+    Index("ix_tickets_appointments", "hall_id", "status", "appointment_at"),
     Index("ix_tickets_day", "hall_id", "business_day"),
     Index("ix_tickets_issued", "hall_id", "issued_at"),
 )

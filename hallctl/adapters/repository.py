@@ -56,11 +56,16 @@ _NEXT_SEQ = {
 }
 
 
-class TicketRepository:
+class _Repository:
+    """Queries scoped to one hall; ``seen`` holds the entities whose events the unit of work collects."""
+
     def __init__(self, session: Session, hall_id: str) -> None:
         self.session = session
         self.hall_id = hall_id
         self.seen: set = set()
+
+
+class TicketRepository(_Repository):
 
     def add(self, ticket: model.Ticket) -> None:
         """Insert a new ticket now (its id is set) and attach it for later versioned updates.
@@ -150,11 +155,7 @@ class TicketRepository:
         return ticket
 
 
-class WindowRepository:
-    def __init__(self, session: Session, hall_id: str) -> None:
-        self.session = session
-        self.hall_id = hall_id
-        self.seen: set = set()
+class WindowRepository(_Repository):
 
     def get(self, number: int) -> model.Window | None:
         window = self.session.get(model.Window, (self.hall_id, number))
@@ -193,11 +194,7 @@ class WindowRepository:
                                              p.c.ended_at.is_(None)).values(ended_at=now))
 
 
-class RatingRepository:
-    def __init__(self, session: Session, hall_id: str) -> None:
-        self.session = session
-        self.hall_id = hall_id
-        self.seen: set = set()
+class RatingRepository(_Repository):
 
     def add(self, rating: model.Rating) -> None:
         self.session.add(rating)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 12:26:02.050730
+Create Date: 2026-11-22 12:37:21.656608
 """
 from alembic import op
 import sqlalchemy as sa
@@ -98,6 +98,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('tickets', schema=None) as batch_op:
         batch_op.create_index('ix_tickets_ahead', ['hall_id', 'status', 'service', 'arrival_at', 'id'], unique=False)
+        batch_op.create_index('ix_tickets_appointments', ['hall_id', 'status', 'appointment_at'], unique=False)
         batch_op.create_index('ix_tickets_day', ['hall_id', 'business_day'], unique=False)
         batch_op.create_index('ix_tickets_issued', ['hall_id', 'issued_at'], unique=False)
         batch_op.create_index('ix_tickets_queue', ['hall_id', 'status', 'service', 'priority', 'arrival_at', 'id'], unique=False)
@@ -212,6 +213,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_tickets_queue')
         batch_op.drop_index('ix_tickets_issued')
         batch_op.drop_index('ix_tickets_day')
+        batch_op.drop_index('ix_tickets_appointments')
         batch_op.drop_index('ix_tickets_ahead')
 
     op.drop_table('tickets')
