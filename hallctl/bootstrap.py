@@ -10,14 +10,20 @@ from sqlalchemy import select
 from hallctl.adapters import orm
 from hallctl.adapters.database import open_database
 from hallctl.adapters.eventbus import EventBus
+from hallctl.adapters.printing import Printers
 from hallctl.config import Config
 from hallctl.migrations import require_current
 from hallctl.services.context import Hall, utcnow
 from hallctl.services.setup import sync_config
 
 
-def bootstrap(config: Config, *, clock: Callable[[], datetime] = utcnow, synchronous_bus: bool = False) -> Hall:
+def bootstrap(config: Config, *, clock: Callable[[], datetime] = utcnow, synchronous_bus: bool = False,
+              devices: bool = False, printer_timing=None) -> Hall:
     """Open the database (which must be migrated), sync services and windows, return the hall.
+
+    Args:
+        devices: start the device workers (printers) — the server does; most tests do not.
+        printer_timing: override printer timeouts and back-off (tests).
 
     Raises:
         hallctl.migrations.NotMigrated: the database is not at the latest schema.
@@ -27,6 +33,8 @@ def bootstrap(config: Config, *, clock: Callable[[], datetime] = utcnow, synchro
     require_current(database.write_engine)
     hall = Hall(config=config, database=database, bus=EventBus(synchronous=synchronous_bus), clock=clock)
     sync_config(hall)
+    if devices:
+        hall.closers.append(Printers(hall, printer_timing).stop)
     return hall
 
 

@@ -87,7 +87,7 @@ def _serve(config: Config, host: str, port: int, banner=None) -> int:
     from hallctl.bootstrap import build_app
 
     try:
-        hall, app, socketio = build_app(config)
+        hall, app, socketio = build_app(config, devices=True)
     except NotMigrated as exc:
         print(f"hallctl: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -5,6 +5,7 @@ Errors name the key path and the line in the file, e.g.
 """
 from __future__ import annotations
 
+import codecs
 import re
 import tomllib
 from dataclasses import dataclass
@@ -149,6 +150,18 @@ class DeviceConfig(BaseModel):
     baudrate: int = 9600
     encoding: str = "gb18030"
     columns: Literal[32, 42, 48] = 48
+    cut: Literal["full", "partial"] = "full"
+    footer: str = ""
+    status_timeout_ms: Annotated[int, Field(ge=20, le=5000)] = 200
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str) -> str:
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise ValueError(f"unknown text encoding {value!r} (gb18030, gbk, big5, cp437 …)") from None
+        return value.lower()
 
     @model_validator(mode="after")
     def _connection(self) -> "DeviceConfig":

@@ -91,6 +91,7 @@ class TicketCancelled(TicketEvent):
 @dataclass(frozen=True)
 class TicketPrintChanged(TicketEvent):
     print_status: str = ""
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -128,3 +129,17 @@ class RatingRecorded(Event):
     service: str | None = None
     bound: bool = True
     reasons: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TicketPrintRequested(TicketEvent):
+    printer: str = ""
+    reprint: bool = False
+
+
+@dataclass(frozen=True)
+class DeviceChanged(Event):
+    device: str = ""
+    device_kind: str = ""
+    state: str = ""
+    detail: str = ""

@@ -243,10 +243,16 @@ class Ticket:
         self.ended_at = now
         self._event(ev.TicketCancelled, now, reason=reason)
 
-    def set_print_status(self, status: PrintStatus, now: datetime) -> None:
+    def request_print(self, printer: str, now: datetime, reprint: bool = False) -> None:
+        """Ask for the ticket to be printed (again) on ``printer``."""
+        self.print_status = PrintStatus.PENDING.value
+        self._event(ev.TicketPrintRequested, now, window=None, staff=None, printer=printer, reprint=reprint)
+
+    def set_print_status(self, status: PrintStatus, now: datetime, reason: str = "") -> None:
         if self.print_status != status:
             self.print_status = PrintStatus(status).value
-            self._event(ev.TicketPrintChanged, now, print_status=self.print_status)
+            self._event(ev.TicketPrintChanged, now, window=None, staff=None, print_status=self.print_status,
+                        reason=reason)
 
 
 class WindowState(StrEnum):

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from devices.registry import DeviceRegistry
 from hallctl.adapters.database import Database
 from hallctl.adapters.eventbus import EventBus
 from hallctl.adapters.unit_of_work import UnitOfWork
@@ -31,10 +32,13 @@ class Hall:
     profiles: dict[int, WorkProfile] = field(init=False)
     token_cache: TokenCache = field(init=False)
     writer: GroupCommit = field(init=False)
+    devices: DeviceRegistry = field(init=False)
+    closers: list[Callable[[], None]] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self.token_cache = TokenCache()
         self.writer = GroupCommit(self.uow)
+        self.devices = DeviceRegistry(self.config.devices, self.bus.publish)
         classes = {p.code: p.weight for p in self.config.priorities}
         max_wait = {s.code: (timedelta(minutes=s.max_wait_min) if s.max_wait_min else None)
                     for s in self.config.services}
@@ -49,7 +53,9 @@ class Hall:
         return self.config.hall.id
 
     def close(self) -> None:
-        """Stop the writer and the event bus, release the database."""
+        """Stop device workers, the writer and the event bus; release the database."""
+        for closer in reversed(self.closers):
+            closer()
         self.writer.close()
         self.bus.close()
         self.database.dispose()

@@ -60,8 +60,7 @@ def hall_state(hall: Hall) -> dict:
         "services": services,
         "waiting": sum(s["waiting"] for s in services),
         "longest_wait_s": max((s["longest_wait_s"] for s in services), default=0.0),
-        "devices": [{"name": d.name, "kind": d.kind, "state": "unknown", "last_error": None}
-                    for d in hall.config.devices],
+        "devices": hall.devices.snapshot(),
     }
 
 

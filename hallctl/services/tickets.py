@@ -53,8 +53,17 @@ def ticket_dto(ticket: model.Ticket) -> dict:
         "first_called_at": _iso(ticket.first_called_at), "last_called_at": _iso(ticket.last_called_at),
         "started_at": _iso(ticket.started_at), "ended_at": _iso(ticket.ended_at),
         "call_count": ticket.call_count, "appointment_at": _iso(ticket.appointment_at),
-        "print": {"status": ticket.print_status},
+        "print": print_dto(ticket),
     }
+
+
+def print_dto(ticket: model.Ticket) -> dict:
+    """The print state and what the kiosk tells the citizen about it."""
+    message = {
+        model.PrintStatus.FAILED: f"请记住您的号码 {ticket.number} / Please note your number {ticket.number}",
+        model.PrintStatus.PENDING: "正在打印 / Printing",
+    }.get(ticket.print_status, "")
+    return {"status": ticket.print_status, "message": message}
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -87,7 +96,6 @@ def issue_ticket(hall: Hall, cmd: IssueTicket) -> dict:
     if cmd.enforce_hours and not hall.is_open(hall.now()):
         hours = ", ".join(hall.config.hall.hours)
         raise Refused(f"the hall is closed now; tickets are issued {hours} / 现在不是取号时间")
-    printed = model.PrintStatus.PENDING if kiosk and kiosk.printer else model.PrintStatus.NONE
     track_token = secrets.token_urlsafe(16)
 
     def job(uow) -> dict:
@@ -101,10 +109,12 @@ def issue_ticket(hall: Hall, cmd: IssueTicket) -> dict:
             hall_id=hall.hall_id, service=service.code, number=model.format_number(service.prefix, seq, service.digits),
             seq=seq, business_day=day, priority=priority, issued_at=now, track_token=track_token,
             kiosk=cmd.kiosk, appointment_code=cmd.appointment.code if cmd.appointment else None,
-            appointment_at=cmd.appointment.slot if cmd.appointment else None, print_status=printed,
+            appointment_at=cmd.appointment.slot if cmd.appointment else None,
         )
         uow.tickets.add(ticket)
         ticket.issued()
+        if kiosk and kiosk.printer:
+            ticket.request_print(kiosk.printer, now)
         ahead = uow.tickets.ahead_of(ticket)
         return {**ticket_dto(ticket), "ahead": ahead, "est_wait_min": estimate(hall, uow, ticket, ahead),
                 "track_token": track_token}
@@ -138,7 +148,7 @@ def public_view(hall: Hall, ticket_id: int, token: str | None, trusted: bool = F
             "priority": ticket.priority, "status": ticket.status, "issued_at": _iso(ticket.issued_at),
             "ahead": ahead, "est_wait_min": estimate(hall, uow, ticket, ahead) if waiting else None,
             "window": ticket.window if ticket.status in (model.Status.CALLED, model.Status.SERVING) else None,
-            "outcome": ticket.outcome, "rated": rated, "print": {"status": ticket.print_status},
+            "outcome": ticket.outcome, "rated": rated, "print": print_dto(ticket),
             "can_rate": _can_rate(hall, ticket, rated),
         }
         if trusted:

@@ -101,12 +101,15 @@ class Realtime:
         for event in batch:
             if isinstance(event, ev.TicketEvent):
                 self._ticket_event(event)
-                if not isinstance(event, (ev.ServiceStarted, ev.TicketFinished, ev.TicketPrintChanged)):
+                if not isinstance(event, (ev.ServiceStarted, ev.TicketFinished, ev.TicketPrintChanged,
+                                          ev.TicketPrintRequested)):
                     services[event.service] = None
             if isinstance(event, ev.RatingRecorded):
                 payload = {"ticket_id": event.ticket_id, "level": event.level, "window": event.window,
                            "channel": event.channel, "bound": event.bound}
                 self._emit("rating_recorded", payload, self._rooms(event.window, event.ticket_id))
+            if isinstance(event, ev.DeviceChanged):
+                self._emit("device_changed", self.hall.devices.get(event.device), ["hall"])
             if event.window is not None and not isinstance(event, ev.TicketIssued):
                 windows[event.window] = None
         if services:

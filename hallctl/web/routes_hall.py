@@ -25,6 +25,11 @@ def register(api: Registry) -> Blueprint:
     def state(principal, body, query):
         return queries.hall_state(hall())
 
+    @api.route(bp, "/devices", "GET", summary="Every device: kind, address, state, last error, counters",
+               roles=MANAGERS)
+    def devices(principal, body, query):
+        return 200, hall().devices.snapshot()
+
     @api.route(bp, "/tickets/export.csv", "GET", summary="One CSV row per ticket issued in the range",
                roles=MANAGERS, query=schemas.RangeQuery, responses={200: "text/csv"})
     def export_csv(principal, body, query):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app
 
-from hallctl.services import tickets
+from hallctl.services import printing, tickets
 
 from . import schemas
 from .api import ISSUERS, PUBLIC, STAFF, ApiError, Registry
@@ -43,5 +43,11 @@ def register(api: Registry) -> Blueprint:
             ticket_id=ticket_id, token=query.token or "", level=body.level, reasons=list(body.reasons),
             comment=body.comment))
         return 201, result
+
+    @api.route(bp, "/tickets/<int:ticket_id>/reprint", "POST", summary="Print a ticket again",
+               roles=STAFF, body=schemas.ReprintIn,
+               responses={200: "Queued for printing", 404: "No such ticket", 422: "No or unknown printer"})
+    def reprint(principal, body, query, ticket_id):
+        return printing.request_reprint(hall(), ticket_id, body.printer)
 
     return bp

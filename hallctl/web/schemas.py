@@ -74,6 +74,10 @@ class PauseIn(Body):
     reason: Short
 
 
+class ReprintIn(Body):
+    printer: Code | None = None
+
+
 class TokenQuery(Body):
     model_config = ConfigDict(extra="forbid", frozen=True)
     token: Annotated[str, Field(max_length=64)] | None = None

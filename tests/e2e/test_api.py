@@ -38,7 +38,7 @@ def test_a_kiosk_issues_a_ticket_with_number_ahead_estimate_and_track_token(api)
     first = issue(api)
     second = issue(api)
     assert (first["number"], second["number"]) == ("A001", "A002")
-    assert second["ahead"] == 1 and second["status"] == "waiting" and second["print"] == {"status": "none"}
+    assert second["ahead"] == 1 and second["status"] == "waiting" and second["print"] == {"status": "none", "message": ""}
     assert len(second["track_token"]) >= 16 and second["issued_at"].endswith("Z")
     assert len(second["est_wait_min"]) == 2
 

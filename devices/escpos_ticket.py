@@ -1,0 +1,102 @@
+"""The ticket as ESC/POS bytes (no I/O).
+
+python-escpos builds the commands it gets right (alignment, ASCII size, native
+QR ``GS ( k``, cut). Chinese text we frame ourselves: python-escpos 3.1 sends it
+as bare GB18030 without ``FS &`` and turns full-width punctuation into ``?``
+(../shared/REFERENCE.md §2). On a printer without a Chinese mode (cp437 …) the
+English texts are printed instead.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from escpos.printer import Dummy
+
+from . import constants as c
+
+
+@dataclass(frozen=True)
+class TicketContent:
+    """What a ticket says; built by the hall server from a ticket."""
+
+    hall_name: str
+    number: str
+    service_name: str
+    service_name_en: str
+    ahead: int
+    est_wait_min: tuple[int, int] | None
+    issued_local: str
+    track_url: str
+    priority_name: str = ""
+    priority_name_en: str = ""
+    footer: str = ""
+
+
+@dataclass(frozen=True)
+class Layout:
+    encoding: str = "gb18030"
+    columns: int = 48
+    cut: str = "full"  # "full" | "partial"
+    qr_size: int = 6
+
+    @property
+    def cjk(self) -> bool:
+        return self.encoding.lower() in c.CJK_ENCODINGS
+
+
+def display_width(text: str) -> int:
+    """Printed columns: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def fit(text: str, columns: int) -> str:
+    """Cut ``text`` to ``columns`` printed columns, never splitting a character."""
+    out, used = [], 0
+    for ch in text:
+        width = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used + width > columns:
+            break
+        out.append(ch)
+        used += width
+    return "".join(out)
+
+
+def text_line(text: str, layout: Layout, columns: int | None = None) -> bytes:
+    """One line in the printer's encoding; non-ASCII lines inside FS & … FS . on Chinese printers."""
+    line = fit(text, columns or layout.columns)
+    data = line.encode(layout.encoding, errors="replace")
+    if layout.cjk and not line.isascii():
+        return c.FS_CHINESE_ON + data + c.LF + c.FS_CHINESE_OFF
+    return data + c.LF
+
+
+def _escpos(action) -> bytes:
+    printer = Dummy()
+    action(printer)
+    return printer.output
+
+
+def encode_ticket(ticket: TicketContent, layout: Layout) -> bytes:
+    """The whole ticket: init, header, big number, service, queue info, QR, footer, cut."""
+    zh = layout.cjk
+    parts = [c.ESC_INIT, _escpos(lambda p: p.set(align="center"))]
+    parts.append(text_line(ticket.hall_name if zh else "Service hall", layout))
+    parts.append(text_line("-" * layout.columns, layout))
+    parts.append(_escpos(lambda p: p.set(custom_size=True, width=2, height=2)))
+    parts.append(text_line(ticket.number, layout, layout.columns // 2))
+    parts.append(c.GS_SIZE + bytes([c.ASCII_NORMAL]))
+    parts.append(text_line(ticket.service_name if zh else (ticket.service_name_en or ticket.number), layout))
+    if ticket.priority_name:
+        parts.append(text_line(f"【{ticket.priority_name}】" if zh else f"[{ticket.priority_name_en}]", layout))
+    parts.append(text_line(f"您前面还有 {ticket.ahead} 人" if zh else f"{ticket.ahead} ahead of you", layout))
+    if ticket.est_wait_min is not None:
+        lo, hi = ticket.est_wait_min
+        parts.append(text_line(f"预计等候 {lo}-{hi} 分钟" if zh else f"Estimated wait {lo}-{hi} min", layout))
+    parts.append(_escpos(lambda p: p.qr(ticket.track_url, native=True, size=layout.qr_size)))
+    parts.append(text_line("扫码查看排队进度" if zh else "Scan to follow your turn", layout))
+    parts.append(text_line(("取号时间 " if zh else "Issued ") + ticket.issued_local, layout))
+    if ticket.footer:
+        parts.append(text_line(ticket.footer, layout))
+    parts.append(_escpos(lambda p: p.cut(mode="PART" if layout.cut == "partial" else "FULL")))
+    return b"".join(parts)

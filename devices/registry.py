@@ -1,0 +1,76 @@
+"""Every configured device's state, as the dashboard and /api/v1/devices show it.
+
+A state change is logged once and published as a ``DeviceChanged`` event
+(→ Socket.IO ``device_changed``); repeated reports of the same state are silent.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from hallctl.domain.events import DeviceChanged
+
+log = logging.getLogger(__name__)
+
+STATE_NAMES = {
+    "unknown": "未知", "ready": "正常", "offline": "离线", "error": "故障",
+    "paper_near_end": "纸将尽", "paper_out": "缺纸", "cover_open": "纸仓盖未关",
+}
+
+
+@dataclass
+class DeviceStatus:
+    name: str
+    kind: str
+    address: int | None
+    url: str | None
+    state: str = "unknown"
+    detail: str = ""
+    last_error: str | None = None
+    since: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    counters: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name, "kind": self.kind, "address": self.address, "url": self.url,
+            "state": self.state, "state_name": STATE_NAMES.get(self.state, self.state), "detail": self.detail,
+            "last_error": self.last_error, "since": self.since.isoformat().replace("+00:00", "Z"),
+            "counters": dict(self.counters),
+        }
+
+
+class DeviceRegistry:
+    def __init__(self, devices, publish: Callable[[list], None]) -> None:
+        self._publish = publish
+        self._lock = threading.Lock()
+        self._devices = {d.name: DeviceStatus(d.name, d.kind, d.address, d.url or d.bus) for d in devices}
+
+    def set_state(self, name: str, state: str, detail: str = "", error: str | None = None) -> None:
+        with self._lock:
+            device = self._devices[name]
+            if error:
+                device.last_error = error
+            if device.state == state and device.detail == detail:
+                return
+            previous, device.state, device.detail = device.state, state, detail
+            device.since = datetime.now(timezone.utc)
+            event = DeviceChanged(at=device.since, device=name, device_kind=device.kind, state=state, detail=detail)
+        log.log(logging.WARNING if state not in ("ready", "unknown") else logging.INFO,
+                "device %s: %s → %s %s", name, previous, state, detail)
+        self._publish([event])
+
+    def count(self, name: str, counter: str) -> None:
+        with self._lock:
+            counters = self._devices[name].counters
+            counters[counter] = counters.get(counter, 0) + 1
+
+    def get(self, name: str) -> dict:
+        with self._lock:
+            return self._devices[name].as_dict()
+
+    def snapshot(self) -> list[dict]:
+        with self._lock:
+            return [d.as_dict() for d in self._devices.values()]

@@ -1,0 +1,341 @@
+"""A thermal ticket printer on the other end of a pty or a TCP socket, speaking ESC/POS byte for byte.
+
+It parses the stream into printed tickets (text lines with their sizes, QR
+payloads, the cut), answers DLE EOT 1/2/4 from its fault switches, and can be
+unplugged and plugged back. Used by ``hallctl demo``, the tests and the bench.
+
+Fault switches: ``paper_out``, ``near_end``, ``cover_open``, ``error``,
+``silent`` (no status replies), ``garbled`` (0xFF replies), ``reply_delay_s``.
+A printer that cannot print (paper out, cover open, error) drops what it is sent.
+"""
+from __future__ import annotations
+
+import os
+import select
+import socket
+import threading
+import time
+import tty
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from devices import constants as c
+
+
+@dataclass
+class PrintedTicket:
+    lines: list[tuple[str, int]] = field(default_factory=list)  # (text, GS ! size byte)
+    qr: list[str] = field(default_factory=list)
+    cut: str = ""
+    raw: bytes = b""
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line for line, _size in self.lines)
+
+    def big_lines(self) -> list[str]:
+        return [line for line, size in self.lines if size]
+
+
+class EscPosParser:
+    """Feed bytes; finished tickets (at each cut) land in ``tickets``; status requests call ``on_status``."""
+
+    def __init__(self, encoding: str = "gb18030", on_status=None) -> None:
+        self.encoding = encoding
+        self.on_status = on_status or (lambda n: None)
+        self.tickets: list[PrintedTicket] = []
+        self.errors: list[str] = []
+        self._buffer = b""
+        self._reset_page()
+
+    def _reset_page(self) -> None:
+        self.current = PrintedTicket()
+        self._text = b""
+        self._chinese = False
+        self._size = 0
+        self._qr_store = b""
+
+    def feed(self, data: bytes) -> None:
+        self._buffer += data
+        while self._buffer:
+            used = self._step(self._buffer)
+            if used == 0:
+                return  # an incomplete command: wait for more bytes
+            self.current.raw += self._buffer[:used]
+            self._buffer = self._buffer[used:]
+
+    def _step(self, buf: bytes) -> int:
+        b0 = buf[0]
+        if b0 == 0x10:  # DLE EOT n
+            if len(buf) < 3:
+                return 0
+            if buf[1] == 0x04:
+                self.on_status(buf[2])
+            return 3
+        if b0 == 0x0A:
+            self._end_line()
+            return 1
+        if b0 == 0x1B:
+            return self._esc(buf)
+        if b0 == 0x1C:
+            return self._fs(buf)
+        if b0 == 0x1D:
+            return self._gs(buf)
+        self._text += bytes([b0])
+        return 1
+
+    def _esc(self, buf: bytes) -> int:
+        if len(buf) < 2:
+            return 0
+        if buf[1] == 0x40:  # ESC @
+            self._chinese, self._size = False, 0
+            return 2
+        if buf[1] in (0x61, 0x64, 0x74, 0x21, 0x45, 0x2D, 0x4D, 0x47, 0x7B, 0x56, 0x20, 0x33):
+            if len(buf) < 3:
+                return 0
+            if buf[1] == 0x64:  # ESC d n: feed n lines
+                self.current.lines.extend(("", 0) for _ in range(buf[2]))
+            return 3
+        if buf[1] == 0x32:  # ESC 2: default line spacing
+            return 2
+        self.errors.append(f"unknown command ESC {buf[1]:#04x}")
+        return 2
+
+    def _fs(self, buf: bytes) -> int:
+        if len(buf) < 2:
+            return 0
+        if buf[1] == 0x26:
+            self._chinese = True
+            return 2
+        if buf[1] == 0x2E:
+            self._chinese = False
+            return 2
+        if buf[1] == 0x21:
+            return 3 if len(buf) >= 3 else 0
+        self.errors.append(f"unknown command FS {buf[1]:#04x}")
+        return 2
+
+    def _gs(self, buf: bytes) -> int:
+        if len(buf) < 2:
+            return 0
+        op = buf[1]
+        if op == 0x21:  # GS ! n
+            if len(buf) < 3:
+                return 0
+            self._size = buf[2]
+            return 3
+        if op == 0x56:  # GS V m [n]
+            if len(buf) < 3:
+                return 0
+            m = buf[2]
+            size = 4 if m in (65, 66) else 3
+            if len(buf) < size:
+                return 0
+            self._cut("partial" if m in (1, 49, 66) else "full")
+            return size
+        if op == 0x28 and len(buf) >= 3 and buf[2] == 0x6B:  # GS ( k pL pH cn fn …
+            if len(buf) < 5:
+                return 0
+            length = buf[3] + 256 * buf[4]
+            if len(buf) < 5 + length:
+                return 0
+            body = buf[5:5 + length]
+            if body[:2] == b"\x31\x50" and body[2:3] == b"\x30":
+                self._qr_store = body[3:]
+            elif body[:2] == b"\x31\x51":
+                self.current.qr.append(self._qr_store.decode("utf-8", errors="replace"))
+            return 5 + length
+        self.errors.append(f"unknown command GS {op:#04x}")
+        return 2
+
+    def _end_line(self) -> None:
+        encoding = self.encoding if self._chinese else "latin-1"
+        self.current.lines.append((self._text.decode(encoding, errors="replace"), self._size))
+        self._text = b""
+
+    def _cut(self, kind: str) -> None:
+        if self._text:
+            self._end_line()
+        self.current.cut = kind
+        self.tickets.append(self.current)
+        self._reset_page()
+
+
+class PrinterSimulator:
+    """A printer on a pty (its slave path behind a stable symlink) or on a TCP port.
+
+    Args:
+        link: path of the symlink to the pty slave (what the hall config names), or None for TCP.
+        tcp_port: listen on 127.0.0.1:tcp_port instead of a pty (0 picks a free port).
+        baudrate: when set, reading is slowed to the wire time of this baud rate (8N1, 10 bits a byte).
+    """
+
+    def __init__(self, link: str | Path | None = None, *, tcp_port: int | None = None,
+                 encoding: str = "gb18030", baudrate: int | None = None) -> None:
+        self.link = Path(link) if link else None
+        self.tcp_port = tcp_port
+        self.baudrate = baudrate
+        self.paper_out = self.near_end = self.cover_open = self.error = False
+        self.silent = self.garbled = False
+        self.reply_delay_s = 0.0
+        self.dropped_bytes = 0
+        self.received_bytes = 0
+        self.last_byte_at: float | None = None
+        self._lock = threading.Lock()
+        self._parser = EscPosParser(encoding, on_status=self._answer)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._master = self._slave = None
+        self._server: socket.socket | None = None
+        self._conn: socket.socket | None = None
+
+    # -- what it printed ---------------------------------------------------------------------
+    @property
+    def tickets(self) -> list[PrintedTicket]:
+        with self._lock:
+            return list(self._parser.tickets)
+
+    def wait_for_tickets(self, count: int, timeout: float = 5.0) -> list[PrintedTicket]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if len(self.tickets) >= count:
+                return self.tickets
+            time.sleep(0.01)
+        return self.tickets
+
+    @property
+    def url(self) -> str:
+        return f"tcp://127.0.0.1:{self.tcp_port}" if self.link is None else str(self.link)
+
+    @property
+    def can_print(self) -> bool:
+        return not (self.paper_out or self.cover_open or self.error)
+
+    # -- status replies ---------------------------------------------------------------------------
+    def status_byte(self, n: int) -> int:
+        offline = self.paper_out or self.cover_open or self.error
+        if n == c.STATUS_PRINTER:
+            return c.REPLY_FIXED | (c.PRINTER_OFFLINE if offline else 0)
+        if n == c.STATUS_OFFLINE:
+            return (c.REPLY_FIXED | (c.OFFLINE_COVER_OPEN if self.cover_open else 0)
+                    | (c.OFFLINE_PAPER_END if self.paper_out else 0) | (c.OFFLINE_ERROR if self.error else 0))
+        if n == c.STATUS_PAPER:
+            return (c.REPLY_FIXED | (c.PAPER_END if self.paper_out else 0)
+                    | (c.PAPER_NEAR_END if self.near_end or self.paper_out else 0))
+        return c.REPLY_FIXED
+
+    def _answer(self, n: int) -> None:
+        if self.silent:
+            return
+        if self.reply_delay_s:
+            time.sleep(self.reply_delay_s)
+        self._send(b"\xff" if self.garbled else bytes([self.status_byte(n)]))
+
+    def _send(self, data: bytes) -> None:
+        try:
+            if self._conn is not None:
+                self._conn.sendall(data)
+            elif self._master is not None:
+                os.write(self._master, data)
+        except OSError:
+            pass
+
+    # -- plugging ---------------------------------------------------------------------------------
+    def start(self) -> "PrinterSimulator":
+        self._stop.clear()
+        if self.link is None:
+            self._server = socket.create_server(("127.0.0.1", self.tcp_port or 0), reuse_port=False)
+            self._server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self.tcp_port = self._server.getsockname()[1]
+            self._thread = threading.Thread(target=self._serve_tcp, daemon=True, name="printer-sim-tcp")
+        else:
+            self._master, self._slave = os.openpty()
+            tty.setraw(self._slave)
+            tty.setraw(self._master)
+            self.link.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.link.with_suffix(".new")
+            tmp.unlink(missing_ok=True)
+            tmp.symlink_to(os.ttyname(self._slave))
+            tmp.replace(self.link)
+            self._thread = threading.Thread(target=self._serve_pty, daemon=True, name="printer-sim-pty")
+        self._thread.start()
+        return self
+
+    def unplug(self) -> None:
+        """The cable is pulled: the port disappears; the host's reads and writes fail."""
+        self._stop.set()
+        for sock in (self._conn, self._server):
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                sock.close()
+        self._conn = self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+        for fd in (self._master, self._slave):
+            if fd is not None:
+                os.close(fd)
+        self._master = self._slave = None
+        if self.link is not None:
+            self.link.unlink(missing_ok=True)
+
+    replug = start
+    stop = unplug
+
+    # -- serving -------------------------------------------------------------------------------------
+    def _consume(self, data: bytes) -> None:
+        if self.baudrate:
+            time.sleep(len(data) * 10 / self.baudrate)
+        with self._lock:
+            self.received_bytes += len(data)
+            self.last_byte_at = time.monotonic()
+            if self.can_print:
+                self._parser.feed(data)
+            else:
+                self._feed_status_only(data)
+
+    def _feed_status_only(self, data: bytes) -> None:
+        """Offline: answer status requests, drop everything else."""
+        index = data.find(c.DLE_EOT)
+        while index != -1 and index + 2 < len(data):
+            self._answer(data[index + 2])
+            index = data.find(c.DLE_EOT, index + 3)
+        self.dropped_bytes += len(data)
+
+    def _serve_pty(self) -> None:
+        chunk = 64 if self.baudrate else 4096
+        while not self._stop.is_set():
+            ready, _w, _x = select.select([self._master], [], [], 0.05)
+            if not ready:
+                continue
+            try:
+                data = os.read(self._master, chunk)
+            except OSError:
+                return
+            if data:
+                self._consume(data)
+
+    def _serve_tcp(self) -> None:
+        server = self._server
+        while not self._stop.is_set():
+            try:
+                server.settimeout(0.1)
+                conn, _addr = server.accept()
+            except (socket.timeout, OSError):
+                continue
+            self._conn = conn
+            conn.settimeout(0.1)
+            while not self._stop.is_set():
+                try:
+                    data = conn.recv(4096)
+                except socket.timeout:
+                    continue
+                except OSError:
+                    break
+                if not data:
+                    break
+                self._consume(data)
+            self._conn = None
+            conn.close()

@@ -1,0 +1,56 @@
+"""Printers in the running hall: a worker per configured printer, fed from the event bus."""
+from __future__ import annotations
+
+import time
+
+from devices.escpos_ticket import Layout, TicketContent, encode_ticket
+from devices.printer import PrinterTiming, PrintJob, PrinterWorker
+from devices.transport import Transport
+from hallctl.domain import events as ev
+from hallctl.services import printing
+from hallctl.services.context import Hall
+
+
+class Printers:
+    """Starts one :class:`PrinterWorker` per printer and prints each ``TicketPrintRequested``."""
+
+    def __init__(self, hall: Hall, timing: PrinterTiming | None = None) -> None:
+        self.hall = hall
+        self.workers: dict[str, PrinterWorker] = {}
+        self.layouts: dict[str, Layout] = {}
+        self.footers: dict[str, str] = {}
+        for device in hall.config.devices:
+            if device.kind != "printer":
+                continue
+            transport = Transport(device.url, device.baudrate, device.status_timeout_ms / 1000)
+            self.workers[device.name] = PrinterWorker(
+                device.name, transport, hall.devices, self.on_printer_result,
+                timing or PrinterTiming(status_timeout_s=device.status_timeout_ms / 1000)).start()
+            self.layouts[device.name] = Layout(device.encoding, device.columns, device.cut)
+            self.footers[device.name] = device.footer
+        hall.bus.subscribe("printers", self.on_domain_events)
+
+    def on_printer_result(self, ticket_id: int, ok: bool, reason: str) -> None:
+        printing.record_print(self.hall, ticket_id, ok, reason)
+
+    def on_domain_events(self, batch: list[ev.Event]) -> None:
+        for event in batch:
+            if isinstance(event, ev.TicketPrintRequested):
+                self._print(event)
+
+    def _print(self, event: ev.TicketPrintRequested) -> None:
+        order = printing.print_order(self.hall, event.ticket_id, event.printer)
+        if order is None:
+            return
+        content = TicketContent(
+            hall_name=order.hall_name, number=order.number, service_name=order.service_name,
+            service_name_en=order.service_name_en, ahead=order.ahead, est_wait_min=order.est_wait_min,
+            issued_local=order.issued_local, track_url=order.track_url, priority_name=order.priority_name,
+            priority_name_en=order.priority_name_en, footer=self.footers[event.printer],
+        )
+        data = encode_ticket(content, self.layouts[event.printer])
+        self.workers[event.printer].submit(PrintJob(event.ticket_id, data, time.monotonic()))
+
+    def stop(self) -> None:
+        for worker in self.workers.values():
+            worker.stop()

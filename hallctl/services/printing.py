@@ -1,0 +1,84 @@
+"""Printing use cases: what a ticket says on paper, recording the printer's result, reprints."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hallctl.domain import model
+from hallctl.domain.errors import Invalid, NotFound
+from hallctl.reports.estimates import wait_range
+
+from .context import Hall
+from .tickets import ticket_dto
+
+
+@dataclass(frozen=True)
+class PrintOrder:
+    """A ticket's printed content (plain values; the device layer encodes it)."""
+
+    printer: str
+    hall_name: str
+    number: str
+    service_name: str
+    service_name_en: str
+    priority_name: str
+    priority_name_en: str
+    ahead: int
+    est_wait_min: tuple[int, int] | None
+    issued_local: str
+    track_url: str
+
+
+def print_order(hall: Hall, ticket_id: int, printer: str) -> PrintOrder | None:
+    """Read what the ticket should say, or None if it no longer exists."""
+    with hall.uow(write=False) as uow:
+        ticket = uow.tickets.get(ticket_id)
+        if ticket is None:
+            return None
+        service = hall.service(ticket.service)
+        waiting = ticket.status == model.Status.WAITING
+        ahead = uow.tickets.ahead_of(ticket) if waiting else 0
+        staffed = uow.windows.open_numbers()
+        servers = [n for n in hall.windows_serving(ticket.service) if n in staffed] or hall.windows_serving(ticket.service)
+        priority = next(p for p in hall.config.priorities if p.code == ticket.priority)
+        return PrintOrder(
+            printer=printer, hall_name=hall.config.hall.name, number=ticket.number, service_name=service.name,
+            service_name_en=service.name_en, priority_name=priority.name if priority.weight > 1 else "",
+            priority_name_en=(priority.name_en or priority.code) if priority.weight > 1 else "", ahead=ahead,
+            est_wait_min=wait_range(ahead, len(servers), service.avg_service_min) if waiting else None,
+            issued_local=ticket.issued_at.astimezone(hall.config.hall.zone).strftime("%Y-%m-%d %H:%M"),
+            track_url=f"{hall.config.hall.public_url.rstrip('/')}/t/{ticket.id}?token={ticket.track_token}",
+        )
+
+
+def record_print(hall: Hall, ticket_id: int, ok: bool, reason: str = "") -> None:
+    """The printer's answer for a ticket: printed, or failed with a reason."""
+    with hall.uow() as uow:
+        ticket = uow.tickets.get(ticket_id)
+        if ticket is None:
+            return
+        status = model.PrintStatus.PRINTED if ok else model.PrintStatus.FAILED
+        ticket.set_print_status(status, hall.now(), reason)
+        uow.commit()
+
+
+def request_reprint(hall: Hall, ticket_id: int, printer: str | None = None) -> dict:
+    """Print a ticket again, on its kiosk's printer or the one named.
+
+    Raises:
+        NotFound: no such ticket. Invalid: no printer given and its kiosk has none, or an unknown printer.
+    """
+    printers = {d.name for d in hall.config.devices if d.kind == "printer"}
+    with hall.uow() as uow:
+        ticket = uow.tickets.get(ticket_id)
+        if ticket is None:
+            raise NotFound(f"no ticket {ticket_id}", field="id")
+        kiosk = next((k for k in hall.config.kiosks if k.id == ticket.kiosk), None)
+        target = printer or (kiosk.printer if kiosk else None)
+        if target is None:
+            raise Invalid(f"ticket {ticket.number} was not issued at a kiosk with a printer; name one", field="printer")
+        if target not in printers:
+            raise Invalid(f"unknown printer {target!r}; this hall has {', '.join(sorted(printers)) or 'none'}",
+                          field="printer")
+        ticket.request_print(target, hall.now(), reprint=True)
+        uow.commit()
+        return ticket_dto(ticket)
