@@ -84,6 +84,7 @@ class PrinterWorker:
 
     # -- the worker thread ----------------------------------------------------------------------
     def _run(self) -> None:
+        self._poll()  # know the state from the start, not after the first poll period
         while True:
             try:
                 job = self._queue.get(timeout=self.timing.poll_s)

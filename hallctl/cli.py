@@ -83,6 +83,39 @@ def cmd_token_add(args) -> int:
     return 0
 
 
+def cmd_devices_probe(args) -> int:
+    """Talk to every configured device; print a table; exit 1 unless every printer is ready."""
+    from devices.printer import query_status
+    from devices.printer_status import STATE_ZH, PrinterState
+    from devices.transport import DeviceError, Transport
+
+    config = _load(args.config)
+    rows, all_ready = [], True
+    for device in config.devices:
+        where = device.url if device.kind == "printer" else f"{device.bus} #{device.address}"
+        if device.kind != "printer":
+            rows.append((device.name, device.kind, where, "unknown", "no driver for RS-485 devices in this version"))
+            continue
+        transport = Transport(device.url, device.baudrate, device.status_timeout_ms / 1000)
+        try:
+            transport.open()
+            status = query_status(transport)
+            state, detail = status.state, status.detail
+        except DeviceError as exc:
+            state, detail = PrinterState.OFFLINE, exc.message
+        finally:
+            transport.close()
+        all_ready &= state == PrinterState.READY
+        rows.append((device.name, device.kind, where, f"{state.value} {STATE_ZH[state]}", detail))
+    header = ("NAME", "KIND", "CONNECTION", "STATE", "DETAIL")
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(4)]
+    for row in [header, *rows]:
+        print("  ".join(str(v).ljust(w) for v, w in zip(row, widths)) + "  " + row[4])
+    if not rows:
+        print("no devices configured")
+    return 0 if all_ready else 1
+
+
 def _serve(config: Config, host: str, port: int, banner=None) -> int:
     from hallctl.bootstrap import build_app
 
@@ -111,7 +144,26 @@ def cmd_demo(args) -> int:
         update={"public_url": f"http://localhost:{args.port}"})})
     Path("var").mkdir(exist_ok=True)
     upgrade(config.hall.database)
-    return _serve(config, args.host, args.port, banner=_demo_banner)
+    simulators = _demo_printers(config)
+    try:
+        return _serve(config, args.host, args.port, banner=_demo_banner)
+    finally:
+        for simulator in simulators:
+            simulator.stop()
+
+
+def _demo_printers(config: Config) -> list:
+    """Simulated ESC/POS printers on ptys at the demo config's printer paths."""
+    from devices.simulators.escpos_printer import PrinterSimulator
+
+    log = logging.getLogger("hallctl.demo")
+    simulators = []
+    for device in config.devices:
+        if device.kind == "printer":
+            def printed(ticket, name=device.name):
+                log.info("%s printed %s", name, " | ".join(line for line in ticket.text.splitlines() if line.strip()))
+            simulators.append(PrinterSimulator(device.url, encoding=device.encoding, on_ticket=printed).start())
+    return simulators
 
 
 def _demo_banner(hall, host: str, port: int) -> None:
@@ -131,6 +183,7 @@ hallctl demo — {hall.config.hall.name}
   staff logins   staff1 … staff{len(hall.config.windows)} / {DEMO_PASSWORD}   manager / {DEMO_PASSWORD}
   kiosk token    {kiosk}
   display token  {display}
+  printers       {", ".join(f"{d.name} (simulated at {d.url})" for d in hall.config.devices) or "none"}
   database       {hall.config.hall.database}
 
   try:  curl -s -X POST {base}/api/v1/tickets -H 'Authorization: Bearer {kiosk}' \\
@@ -170,6 +223,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", required=True)
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     p.set_defaults(func=cmd_user_add)
+
+    devices = sub.add_parser("devices", help="hall devices").add_subparsers(dest="devices_command", required=True)
+    p = devices.add_parser("probe", help="talk to every configured device and print a status table")
+    p.add_argument("--config", required=True)
+    p.set_defaults(func=cmd_devices_probe)
 
     token = sub.add_parser("token", help="API tokens").add_subparsers(dest="token_command", required=True)
     p = token.add_parser("add", help="create a bearer token and print it")

@@ -4,7 +4,7 @@ It parses the stream into printed tickets (text lines with their sizes, QR
 payloads, the cut), answers DLE EOT 1/2/4 from its fault switches, and can be
 unplugged and plugged back. Used by ``hallctl demo``, the tests and the bench.
 
-Fault switches: ``paper_out``, ``near_end``, ``cover_open``, ``error``,
+``on_ticket(ticket)`` is called after each cut. Fault switches: ``paper_out``, ``near_end``, ``cover_open``, ``error``,
 ``silent`` (no status replies), ``garbled`` (0xFF replies), ``reply_delay_s``.
 A printer that cannot print (paper out, cover open, error) drops what it is sent.
 """
@@ -40,9 +40,10 @@ class PrintedTicket:
 class EscPosParser:
     """Feed bytes; finished tickets (at each cut) land in ``tickets``; status requests call ``on_status``."""
 
-    def __init__(self, encoding: str = "gb18030", on_status=None) -> None:
+    def __init__(self, encoding: str = "gb18030", on_status=None, on_ticket=None) -> None:
         self.encoding = encoding
         self.on_status = on_status or (lambda n: None)
+        self.on_ticket = on_ticket or (lambda ticket: None)
         self.tickets: list[PrintedTicket] = []
         self.errors: list[str] = []
         self._buffer = b""
@@ -158,6 +159,7 @@ class EscPosParser:
             self._end_line()
         self.current.cut = kind
         self.tickets.append(self.current)
+        self.on_ticket(self.current)
         self._reset_page()
 
 
@@ -171,7 +173,7 @@ class PrinterSimulator:
     """
 
     def __init__(self, link: str | Path | None = None, *, tcp_port: int | None = None,
-                 encoding: str = "gb18030", baudrate: int | None = None) -> None:
+                 encoding: str = "gb18030", baudrate: int | None = None, on_ticket=None) -> None:
         self.link = Path(link) if link else None
         self.tcp_port = tcp_port
         self.baudrate = baudrate
@@ -182,7 +184,7 @@ class PrinterSimulator:
         self.received_bytes = 0
         self.last_byte_at: float | None = None
         self._lock = threading.Lock()
-        self._parser = EscPosParser(encoding, on_status=self._answer)
+        self._parser = EscPosParser(encoding, on_status=self._answer, on_ticket=on_ticket)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._master = self._slave = None
