@@ -156,3 +156,52 @@ def test_every_acknowledged_ticket_survives_kill_9_and_numbering_continues(prepa
         assert int(after["number"][1:]) == highest + 1
     finally:
         server.kill()
+
+
+def test_devices_probe_prints_each_printers_state_and_fails_unless_all_are_ready(tmp_path):
+    from devices.simulators.escpos_printer import PrinterSimulator
+
+    sim = PrinterSimulator(tmp_path / "printer").start()
+    text = hall_toml(f"sqlite:///{tmp_path}/hall.db") + (
+        f'\n[[devices]]\nname = "good"\nkind = "printer"\nurl = "{sim.url}"\n'
+        f'\n[[devices]]\nname = "gone"\nkind = "printer"\nurl = "{tmp_path}/nothing"\n')
+    config = tmp_path / "hall.toml"
+    config.write_text(text, encoding="utf-8")
+    try:
+        both = run("devices", "probe", "--config", str(config))
+        assert both.returncode == 1
+        rows = {line.split()[0]: line for line in both.stdout.splitlines()[1:]}
+        assert "ready 正常" in rows["good"] and "offline 离线" in rows["gone"] and "No such file" in rows["gone"]
+        sim.paper_out = True
+        assert "paper_out 缺纸" in run("devices", "probe", "--config", str(config)).stdout
+    finally:
+        sim.stop()
+
+
+def test_make_demo_runs_a_hall_whose_kiosks_print_on_simulated_printers(tmp_path):
+    port = free_port()
+    log = open(tmp_path / "demo.log", "w+")
+    proc = subprocess.Popen([*HALLCTL, "demo", "--port", str(port)], cwd=tmp_path, stdout=log,
+                            stderr=subprocess.STDOUT)
+    try:
+        deadline, banner = time.time() + 30, ""
+        while "kiosk token" not in banner and time.time() < deadline:
+            time.sleep(0.2)
+            banner = (tmp_path / "demo.log").read_text(encoding="utf-8")
+        assert f"http://localhost:{port}/api/v1/services" in banner and "staff1" in banner
+        kiosk = next(line.split()[-1] for line in banner.splitlines() if "kiosk token" in line)
+        base = f"http://127.0.0.1:{port}/api/v1"
+        ticket = requests.post(f"{base}/tickets", json={"service": "SB"}, headers={"Authorization": f"Bearer {kiosk}"},
+                               timeout=5).json()
+        status = "pending"
+        while status == "pending" and time.time() < deadline:
+            time.sleep(0.1)
+            status = requests.get(f"{base}/tickets/{ticket['id']}?token={ticket['track_token']}",
+                                  timeout=5).json()["print"]["status"]
+        assert status == "printed"
+        assert (tmp_path / "var" / "hall.db").exists()
+        assert "printer-k1 printed 示范县政务服务中心" in (tmp_path / "demo.log").read_text(encoding="utf-8")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()

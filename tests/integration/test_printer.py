@@ -20,8 +20,10 @@ def printer_config(db_url: str, url: str) -> str:
 
 
 class Kiosk:
-    def __init__(self, hall, app):
+    def __init__(self, hall, app, app_socketio):
         self.hall = hall
+        self.app = app
+        self.app_socketio = app_socketio
         self.client = app.test_client()
         self.headers = {"Authorization": f"Bearer {auth.add_token(hall, 'k1', 'kiosk')}"}
         auth.add_user(hall, "li", "staff", "staff-pass-1")
@@ -54,9 +56,9 @@ class Kiosk:
 def setup(request, tmp_path, db_url, clock):
     sim = (PrinterSimulator(tmp_path / "dev" / "printer-k1") if request.param == "pty"
            else PrinterSimulator(tcp_port=0)).start()
-    hall, app, _socketio = build_app(parse_config(printer_config(db_url, sim.url)), clock=clock, devices=True,
-                                     printer_timing=FAST)
-    yield Kiosk(hall, app), sim
+    hall, app, socketio = build_app(parse_config(printer_config(db_url, sim.url)), clock=clock, devices=True,
+                                    printer_timing=FAST)
+    yield Kiosk(hall, app, socketio), sim
     hall.close()
     sim.stop()
 
@@ -167,3 +169,25 @@ def test_reprint_needs_a_printer_and_staff(setup):
     assert named.status_code == 422 and "unknown printer" in named.get_json()["error"]["message"]
     assert kiosk.client.post(f"/api/v1/tickets/{walk_in['id']}/reprint", json={},
                              headers=kiosk.headers).status_code == 403
+
+
+def test_device_states_reach_managers_and_the_hall_room(setup):
+    kiosk, sim = setup
+    hall = kiosk.hall
+    assert kiosk.wait_device("ready") == "ready"
+    manager_token = auth.add_token(hall, "boss", "admin")
+    devices = kiosk.client.get("/api/v1/devices", headers={"Authorization": f"Bearer {manager_token}"}).get_json()
+    assert [(d["name"], d["kind"], d["state"]) for d in devices] == [("printer-k1", "printer", "ready")]
+    assert kiosk.client.get("/api/v1/devices", headers=kiosk.staff).status_code == 403
+    socketio = kiosk.app_socketio
+    screen = socketio.test_client(kiosk.app, auth={"token": manager_token})
+    screen.emit("join", {"room": "hall"})
+    screen.get_received()
+    sim.cover_open = True
+    assert kiosk.wait_device("cover_open") == "cover_open"
+    deadline = time.monotonic() + 2
+    changes = []
+    while not changes and time.monotonic() < deadline:
+        changes = [e["args"][0] for e in screen.get_received() if e["name"] == "device_changed"]
+        time.sleep(0.02)
+    assert changes and changes[-1]["name"] == "printer-k1" and changes[-1]["state_name"] == "纸仓盖未关"
