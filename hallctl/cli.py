@@ -83,6 +83,18 @@ def cmd_token_add(args) -> int:
     return 0
 
 
+def cmd_seed(args) -> int:
+    from hallctl.reports.seed import seed
+
+    hall = _hall(_load(args.config))
+    try:
+        count = seed(hall, args.days, per_service_day=args.per_service_day)
+    finally:
+        hall.close()
+    print(f"seeded {count} tickets over the {args.days} days before today")
+    return 0
+
+
 def cmd_devices_probe(args) -> int:
     """Talk to every configured device; print a table; exit 1 unless every printer is ready."""
     from devices.printer import query_status
@@ -223,6 +235,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", required=True)
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     p.set_defaults(func=cmd_user_add)
+
+    p = sub.add_parser("seed", help="fill the database with synthetic history (demos, benchmarks)")
+    p.add_argument("--days", type=int, required=True)
+    p.add_argument("--config", required=True)
+    p.add_argument("--per-service-day", type=float, default=None,
+                   help="mean tickets per service and weekday (default: 75%% of what its windows can serve)")
+    p.set_defaults(func=cmd_seed)
 
     devices = sub.add_parser("devices", help="hall devices").add_subparsers(dest="devices_command", required=True)
     p = devices.add_parser("probe", help="talk to every configured device and print a status table")

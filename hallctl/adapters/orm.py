@@ -103,6 +103,11 @@ tickets = Table(
     Column("hold_kind", String(16)),
     Column("held_at", UTCDateTime),
     Column("print_status", String(16), nullable=False),
+    Column("issue_hour", Integer),
+    Column("issue_weekday", Integer),
+    Column("wait_s", Float),
+    Column("walk_s", Float),
+    Column("service_s", Float),
     Column("version", Integer, nullable=False),
     UniqueConstraint("hall_id", "business_day", "number", "hop"),
     Index("ix_tickets_queue", "hall_id", "status", "service", "priority", "arrival_at", "id"),
@@ -111,6 +116,7 @@ tickets = Table(
     Index("ix_tickets_appointments", "hall_id", "status", "appointment_at"),
     Index("ix_tickets_day", "hall_id", "business_day"),
     Index("ix_tickets_issued", "hall_id", "issued_at"),
+    Index("ix_tickets_report", "hall_id", "business_day", "service"),
 )
 
 counters = Table(

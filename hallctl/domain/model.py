@@ -71,6 +71,10 @@ def business_day(moment: datetime, zone) -> date:
     return moment.astimezone(zone).date()
 
 
+def _seconds(later: datetime | None, earlier: datetime | None) -> float | None:
+    return None if later is None or earlier is None else (later - earlier).total_seconds()
+
+
 class Ticket:
     """A citizen's place in a queue, from issue to its end."""
 
@@ -93,6 +97,7 @@ class Ticket:
         target_window: int | None = None,
         arrival_at: datetime | None = None,
         print_status: PrintStatus = PrintStatus.NONE,
+        zone=None,
     ) -> None:
         self.id: int | None = None
         self.hall_id = hall_id
@@ -123,6 +128,13 @@ class Ticket:
         self.hold_kind: str | None = None
         self.held_at: datetime | None = None
         self.print_status = print_status
+        local = issued_at.astimezone(zone) if zone is not None else None
+        self.issue_hour = local.hour if local else None
+        self.issue_weekday = local.isoweekday() if local else None
+        # derived times kept with the ticket so reports are plain aggregates (PRODUCT.md §2)
+        self.wait_s: float | None = None      # first call − issue
+        self.walk_s: float | None = None      # start − last call
+        self.service_s: float | None = None   # end − start
         self.events: list[ev.Event] = []
 
     def __repr__(self) -> str:
@@ -160,6 +172,7 @@ class Ticket:
         self.target_window = None
         self.first_called_at = self.first_called_at or now
         self.last_called_at = now
+        self.wait_s = _seconds(self.first_called_at, self.issued_at)
         self.call_count += 1
         self._event(ev.TicketCalled, now, recall=False)
 
@@ -189,6 +202,7 @@ class Ticket:
         self._require("start serving", Status.CALLED)
         self.status = Status.SERVING
         self.started_at = now
+        self.walk_s = _seconds(now, self.last_called_at)
         self._event(ev.ServiceStarted, now)
 
     def finish(self, outcome: Outcome, now: datetime) -> None:
@@ -196,6 +210,7 @@ class Ticket:
         self.status = Status.FINISHED
         self.outcome = Outcome(outcome).value
         self.ended_at = now
+        self.service_s = _seconds(now, self.started_at)
         self._event(ev.TicketFinished, now, outcome=self.outcome)
 
     def hold(self, kind: HoldKind, now: datetime, window: int, staff: str) -> None:
@@ -218,16 +233,17 @@ class Ticket:
         self._event(ev.TicketResumed, now, window=window, staff=staff, target_window=self.target_window)
         self.window = self.staff = None
 
-    def transfer(self, now: datetime, to_service: str, to_window: int | None) -> "Ticket":
+    def transfer(self, now: datetime, to_service: str, to_window: int | None, zone=None) -> "Ticket":
         """End this ticket as transferred; return the child that keeps the number."""
         self._require("transfer", Status.CALLED, Status.SERVING)
         self.status = Status.TRANSFERRED
         self.ended_at = now
+        self.service_s = _seconds(now, self.started_at)
         child = Ticket(
             hall_id=self.hall_id, service=to_service, number=self.number, seq=self.seq,
             business_day=self.business_day, priority=self.priority, issued_at=now,
             arrival_at=now, track_token=self.track_token, kiosk=self.kiosk,
-            parent_id=self.id, hop=self.hop + 1, target_window=to_window,
+            parent_id=self.id, hop=self.hop + 1, target_window=to_window, zone=zone,
         )
         return child
 

@@ -9,6 +9,7 @@ import io
 from collections.abc import Iterator
 from datetime import date, datetime
 
+from openpyxl import Workbook
 from sqlalchemy import select
 
 from hallctl.adapters import orm
@@ -46,10 +47,10 @@ def ticket_rows(session, hall_id: str, first: date, last: date, batch: int = 200
         }
 
 
-def csv_lines(rows: Iterator[dict]) -> Iterator[str]:
+def csv_lines(rows: Iterator[dict], columns: list[str] = COLUMNS) -> Iterator[str]:
     """CSV text, header first, streamed line by line (UTF-8 BOM so Excel reads 中文)."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     yield "\ufeff" + buffer.getvalue()
     for row in rows:
@@ -57,3 +58,15 @@ def csv_lines(rows: Iterator[dict]) -> Iterator[str]:
         buffer.truncate()
         writer.writerow(row)
         yield buffer.getvalue()
+
+
+def xlsx_bytes(rows: list[dict], columns: list[str], title: str) -> bytes:
+    """An Excel workbook with one sheet: a header row, then the rows."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    sheet.append(columns)
+    for row in rows:
+        sheet.append([row.get(column) for column in columns])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

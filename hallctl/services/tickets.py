@@ -109,7 +109,7 @@ def issue_ticket(hall: Hall, cmd: IssueTicket) -> dict:
             hall_id=hall.hall_id, service=service.code, number=model.format_number(service.prefix, seq, service.digits),
             seq=seq, business_day=day, priority=priority, issued_at=now, track_token=track_token,
             kiosk=cmd.kiosk, appointment_code=cmd.appointment.code if cmd.appointment else None,
-            appointment_at=cmd.appointment.slot if cmd.appointment else None,
+            appointment_at=cmd.appointment.slot if cmd.appointment else None, zone=zone,
         )
         uow.tickets.add(ticket)
         ticket.issued()

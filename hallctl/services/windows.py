@@ -167,7 +167,7 @@ def transfer(hall: Hall, act: WindowAction, to_service: str | None, to_window: i
     out: dict = {}
 
     def run(ticket, window, now, uow):
-        child = ticket.transfer(now, to_service or ticket.service, to_window)
+        child = ticket.transfer(now, to_service or ticket.service, to_window, hall.config.hall.zone)
         uow.tickets.add(child)
         uow.flush()
         ticket.transferred(child, now)

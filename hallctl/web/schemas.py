@@ -95,3 +95,7 @@ class RangeQuery(Body):
         if (self.to - self.from_).days > 3660:
             raise ValueError("the range may span at most 10 years")
         return self
+
+
+class KpiQuery(RangeQuery):
+    by: Literal["service", "window", "staff", "hour", "day", "weekday"] = "service"

@@ -1,0 +1,43 @@
+"""Manager reports: KPIs as JSON, CSV and XLSX."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app
+
+from hallctl.reports import export, kpis
+
+from . import schemas
+from .api import MANAGERS, Registry
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def register(api: Registry) -> Blueprint:
+    bp = Blueprint("reports", __name__)
+
+    def rows(query) -> list[dict]:
+        hall = current_app.config["HALL"]
+        targets = {s.code: s.target_wait_min * 60 for s in hall.config.services}
+        with hall.uow(write=False) as uow:
+            return kpis.kpis(uow.session, hall.hall_id, query.from_, query.to, query.by, targets)
+
+    def filename(query, ext: str) -> dict:
+        return {"Content-Disposition": f"attachment; filename=kpis-{query.by}-{query.from_}-{query.to}.{ext}"}
+
+    @api.route(bp, "/reports/kpis", "GET", summary="KPIs grouped by service, window, staff, hour, day or weekday",
+               roles=MANAGERS, query=schemas.KpiQuery)
+    def report(principal, body, query):
+        return {"from": query.from_.isoformat(), "to": query.to.isoformat(), "by": query.by, "rows": rows(query)}
+
+    @api.route(bp, "/reports/kpis.csv", "GET", summary="The KPI report as CSV", roles=MANAGERS,
+               query=schemas.KpiQuery, responses={200: "text/csv"})
+    def report_csv(principal, body, query):
+        lines = export.csv_lines((kpis.flatten(r) for r in rows(query)), kpis.FLAT_COLUMNS)
+        return Response("".join(lines), mimetype="text/csv", headers=filename(query, "csv"))
+
+    @api.route(bp, "/reports/kpis.xlsx", "GET", summary="The KPI report as an Excel workbook", roles=MANAGERS,
+               query=schemas.KpiQuery, responses={200: XLSX})
+    def report_xlsx(principal, body, query):
+        data = export.xlsx_bytes([kpis.flatten(r) for r in rows(query)], kpis.FLAT_COLUMNS, f"KPI by {query.by}")
+        return Response(data, mimetype=XLSX, headers=filename(query, "xlsx"))
+
+    return bp
