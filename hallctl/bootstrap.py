@@ -13,6 +13,7 @@ from hallctl.adapters.eventbus import EventBus
 from hallctl.adapters.printing import Printers
 from hallctl.config import Config
 from hallctl.migrations import require_current
+from hallctl.reports.estimates import HISTORY
 from hallctl.services.context import Hall, utcnow
 from hallctl.services.setup import sync_config
 
@@ -33,6 +34,9 @@ def bootstrap(config: Config, *, clock: Callable[[], datetime] = utcnow, synchro
     require_current(database.write_engine)
     hall = Hall(config=config, database=database, bus=EventBus(synchronous=synchronous_bus), clock=clock)
     sync_config(hall)
+    with hall.uow(write=False) as uow:
+        hall.service_times.learn(uow.session, orm.tickets, hall.hall_id, hall.now() - HISTORY)
+    hall.bus.subscribe("service-times", hall.service_times.on_domain_events)
     if devices:
         hall.closers.append(Printers(hall, printer_timing).stop)
     return hall

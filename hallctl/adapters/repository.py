@@ -40,8 +40,8 @@ _AHEAD = select(func.count()).select_from(T).where(
 _TICKET_INSERT_COLUMNS = [c for c in T.c if c.name not in ("id", "version")]
 _INSERT_TICKET = insert(T).values({c.name: bindparam(c.name, type_=c.type) for c in _TICKET_INSERT_COLUMNS}
                                   | {"version": bindparam("version")}).returning(T.c.id)
-_OPEN_WINDOWS = select(orm.windows.c.number).where(orm.windows.c.hall_id == bindparam("hall"),
-                                                  orm.windows.c.staff.is_not(None))
+_OPEN_WINDOWS = select(orm.windows.c.number, orm.windows.c.paused, orm.windows.c.current_ticket_id).where(
+    orm.windows.c.hall_id == bindparam("hall"), orm.windows.c.staff.is_not(None))
 _INSERT_EVENT = insert(orm.events)
 _ISSUED_TODAY = select(orm.counters.c.last_seq).where(
     orm.counters.c.hall_id == bindparam("hall"), orm.counters.c.service == bindparam("service"),
@@ -167,9 +167,11 @@ class WindowRepository(_Repository):
         stmt = select(model.Window).where(orm.windows.c.hall_id == self.hall_id).order_by(orm.windows.c.number)
         return list(self.session.scalars(stmt))
 
-    def open_numbers(self) -> set[int]:
-        """Windows with somebody logged in."""
-        return set(self.session.scalars(_OPEN_WINDOWS, {"hall": self.hall_id}))
+    def open_numbers(self) -> tuple[set[int], set[int]]:
+        """Windows with somebody logged in, and those of them that are free (not paused, no ticket)."""
+        rows = self.session.execute(_OPEN_WINDOWS, {"hall": self.hall_id}).all()
+        return ({n for n, _paused, _current in rows},
+                {n for n, paused, current in rows if not paused and current is None})
 
     def staffed_by(self, staff: str) -> model.Window | None:
         stmt = select(model.Window).where(orm.windows.c.hall_id == self.hall_id, orm.windows.c.staff == staff)

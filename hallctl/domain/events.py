@@ -64,6 +64,7 @@ class ServiceStarted(TicketEvent):
 @dataclass(frozen=True)
 class TicketFinished(TicketEvent):
     outcome: str = ""
+    service_s: float | None = None
 
 
 @dataclass(frozen=True)

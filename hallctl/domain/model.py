@@ -211,7 +211,7 @@ class Ticket:
         self.outcome = Outcome(outcome).value
         self.ended_at = now
         self.service_s = _seconds(now, self.started_at)
-        self._event(ev.TicketFinished, now, outcome=self.outcome)
+        self._event(ev.TicketFinished, now, outcome=self.outcome, service_s=self.service_s)
 
     def hold(self, kind: HoldKind, now: datetime, window: int, staff: str) -> None:
         self._require("hold", Status.WAITING, Status.SERVING)

@@ -12,6 +12,7 @@ from hallctl.adapters.unit_of_work import UnitOfWork
 from hallctl.config import Config
 from hallctl.domain.errors import Invalid, NotFound
 from hallctl.domain.routing import WorkProfile
+from hallctl.reports.estimates import ServiceTimes
 
 from .auth import TokenCache
 from .group_commit import GroupCommit
@@ -33,12 +34,15 @@ class Hall:
     token_cache: TokenCache = field(init=False)
     writer: GroupCommit = field(init=False)
     devices: DeviceRegistry = field(init=False)
+    service_times: ServiceTimes = field(init=False)
     closers: list[Callable[[], None]] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self.token_cache = TokenCache()
         self.writer = GroupCommit(self.uow)
         self.devices = DeviceRegistry(self.config.devices, self.bus.publish)
+        self.service_times = ServiceTimes({s.code: s.avg_service_min for s in self.config.services},
+                                          self.config.hall.zone)
         classes = {p.code: p.weight for p in self.config.priorities}
         max_wait = {s.code: (timedelta(minutes=s.max_wait_min) if s.max_wait_min else None)
                     for s in self.config.services}
@@ -78,6 +82,10 @@ class Hall:
         except StopIteration:
             known = ", ".join(s.code for s in self.config.services)
             raise Invalid(f"unknown service {code!r}; this hall has {known}", field=field_name) from None
+
+    def mean_service_min(self, service: str) -> float:
+        """The learned mean service time of ``service`` at this hour (minutes)."""
+        return self.service_times.mean_min(service, self.now())
 
     def windows_serving(self, service: str) -> list[int]:
         return [n for n, p in self.profiles.items() if service in p.service_weights]

@@ -5,10 +5,9 @@ from dataclasses import dataclass
 
 from hallctl.domain import model
 from hallctl.domain.errors import Invalid, NotFound
-from hallctl.reports.estimates import wait_range
 
 from .context import Hall
-from .tickets import ticket_dto
+from .tickets import estimate, ticket_dto
 
 
 @dataclass(frozen=True)
@@ -37,14 +36,12 @@ def print_order(hall: Hall, ticket_id: int, printer: str) -> PrintOrder | None:
         service = hall.service(ticket.service)
         waiting = ticket.status == model.Status.WAITING
         ahead = uow.tickets.ahead_of(ticket) if waiting else 0
-        staffed = uow.windows.open_numbers()
-        servers = [n for n in hall.windows_serving(ticket.service) if n in staffed] or hall.windows_serving(ticket.service)
         priority = next(p for p in hall.config.priorities if p.code == ticket.priority)
         return PrintOrder(
             printer=printer, hall_name=hall.config.hall.name, number=ticket.number, service_name=service.name,
             service_name_en=service.name_en, priority_name=priority.name if priority.weight > 1 else "",
             priority_name_en=(priority.name_en or priority.code) if priority.weight > 1 else "", ahead=ahead,
-            est_wait_min=wait_range(ahead, len(servers), service.avg_service_min) if waiting else None,
+            est_wait_min=tuple(estimate(hall, ticket.service, ahead, uow.windows.open_numbers())) if waiting else None,
             issued_local=ticket.issued_at.astimezone(hall.config.hall.zone).strftime("%Y-%m-%d %H:%M"),
             track_url=f"{hall.config.hall.public_url.rstrip('/')}/t/{ticket.id}?token={ticket.track_token}",
         )

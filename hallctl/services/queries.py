@@ -4,9 +4,8 @@ from __future__ import annotations
 from hallctl.domain import model
 
 from .context import Hall
-from .tickets import _iso, ticket_dto
+from .tickets import _iso, estimate, ticket_dto
 from .windows import window_dto
-from hallctl.reports.estimates import wait_range
 
 
 def services_list(hall: Hall) -> list[dict]:
@@ -16,16 +15,15 @@ def services_list(hall: Hall) -> list[dict]:
     open_now = hall.is_open(now)
     with hall.uow(write=False) as uow:
         waiting = uow.tickets.waiting_by_service()
-        staffed = uow.windows.open_numbers()
+        open_windows = uow.windows.open_numbers()
         out = []
         for s in hall.config.services:
             count = waiting.get(s.code, (0, None))[0]
             under_cap = not s.daily_cap or uow.tickets.issued_today(s.code, day) < s.daily_cap
-            servers = [n for n in hall.windows_serving(s.code) if n in staffed] or hall.windows_serving(s.code)
             out.append({
                 "code": s.code, "name": s.name, "name_en": s.name_en, "prefix": s.prefix,
                 "category": s.category, "open": open_now and under_cap, "cap_reached": not under_cap,
-                "waiting": count, "est_wait_min": list(wait_range(count, len(servers), s.avg_service_min)),
+                "waiting": count, "est_wait_min": estimate(hall, s.code, count, open_windows),
             })
         return out
 

@@ -70,10 +70,18 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value else None
 
 
-def estimate(hall: Hall, uow, ticket: model.Ticket, ahead: int) -> list[int]:
-    staffed = uow.windows.open_numbers()
-    serving = [n for n in hall.windows_serving(ticket.service) if n in staffed] or hall.windows_serving(ticket.service)
-    return list(wait_range(ahead, len(serving), hall.service(ticket.service).avg_service_min))
+def estimate(hall: Hall, service: str, ahead: int, windows: tuple[set[int], set[int]]) -> list[int]:
+    """Wait range ``[lo, hi]`` in minutes for a ticket of ``service`` with ``ahead`` tickets before it.
+
+    Args:
+        windows: ``uow.windows.open_numbers()``: open windows and free ones. When none of the
+            service's windows is open, all of them are assumed to open (busy).
+    """
+    staffed, free = windows
+    serving = [n for n in hall.windows_serving(service) if n in staffed]
+    idle = sum(1 for n in serving if n in free)
+    return list(wait_range(ahead, len(serving) or len(hall.windows_serving(service)),
+                           hall.mean_service_min(service), idle))
 
 
 def issue_ticket(hall: Hall, cmd: IssueTicket) -> dict:
@@ -116,7 +124,8 @@ def issue_ticket(hall: Hall, cmd: IssueTicket) -> dict:
         if kiosk and kiosk.printer:
             ticket.request_print(kiosk.printer, now)
         ahead = uow.tickets.ahead_of(ticket)
-        return {**ticket_dto(ticket), "ahead": ahead, "est_wait_min": estimate(hall, uow, ticket, ahead),
+        return {**ticket_dto(ticket), "ahead": ahead,
+                "est_wait_min": estimate(hall, ticket.service, ahead, uow.windows.open_numbers()),
                 "track_token": track_token}
 
     return hall.writer.submit(job)
@@ -146,7 +155,8 @@ def public_view(hall: Hall, ticket_id: int, token: str | None, trusted: bool = F
             "id": ticket.id, "number": ticket.number, "service": ticket.service,
             "service_name": hall.service(ticket.service).name, "service_name_en": hall.service(ticket.service).name_en,
             "priority": ticket.priority, "status": ticket.status, "issued_at": _iso(ticket.issued_at),
-            "ahead": ahead, "est_wait_min": estimate(hall, uow, ticket, ahead) if waiting else None,
+            "ahead": ahead,
+            "est_wait_min": estimate(hall, ticket.service, ahead, uow.windows.open_numbers()) if waiting else None,
             "window": ticket.window if ticket.status in (model.Status.CALLED, model.Status.SERVING) else None,
             "outcome": ticket.outcome, "rated": rated, "print": print_dto(ticket),
             "can_rate": _can_rate(hall, ticket, rated),

@@ -40,3 +40,31 @@ def test_the_wait_range_is_the_queue_length_estimate_widened_by_one_over_root_n(
     assert wait_range(8, 2, 6) == (18, 36)
     assert wait_range(0, 1, 8) == (0, 16)
     assert wait_range(3, 0, 5) == (10, 30)  # no window open: assume one
+
+
+def test_service_times_learn_per_hour_then_per_service_then_fall_back_to_the_config():
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from hallctl.reports.estimates import MIN_SAMPLES, ServiceTimes
+
+    times = ServiceTimes({"SB": 8.0}, ZoneInfo("Asia/Shanghai"))
+    ten = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)      # 10:00 in Shanghai
+    three = datetime(2026, 11, 23, 7, 0, tzinfo=timezone.utc)    # 15:00
+    assert times.mean_min("SB", ten) == 8.0
+    for _ in range(MIN_SAMPLES - 1):
+        times.observe("SB", ten, 300)
+    assert times.mean_min("SB", ten) == 8.0            # not enough history yet
+    times.observe("SB", ten, 300)
+    assert times.mean_min("SB", ten) == 5.0            # ten services of 5 minutes at 10:00
+    assert times.mean_min("SB", three) == 5.0          # 15:00 has none: the service's overall average
+    times.observe("SB", ten, 900)
+    assert times.mean_min("SB", ten) == pytest.approx(0.95 * 5 + 0.05 * 15)
+
+
+def test_free_windows_shorten_the_wait_and_none_needed_means_no_wait():
+    # 2 ahead, 3 windows of which 1 free, 9 min: k = 2 departures, 6 min, spread 1/√2 → 1..11
+    assert wait_range(2, 3, 9, free=1) == (1, 11)
+    # nobody ahead and a free window: no wait, at most one service time shared by the windows
+    assert wait_range(0, 3, 9, free=1) == (0, 3)
+    assert wait_range(1, 2, 8, free=5) == (0, 4)  # more free than windows counts as all of them
