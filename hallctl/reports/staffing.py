@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from hallctl.adapters import orm
 
 
 @dataclass(frozen=True)
@@ -46,3 +51,52 @@ def windows_needed(arrivals_per_hour: float, service_min: float, target_min: flo
     while n < limit and erlang_c(arrivals_per_hour, service_min, n, target_min).service_level < share:
         n += 1
     return n
+
+
+
+INTERVAL_MIN = 30
+
+
+def staffing_plan(session, config, weekday: int, first: date, last: date, share: float, day: date) -> dict:
+    """Windows needed per 30-minute interval of ``weekday``, from history ``first``..``last``.
+
+    For each service and interval: λ = its tickets issued in that interval on those weekdays, per
+    hour and per day; E[S] = their mean service time (else ``avg_service_min``); windows =
+    :func:`windows_needed` for the service's ``target_wait_min`` and ``share``. ``needed`` adds the
+    services up (as if each had its own windows: an upper bound where windows are shared).
+    ``staffed`` is how many windows had someone logged in during the interval on ``day``.
+    """
+    t, s = orm.tickets, orm.window_sessions
+    zone = config.hall.zone
+    days = sum(1 for n in range((last - first).days + 1) if (first + timedelta(days=n)).isoweekday() == weekday)
+    rows = session.execute(select(t.c.service, t.c.issued_at, t.c.service_s).where(
+        t.c.hall_id == config.hall.id, t.c.business_day >= first, t.c.business_day <= last,
+        t.c.issue_weekday == weekday)).all()
+    counts: dict[tuple[int, str], int] = {}
+    durations: dict[tuple[int, str], list[float]] = {}
+    for service, issued_at, service_s in rows:
+        local = issued_at.astimezone(zone)
+        slot = (local.hour * 60 + local.minute) // INTERVAL_MIN
+        counts[(slot, service)] = counts.get((slot, service), 0) + 1
+        if service_s is not None:
+            durations.setdefault((slot, service), []).append(service_s / 60)
+    sessions = session.execute(select(s.c.window, s.c.started_at, s.c.ended_at).where(
+        s.c.hall_id == config.hall.id)).all()
+    intervals = []
+    for slot in sorted({slot for slot, _service in counts}):
+        services, needed = {}, 0
+        for svc in config.services:
+            arrivals = counts.get((slot, svc.code), 0) / max(days, 1) * 60 / INTERVAL_MIN
+            observed = durations.get((slot, svc.code))
+            mean = sum(observed) / len(observed) if observed else svc.avg_service_min
+            windows = windows_needed(arrivals, mean, svc.target_wait_min, share)
+            services[svc.code] = {"arrivals_per_hour": round(arrivals, 2), "service_min": round(mean, 2),
+                                  "windows": windows}
+            needed += windows
+        start = datetime.combine(day, time(), tzinfo=zone) + timedelta(minutes=slot * INTERVAL_MIN)
+        end = start + timedelta(minutes=INTERVAL_MIN)
+        staffed = len({w for w, began, ended in sessions if began < end and (ended is None or ended > start)})
+        intervals.append({"start": start.strftime("%H:%M"), "services": services, "needed": needed,
+                          "staffed": staffed})
+    return {"weekday": weekday, "from": first.isoformat(), "to": last.isoformat(), "days": days,
+            "share": share, "day": day.isoformat(), "intervals": intervals}

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app
 
-from hallctl.reports import export, kpis
+from hallctl.domain.model import business_day
+from hallctl.reports import export, kpis, staffing
 
 from . import schemas
 from .api import MANAGERS, Registry
@@ -39,5 +40,14 @@ def register(api: Registry) -> Blueprint:
     def report_xlsx(principal, body, query):
         data = export.xlsx_bytes([kpis.flatten(r) for r in rows(query)], kpis.FLAT_COLUMNS, f"KPI by {query.by}")
         return Response(data, mimetype=XLSX, headers=filename(query, "xlsx"))
+
+    @api.route(bp, "/reports/staffing", "GET", roles=MANAGERS, query=schemas.StaffingQuery,
+               summary="Windows needed per 30 minutes of a weekday (Erlang C), beside a day's staffing")
+    def staffing_plan(principal, body, query):
+        hall = current_app.config["HALL"]
+        day = query.day or business_day(hall.now(), hall.config.hall.zone)
+        with hall.uow(write=False) as uow:
+            return staffing.staffing_plan(uow.session, hall.config, query.weekday, query.from_, query.to,
+                                          query.share, day)
 
     return bp

@@ -99,3 +99,9 @@ class RangeQuery(Body):
 
 class KpiQuery(RangeQuery):
     by: Literal["service", "window", "staff", "hour", "day", "weekday"] = "service"
+
+
+class StaffingQuery(RangeQuery):
+    weekday: Annotated[int, Field(ge=1, le=7)]
+    share: Annotated[float, Field(gt=0, lt=1)] = 0.8
+    day: date | None = None

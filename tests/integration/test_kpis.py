@@ -162,3 +162,38 @@ def test_the_report_api_answers_managers_in_json_csv_and_xlsx(api, clock):
     values = list(sheet.values)
     assert values[0][:3] == ("key", "issued", "served") and values[1][:2] == ("GJJ", 1)
     assert api["manager"].get("/reports/kpis?from=2026-11-23&to=2026-11-23&by=colour").status_code == 422
+
+
+def test_the_staffing_plan_applies_erlang_c_to_each_interval_of_history(api, web, clock):
+    from hallctl.reports.staffing import erlang_c, windows_needed
+
+    hall = web[0]
+    # two Mondays of history: 8 SB tickets between 09:00 and 09:30, each served in 6 minutes
+    for monday in (date(2026, 11, 9), date(2026, 11, 16)):
+        at(clock, 9, 0, day=monday)
+        win.login(hall, W2)
+        issued = []
+        for i in range(8):
+            at(clock, 9, 3 * i, day=monday)
+            issued.append(issue_ticket(hall, IssueTicket("SB", enforce_hours=False)))
+        for ticket in issued:
+            win.call(hall, W2, ticket["id"])
+            win.start(hall, W2)
+            clock.advance(minutes=6)
+            win.finish(hall, W2, Outcome.COMPLETED)
+        win.logout(hall, W2)
+    at(clock, 9, 10)  # today, Monday the 23rd: windows 1 and 2 open
+    win.login(hall, W1)
+    win.login(hall, W2)
+    query = "from=2026-11-09&to=2026-11-22&weekday=1&share=0.8"
+    assert api["staff1"].get(f"/reports/staffing?{query}").status_code == 403
+    plan = api["manager"].get(f"/reports/staffing?{query}").get_json()
+    [interval] = [i for i in plan["intervals"] if i["start"] == "09:00"]
+    sb = interval["services"]["SB"]
+    assert plan["days"] == 2 and sb["arrivals_per_hour"] == 16.0 and sb["service_min"] == 6.0
+    # A = 16/h × 6 min = 1.6: two windows answer 73.8 % within 15 min, three 99.2 %
+    assert erlang_c(16, 6, 2, 15).service_level == pytest.approx(0.738, abs=0.001)
+    assert erlang_c(16, 6, 3, 15).service_level == pytest.approx(0.992, abs=0.001)
+    assert sb["windows"] == windows_needed(16, 6, 15, 0.8) == 3
+    assert interval["needed"] == 3 and interval["staffed"] == 2
+    assert api["manager"].get("/reports/staffing?from=2026-11-09&to=2026-11-22&weekday=8").status_code == 422
