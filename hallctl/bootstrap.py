@@ -10,6 +10,7 @@ from sqlalchemy import select
 from hallctl.adapters import orm
 from hallctl.adapters.database import open_database
 from hallctl.adapters.eventbus import EventBus
+from hallctl.adapters.hall_devices import HallDevices
 from hallctl.adapters.printing import Printers
 from hallctl.config import Config
 from hallctl.migrations import require_current
@@ -19,12 +20,12 @@ from hallctl.services.setup import sync_config
 
 
 def bootstrap(config: Config, *, clock: Callable[[], datetime] = utcnow, synchronous_bus: bool = False,
-              devices: bool = False, printer_timing=None) -> Hall:
+              devices: bool = False, printer_timing=None, bus_timing=None) -> Hall:
     """Open the database (which must be migrated), sync services and windows, return the hall.
 
     Args:
         devices: start the device workers (printers) — the server does; most tests do not.
-        printer_timing: override printer timeouts and back-off (tests).
+        printer_timing, bus_timing: override device timeouts and back-off (tests).
 
     Raises:
         hallctl.migrations.NotMigrated: the database is not at the latest schema.
@@ -39,6 +40,7 @@ def bootstrap(config: Config, *, clock: Callable[[], datetime] = utcnow, synchro
     hall.bus.subscribe("service-times", hall.service_times.on_domain_events)
     if devices:
         hall.closers.append(Printers(hall, printer_timing).stop)
+        hall.closers.append(HallDevices(hall, bus_timing).stop)
     return hall
 
 

@@ -153,6 +153,8 @@ class DeviceConfig(BaseModel):
     cut: Literal["full", "partial"] = "full"
     footer: str = ""
     status_timeout_ms: Annotated[int, Field(ge=20, le=5000)] = 200
+    template: str = "请{number}号 到{window}号窗口"
+    idle_text: str = "{window}号窗口 欢迎您"
 
     @field_validator("encoding")
     @classmethod

@@ -1,0 +1,171 @@
+"""The hall's RS-485 devices: window LEDs follow calls, evaluators invite and record ratings,
+caller keypads drive their window. One :class:`BusWorker` per configured bus."""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+
+from devices.bus import BusTiming, BusWorker
+from displays import hallbus as hb
+from hallctl.domain import events as ev
+from hallctl.domain.errors import DomainError
+from hallctl.domain.model import HoldKind, Outcome
+from hallctl.services import queries, ratings, windows
+from hallctl.services.context import Hall
+from hallctl.services.windows import WindowAction
+
+log = logging.getLogger(__name__)
+THANKS_S = 3.0
+
+
+class HallDevices:
+    def __init__(self, hall: Hall, timing: BusTiming | None = None) -> None:
+        self.hall = hall
+        config = hall.config
+        self.window_of: dict[str, int] = {}
+        self.of_window: dict[tuple[int, str], str] = {}
+        for window in config.windows:
+            for role in ("led", "evaluator", "caller"):
+                name = getattr(window, role)
+                if name:
+                    self.window_of[name] = window.number
+                    self.of_window[(window.number, role)] = name
+        self.device = {d.name: d for d in config.devices}
+        self.workers: dict[str, BusWorker] = {}
+        self.sequence: dict[str, int] = {}
+        for bus in config.buses:
+            members = [d for d in config.devices if d.bus == bus.name]
+            self.workers[bus.name] = BusWorker(bus.name, bus.url, bus.baudrate, members, hall.devices,
+                                               self.on_press, timing or BusTiming(bus.timeout_ms / 1000)).start()
+        self._presses: queue.Queue = queue.Queue()
+        threading.Thread(target=self._handle_presses, name="hallbus-presses", daemon=True).start()
+        for window in config.windows:
+            self._idle(window.number)
+            self._caller_display(window.number)
+        hall.bus.subscribe("hallbus", self.on_domain_events)
+
+    def stop(self) -> None:
+        self._presses.put(None)
+        for worker in self.workers.values():
+            worker.stop()
+
+    # -- output -----------------------------------------------------------------------------------------
+    def _write(self, name: str | None, start: int, values: list[int]) -> None:
+        if name and self.device[name].bus in self.workers:
+            self.workers[self.device[name].bus].write(name, start, values)
+
+    def _led(self, window: int, text: str, effect: int = hb.EFFECT_STATIC) -> None:
+        name = self.of_window.get((window, "led"))
+        if name:
+            self.sequence[name] = self.sequence.get(name, 0) + 1
+            self._write(name, 0, hb.led_block(text, self.sequence[name], effect, 10 if effect else 0))
+
+    def _idle(self, window: int) -> None:
+        name = self.of_window.get((window, "led"))
+        if name:
+            self._led(window, self.device[name].idle_text.format(window=window))
+        self._write(self.of_window.get((window, "evaluator")), 0, hb.evaluator_block(hb.MODE_IDLE, ""))
+
+    def _caller_display(self, window: int) -> None:
+        name = self.of_window.get((window, "caller"))
+        if not name:
+            return
+        view = queries.window_view(self.hall, window)
+        if view["window"]["staff"] is None:
+            text = "请先登录 Log in first"
+        else:
+            current = view["current"]["number"] if view["current"] else "—"
+            text = f"当前{current} 等候{len(view['queue'])}"
+        self._write(name, hb.CALLER_TEXT, hb.caller_text(text))
+
+    def on_domain_events(self, batch: list[ev.Event]) -> None:
+        touched = set()
+        for event in batch:
+            if event.window is None:
+                continue
+            touched.add(event.window)
+            if isinstance(event, ev.TicketCalled):
+                name = self.of_window.get((event.window, "led"))
+                if name:
+                    text = self.device[name].template.format(number=event.number, window=event.window)
+                    self._led(event.window, text, hb.EFFECT_BLINK if event.recall else hb.EFFECT_STATIC)
+            elif isinstance(event, ev.WindowPaused):
+                self._led(event.window, "暂停服务")
+            elif isinstance(event, (ev.WindowUnpaused, ev.WindowOpened, ev.WindowClosed, ev.TicketFinished,
+                                    ev.TicketNoShow, ev.TicketTransferred, ev.TicketHeld)):
+                name = self.of_window.get((event.window, "led"))
+                if name:
+                    self._led(event.window, self.device[name].idle_text.format(window=event.window))
+            elif isinstance(event, ev.EvaluatorInvited):
+                staff = f"工号 {event.staff}" if event.staff else ""
+                self._write(self.of_window.get((event.window, "evaluator")), 0,
+                            hb.evaluator_block(hb.MODE_INVITING, staff))
+        for window in touched:
+            self._caller_display(window)
+
+    # -- input --------------------------------------------------------------------------------------------
+    def on_press(self, device: str, key: int, presses: int) -> None:
+        """From a bus thread: hand the press over, so the line never waits on the database."""
+        self._presses.put((device, key, presses))
+
+    def _handle_presses(self) -> None:
+        while True:
+            item = self._presses.get()
+            if item is None:
+                return
+            device, key, presses = item
+            try:
+                if self.device[device].kind == "evaluator":
+                    self._rate(device, key, presses)
+                else:
+                    self._caller_key(device, key)
+            except Exception:  # a press must never stop the next one
+                log.exception("handling a press on %s failed", device)
+
+    def _rate(self, device: str, key: int, presses: int) -> None:
+        window = self.window_of.get(device)
+        if window is None or key not in range(1, 6):
+            log.warning("%s: press with key %s ignored (no window, or not 1..5)", device, key)
+            return
+        result = ratings.record_rating(self.hall, window, key)
+        if presses > 1:
+            log.warning("%s: %d presses between polls; recorded the last key only", device, presses)
+        if result["bound"]:
+            self._write(device, 0, hb.evaluator_block(hb.MODE_THANKS, "谢谢您的评价"))
+            threading.Timer(THANKS_S, self._write, (device, 0, hb.evaluator_block(hb.MODE_IDLE, ""))).start()
+
+    def _caller_key(self, device: str, key: int) -> None:
+        window = self.window_of.get(device)
+        action = hb.KEY_ACTIONS.get(key)
+        if window is None or action is None:
+            log.warning("%s: key %s ignored", device, key)
+            return
+        with self.hall.uow(write=False) as uow:
+            staff = uow.windows.get(window).staff
+        if staff is None:
+            self._write(device, hb.CALLER_TEXT, hb.caller_text("请先登录 Log in first"))
+            return
+        act = WindowAction(window, staff)
+        try:
+            self._apply(act, action, window)
+        except DomainError as exc:
+            log.info("caller %s: %s refused: %s", device, action, exc.message)
+            self._write(device, hb.CALLER_TEXT, hb.caller_text(exc.message[:30]))
+
+    def _apply(self, act: WindowAction, action: str, window: int) -> None:
+        if action == "call":
+            windows.call(self.hall, act)
+        elif action == "finish":
+            windows.finish(self.hall, act, Outcome.COMPLETED)
+        elif action == "hold":
+            windows.hold(self.hall, act, HoldKind.NOT_HOLDING)
+        elif action == "pause_toggle":
+            with self.hall.uow(write=False) as uow:
+                paused = uow.windows.get(window).paused
+            if paused:
+                windows.unpause(self.hall, act)
+            else:
+                windows.pause(self.hall, act, "呼叫器暂停")
+        else:
+            getattr(windows, action)(self.hall, act)

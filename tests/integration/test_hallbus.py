@@ -1,0 +1,186 @@
+"""RS-485 devices through pymodbus over real ptys: LED follows calls, evaluators rate, caller keys work."""
+import time
+
+import pytest
+from sqlalchemy import select
+
+from devices.bus import BusTiming
+from devices.simulators.hallbus_line import HallBusLine
+from displays import hallbus as hb
+from hallctl.adapters import orm
+from hallctl.bootstrap import build_app
+from hallctl.config import parse_config
+from hallctl.services import auth
+from tests.conftest import hall_toml
+
+FAST = BusTiming(reply_timeout_s=0.05, backoff_min_s=0.05, backoff_max_s=0.2, idle_s=0.01)
+ADDRESSES = {1: "window_led", 2: "evaluator", 3: "caller", 4: "evaluator"}
+
+
+def bus_config(db_url: str, link: str) -> str:
+    text = hall_toml(db_url)
+    text = text.replace('[[windows]]\nnumber = 1\n',
+                        '[[windows]]\nnumber = 1\nled = "led-1"\nevaluator = "eval-1"\ncaller = "caller-1"\n')
+    text = text.replace('[[windows]]\nnumber = 2\n', '[[windows]]\nnumber = 2\nevaluator = "eval-2"\n')
+    text += f'\n[[buses]]\nname = "bus-a"\nurl = "{link}"\nbaudrate = 9600\n'
+    for address, (name, kind) in {1: ("led-1", "window_led"), 2: ("eval-1", "evaluator"),
+                                  3: ("caller-1", "caller"), 4: ("eval-2", "evaluator")}.items():
+        text += f'\n[[devices]]\nname = "{name}"\nkind = "{kind}"\nbus = "bus-a"\naddress = {address}\n'
+    return text
+
+
+def eventually(check, timeout=2.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.01)
+    return check()
+
+
+class Hall:
+    def __init__(self, hall, app):
+        self.hall = hall
+        self.client = app.test_client()
+        self.kiosk = {"Authorization": f"Bearer {auth.add_token(hall, 'k1', 'kiosk')}"}
+        auth.add_user(hall, "staff1", "staff", "staff-pass-1")
+        self.staff = {"Authorization": f"Bearer {auth.login(hall, 'staff1', 'staff-pass-1')[0]}"}
+
+    def issue(self, service="SB"):
+        return self.client.post("/api/v1/tickets", json={"service": service}, headers=self.kiosk).get_json()
+
+    def act(self, action, body=None):
+        return self.client.post(f"/api/v1/windows/1/{action}", json=body or {}, headers=self.staff)
+
+    def state(self, name):
+        return self.hall.devices.get(name)["state"]
+
+    def polled(self, name) -> bool:
+        """The device's press counter has a baseline (a press before the first poll is unknowable)."""
+        return eventually(lambda: self.hall.devices.get(name)["counters"].get("polls", 0) >= 1)
+
+    def ratings(self):
+        with self.hall.uow(write=False) as uow:
+            return uow.session.execute(select(orm.ratings.c.ticket_id, orm.ratings.c.level, orm.ratings.c.bound,
+                                              orm.ratings.c.window).order_by(orm.ratings.c.id)).all()
+
+
+@pytest.fixture
+def setup(tmp_path, db_url, clock):
+    line = HallBusLine(tmp_path / "dev" / "bus-a", ADDRESSES).start()
+    hall, app, _sio = build_app(parse_config(bus_config(db_url, line.link)), clock=clock, devices=True,
+                                bus_timing=FAST)
+    yield Hall(hall, app), line
+    hall.close()
+    line.stop()
+
+
+def test_the_window_led_shows_each_call_and_blinks_on_recall(setup):
+    hall, line = setup
+    assert eventually(lambda: line[1].text == "1号窗口 欢迎您")
+    assert eventually(lambda: line[3].display == "请先登录 Log in first")
+    hall.issue()
+    hall.act("login")
+    started = time.monotonic()
+    hall.act("call")
+    assert eventually(lambda: line[1].text == "请A001号 到1号窗口", timeout=1.0)
+    assert time.monotonic() - started < 1.0 and line[1].effect == hb.EFFECT_STATIC
+    shown = line[1].inputs[hb.LED_SHOWN]
+    hall.act("recall")
+    assert eventually(lambda: line[1].inputs[hb.LED_SHOWN] != shown) and line[1].effect == hb.EFFECT_BLINK
+    hall.act("no-show")
+    hall.act("pause", {"reason": "午休"})
+    assert eventually(lambda: line[1].text == "暂停服务")
+
+
+def test_finish_invites_the_evaluator_and_one_press_rates_that_ticket_once(setup):
+    hall, line = setup
+    ticket = hall.issue()
+    hall.act("login")
+    for action in ("call", "start", "finish"):
+        hall.act(action)
+    assert eventually(lambda: line[2].mode == hb.MODE_INVITING)
+    assert line[2].staff_text == "工号 staff1"
+    assert hall.polled("eval-1")
+    line[2].press(2)
+    assert eventually(lambda: hall.ratings()) == [(ticket["id"], 2, True, 1)]
+    assert eventually(lambda: line[2].mode == hb.MODE_THANKS)
+    time.sleep(0.3)  # many more polls of the same counter
+    assert hall.ratings() == [(ticket["id"], 2, True, 1)]
+    line[2].press(5)  # the invitation was used: counted, bound to nothing
+    assert eventually(lambda: len(hall.ratings()) == 2)
+    assert hall.ratings()[1] == (None, 5, False, 1)
+
+
+def test_two_presses_between_polls_record_one_rating(setup):
+    hall, line = setup
+    ticket = hall.issue()
+    hall.act("login")
+    for action in ("call", "start", "finish"):
+        hall.act(action)
+    assert eventually(lambda: line[2].mode == hb.MODE_INVITING)
+    assert hall.polled("eval-1")
+    line[2].press(1, times=2)
+    assert eventually(lambda: hall.ratings()) == [(ticket["id"], 1, True, 1)]
+    time.sleep(0.3)
+    assert len(hall.ratings()) == 1
+
+
+def test_caller_keys_run_the_window_and_its_display_shows_the_current_number(setup):
+    hall, line = setup
+    hall.issue(), hall.issue()
+    assert hall.polled("caller-1")
+    line[3].press(1)  # nobody logged in at window 1
+    assert eventually(lambda: line[3].display == "请先登录 Log in first")
+    hall.act("login")
+    line[3].press(1)  # call next
+    assert eventually(lambda: line[1].text == "请A001号 到1号窗口")
+    assert eventually(lambda: line[3].display == "当前A001 等候1")
+    def window():
+        return hall.client.get("/api/v1/windows/1", headers=hall.staff).get_json()["window"]["state"]
+
+    line[3].press(4)  # start
+    assert eventually(lambda: window() == "serving")
+    line[3].press(5)  # finish
+    assert eventually(lambda: window() == "idle")
+    assert eventually(lambda: line[3].display == "当前— 等候1")
+    line[3].press(6)  # pause
+    assert eventually(lambda: window() == "paused") and eventually(lambda: line[1].text == "暂停服务")
+
+
+def test_a_silent_address_goes_offline_without_slowing_the_others_and_comes_back(setup):
+    hall, line = setup
+    assert eventually(lambda: hall.state("eval-2") == "ready")
+    line.silent.add(4)
+    assert eventually(lambda: hall.state("eval-2") == "offline")
+    hall.issue()
+    hall.act("login")
+    hall.act("call")
+    assert eventually(lambda: line[1].text == "请A001号 到1号窗口", timeout=1.0)
+    assert hall.state("eval-1") == "ready"
+    line.silent.clear()
+    assert eventually(lambda: hall.state("eval-2") == "ready")
+
+
+def test_a_garbled_reply_is_no_reply_and_the_device_recovers(setup):
+    hall, line = setup
+    assert hall.polled("eval-1") and hall.polled("caller-1")
+    line.garbled.add(2)
+    assert eventually(lambda: hall.state("eval-1") == "offline")
+    assert hall.state("caller-1") == "ready"
+    line.garbled.clear()
+    assert eventually(lambda: hall.state("eval-1") == "ready")
+
+
+def test_a_vanished_bus_marks_everything_offline_and_recovers_with_the_latest_text(setup):
+    hall, line = setup
+    assert eventually(lambda: hall.state("led-1") == "ready")
+    line.unplug()
+    assert eventually(lambda: all(hall.state(n) == "offline" for n in ("eval-1", "eval-2", "caller-1")))
+    hall.issue()
+    hall.act("login")
+    hall.act("call")  # the screen is gone: the call still works
+    line.replug()
+    assert eventually(lambda: line[1].text == "请A001号 到1号窗口", timeout=3.0)
+    assert eventually(lambda: hall.state("eval-1") == "ready", timeout=3.0)
