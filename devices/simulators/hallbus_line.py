@@ -3,8 +3,9 @@
 The hall server opens ``link`` (a symlink to a pty) as its bus port. A bridge
 thread carries bytes between that pty and a second one, where a pymodbus RTU
 server answers for every simulated device address. The bridge is the wire: it
-can add the wire time of a baud rate (10 bits a byte, plus the 3.5-character
-gap), drop requests to a silent address, corrupt a reply's CRC, slow replies,
+can add the wire time of a baud rate (10 bits a byte; after a request also the
+3.5-character silence by which the device knows the frame has ended — the
+master detects the end of a reply itself), drop requests to a silent address, corrupt a reply's CRC, slow replies,
 or vanish (unplug).
 """
 from __future__ import annotations
@@ -187,10 +188,11 @@ class HallBusLine:
             ready.set()
 
     # -- the wire ------------------------------------------------------------------------------------------
-    def _wire_time(self, size: int) -> None:
+    def _wire_time(self, size: int, gap: bool) -> None:
         if self.baudrate:
             char_s = 10 / self.baudrate
-            time.sleep(size * char_s + (3.5 * char_s if self.baudrate <= 19200 else 0.00175))
+            silence = (3.5 * char_s if self.baudrate <= 19200 else 0.00175) if gap else 0.0
+            time.sleep(size * char_s + silence)
 
     def _bridge(self) -> None:
         host, device = self._host_master, self._device_master
@@ -208,7 +210,7 @@ class HallBusLine:
 
     def _to_devices(self, frame: bytes) -> None:
         self.requests += 1
-        self._wire_time(len(frame))
+        self._wire_time(len(frame), gap=True)
         if frame and frame[0] in self.silent:
             return
         os.write(self._device_master, frame)
@@ -216,7 +218,7 @@ class HallBusLine:
     def _to_host(self, frame: bytes) -> None:
         if self.reply_delay_s:
             time.sleep(self.reply_delay_s)
-        self._wire_time(len(frame))
+        self._wire_time(len(frame), gap=False)
         if frame and frame[0] in self.garbled:
             frame = frame[:-1] + bytes([frame[-1] ^ 0xFF])  # a wrong CRC byte
         os.write(self._host_master, frame)
