@@ -96,36 +96,62 @@ def cmd_seed(args) -> int:
 
 
 def cmd_devices_probe(args) -> int:
-    """Talk to every configured device; print a table; exit 1 unless every printer is ready."""
-    from devices.printer import query_status
-    from devices.printer_status import STATE_ZH, PrinterState
-    from devices.transport import DeviceError, Transport
-
+    """Talk to every configured device; print a table; exit 1 unless every device is ready."""
     config = _load(args.config)
-    rows, all_ready = [], True
-    for device in config.devices:
-        where = device.url if device.kind == "printer" else f"{device.bus} #{device.address}"
-        if device.kind != "printer":
-            rows.append((device.name, device.kind, where, "unknown", "no driver for RS-485 devices in this version"))
-            continue
-        transport = Transport(device.url, device.baudrate, device.status_timeout_ms / 1000)
-        try:
-            transport.open()
-            status = query_status(transport)
-            state, detail = status.state, status.detail
-        except DeviceError as exc:
-            state, detail = PrinterState.OFFLINE, exc.message
-        finally:
-            transport.close()
-        all_ready &= state == PrinterState.READY
-        rows.append((device.name, device.kind, where, f"{state.value} {STATE_ZH[state]}", detail))
+    rows = [_probe_printer(d) for d in config.devices if d.kind == "printer"]
+    for bus in config.buses:
+        rows.extend(_probe_bus(bus, [d for d in config.devices if d.bus == bus.name]))
     header = ("NAME", "KIND", "CONNECTION", "STATE", "DETAIL")
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(4)]
     for row in [header, *rows]:
         print("  ".join(str(v).ljust(w) for v, w in zip(row, widths)) + "  " + row[4])
     if not rows:
         print("no devices configured")
-    return 0 if all_ready else 1
+    return 0 if all(row[3].startswith("ready") for row in rows) else 1
+
+
+def _probe_printer(device) -> tuple:
+    from devices.printer import query_status
+    from devices.printer_status import STATE_ZH, PrinterState
+    from devices.transport import DeviceError, Transport
+
+    transport = Transport(device.url, device.baudrate, device.status_timeout_ms / 1000)
+    try:
+        transport.open()
+        status = query_status(transport)
+        state, detail = status.state, status.detail
+    except DeviceError as exc:
+        state, detail = PrinterState.OFFLINE, exc.message
+    finally:
+        transport.close()
+    return device.name, device.kind, device.url, f"{state.value} {STATE_ZH[state]}", detail
+
+
+def _probe_bus(bus, members) -> list[tuple]:
+    from pymodbus import FramerType
+    from pymodbus.client import ModbusSerialClient
+    from pymodbus.exceptions import ModbusException
+
+    logging.getLogger("pymodbus").setLevel(logging.CRITICAL)  # failures are reported in the table
+    client = ModbusSerialClient(bus.url, framer=FramerType.RTU, baudrate=bus.baudrate,
+                                timeout=bus.timeout_ms / 1000, retries=1)
+    rows = []
+    opened = client.connect()
+    for device in members:
+        where = f"{bus.name} #{device.address}"
+        if not opened:
+            rows.append((device.name, device.kind, where, "offline 离线",
+                         f"cannot open {bus.url} (missing, or in use by a running hallctl serve)"))
+            continue
+        try:
+            reply = client.read_input_registers(0, count=1, device_id=device.address)
+            ok = not reply.isError()
+            detail = f"input 0x0000 = {reply.registers[0]}" if ok else f"exception reply {reply}"
+        except ModbusException as exc:
+            ok, detail = False, f"no valid reply: {exc}"
+        rows.append((device.name, device.kind, where, "ready 正常" if ok else "offline 离线", detail))
+    client.close()
+    return rows
 
 
 def _serve(config: Config, host: str, port: int, banner=None) -> int:
@@ -156,12 +182,20 @@ def cmd_demo(args) -> int:
         update={"public_url": f"http://localhost:{args.port}"})})
     Path("var").mkdir(exist_ok=True)
     upgrade(config.hall.database)
-    simulators = _demo_printers(config)
+    simulators = _demo_printers(config) + _demo_buses(config)
     try:
         return _serve(config, args.host, args.port, banner=_demo_banner)
     finally:
         for simulator in simulators:
             simulator.stop()
+
+
+def _demo_buses(config: Config) -> list:
+    """Simulated HallBus lines (LEDs, evaluators, caller keypads) on ptys at the demo config's bus paths."""
+    from devices.simulators.hallbus_line import HallBusLine
+
+    return [HallBusLine(bus.url, {d.address: d.kind for d in config.devices if d.bus == bus.name}).start()
+            for bus in config.buses]
 
 
 def _demo_printers(config: Config) -> list:
@@ -195,7 +229,8 @@ hallctl demo — {hall.config.hall.name}
   staff logins   staff1 … staff{len(hall.config.windows)} / {DEMO_PASSWORD}   manager / {DEMO_PASSWORD}
   kiosk token    {kiosk}
   display token  {display}
-  printers       {", ".join(f"{d.name} (simulated at {d.url})" for d in hall.config.devices) or "none"}
+  printers       {", ".join(f"{d.name} (simulated at {d.url})" for d in hall.config.devices if d.kind == "printer")}
+  RS-485 bus     {", ".join(f"{b.name} (simulated at {b.url}: {sum(d.bus == b.name for d in hall.config.devices)} devices)" for b in hall.config.buses)}
   database       {hall.config.hall.database}
 
   try:  curl -s -X POST {base}/api/v1/tickets -H 'Authorization: Bearer {kiosk}' \\

@@ -158,13 +158,19 @@ def test_every_acknowledged_ticket_survives_kill_9_and_numbering_continues(prepa
         server.kill()
 
 
-def test_devices_probe_prints_each_printers_state_and_fails_unless_all_are_ready(tmp_path):
+def test_devices_probe_prints_each_devices_state_and_fails_unless_all_are_ready(tmp_path):
     from devices.simulators.escpos_printer import PrinterSimulator
+    from devices.simulators.hallbus_line import HallBusLine
 
     sim = PrinterSimulator(tmp_path / "printer").start()
+    line = HallBusLine(tmp_path / "bus", {1: "window_led", 2: "evaluator"}).start()
+    line.silent.add(2)
     text = hall_toml(f"sqlite:///{tmp_path}/hall.db") + (
         f'\n[[devices]]\nname = "good"\nkind = "printer"\nurl = "{sim.url}"\n'
-        f'\n[[devices]]\nname = "gone"\nkind = "printer"\nurl = "{tmp_path}/nothing"\n')
+        f'\n[[devices]]\nname = "gone"\nkind = "printer"\nurl = "{tmp_path}/nothing"\n'
+        f'\n[[buses]]\nname = "bus-a"\nurl = "{line.link}"\n'
+        '\n[[devices]]\nname = "led-1"\nkind = "window_led"\nbus = "bus-a"\naddress = 1\n'
+        '\n[[devices]]\nname = "eval-1"\nkind = "evaluator"\nbus = "bus-a"\naddress = 2\n')
     config = tmp_path / "hall.toml"
     config.write_text(text, encoding="utf-8")
     try:
@@ -172,10 +178,13 @@ def test_devices_probe_prints_each_printers_state_and_fails_unless_all_are_ready
         assert both.returncode == 1
         rows = {line.split()[0]: line for line in both.stdout.splitlines()[1:]}
         assert "ready 正常" in rows["good"] and "offline 离线" in rows["gone"] and "No such file" in rows["gone"]
+        assert "ready 正常" in rows["led-1"] and "bus-a #1" in rows["led-1"]
+        assert "offline 离线" in rows["eval-1"] and "no valid reply" in rows["eval-1"]
         sim.paper_out = True
         assert "paper_out 缺纸" in run("devices", "probe", "--config", str(config)).stdout
     finally:
         sim.stop()
+        line.stop()
 
 
 def test_make_demo_runs_a_hall_whose_kiosks_print_on_simulated_printers(tmp_path):
