@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from displays.frame import FrameTemplate
+
 Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,16}$")]
 Name = Annotated[str, Field(min_length=1, max_length=64)]
 
@@ -146,7 +148,8 @@ class DeviceConfig(BaseModel):
     bus: str | None = None
     address: Annotated[int, Field(ge=1, le=247)] | None = None
     url: str | None = None
-    protocol: str = "hallbus-modbus"
+    protocol: Literal["hallbus-modbus", "frame"] = "hallbus-modbus"
+    frame: FrameTemplate | None = None
     baudrate: int = 9600
     encoding: str = "gb18030"
     columns: Literal[32, 42, 48] = 48
@@ -172,6 +175,11 @@ class DeviceConfig(BaseModel):
                 raise ValueError("a printer needs url (a pyserial URL or tcp://host:9100)")
         elif not self.bus or self.address is None:
             raise ValueError(f"a {self.kind} needs bus and address")
+        if self.protocol == "frame":
+            if self.kind not in ("window_led", "hall_led"):
+                raise ValueError("only LED screens speak the frame protocol")
+            if self.frame is None:
+                raise ValueError("protocol = \"frame\" needs a frame template (frame = { header = … })")
         return self
 
 
@@ -226,9 +234,13 @@ class Config(_Strict):
         for i, kiosk in enumerate(self.kiosks):
             self._device_ref(kiosk.printer, "printer", ("kiosks", i, "printer"))
         buses = {b.name for b in self.buses}
+        protocols: dict[str, str] = {}
         for i, device in enumerate(self.devices):
             if device.bus is not None and device.bus not in buses:
                 raise _RefError(("devices", i, "bus"), f"unknown bus {device.bus!r}")
+            if device.bus is not None and protocols.setdefault(device.bus, device.protocol) != device.protocol:
+                raise _RefError(("devices", i, "protocol"),
+                                f"bus {device.bus!r} already carries {protocols[device.bus]}; one protocol per bus")
         if not any(p.weight == 1 for p in self.priorities):
             raise _RefError(("priorities",), "one priority class must have weight 1 (normal)")
         return self

@@ -7,6 +7,7 @@ import queue
 import threading
 
 from devices.bus import BusTiming, BusWorker
+from devices.frame_line import FrameLineWorker
 from displays import hallbus as hb
 from hallctl.domain import events as ev
 from hallctl.domain.errors import DomainError
@@ -33,11 +34,16 @@ class HallDevices:
                     self.of_window[(window.number, role)] = name
         self.device = {d.name: d for d in config.devices}
         self.workers: dict[str, BusWorker] = {}
+        self.frame_lines: dict[str, FrameLineWorker] = {}
         self.sequence: dict[str, int] = {}
         for bus in config.buses:
             members = [d for d in config.devices if d.bus == bus.name]
-            self.workers[bus.name] = BusWorker(bus.name, bus.url, bus.baudrate, members, hall.devices,
-                                               self.on_press, timing or BusTiming(bus.timeout_ms / 1000)).start()
+            if members and members[0].protocol == "frame":
+                self.frame_lines[bus.name] = FrameLineWorker(bus.name, bus.url, bus.baudrate, members,
+                                                             hall.devices).start()
+            else:
+                self.workers[bus.name] = BusWorker(bus.name, bus.url, bus.baudrate, members, hall.devices,
+                                                   self.on_press, timing or BusTiming(bus.timeout_ms / 1000)).start()
         self._presses: queue.Queue = queue.Queue()
         threading.Thread(target=self._handle_presses, name="hallbus-presses", daemon=True).start()
         for window in config.windows:
@@ -47,7 +53,7 @@ class HallDevices:
 
     def stop(self) -> None:
         self._presses.put(None)
-        for worker in self.workers.values():
+        for worker in [*self.workers.values(), *self.frame_lines.values()]:
             worker.stop()
 
     # -- output -----------------------------------------------------------------------------------------
@@ -57,7 +63,9 @@ class HallDevices:
 
     def _led(self, window: int, text: str, effect: int = hb.EFFECT_STATIC) -> None:
         name = self.of_window.get((window, "led"))
-        if name:
+        if name and self.device[name].bus in self.frame_lines:  # vendor screens: text only, no effects
+            self.frame_lines[self.device[name].bus].show(name, text)
+        elif name:
             self.sequence[name] = self.sequence.get(name, 0) + 1
             self._write(name, 0, hb.led_block(text, self.sequence[name], effect, 10 if effect else 0))
 

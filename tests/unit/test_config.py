@@ -110,3 +110,15 @@ def test_check_config_accepts_a_good_file(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "3 services, 4 windows" in result.stdout
+
+
+def test_a_bus_carries_one_protocol_and_frame_screens_need_a_template():
+    base = GOOD + '\n[[buses]]\nname = "b"\nurl = "/dev/ttyUSB0"\n'
+    led = '\n[[devices]]\nname = "{n}"\nkind = "window_led"\nbus = "b"\naddress = {a}\n'
+    mixed = base + led.format(n="m", a=1) + led.format(n="f", a=2) + 'protocol = "frame"\nframe = { header = "AA" }\n'
+    [issue] = problems(mixed)
+    assert issue.key == "devices[1].protocol" and "one protocol per bus" in issue.message
+    [issue] = problems(base + led.format(n="f", a=2) + 'protocol = "frame"\n')
+    assert "needs a frame template" in issue.message
+    [issue] = problems(base + led.format(n="f", a=2) + 'protocol = "frame"\nframe = { header = "ZZ" }\n')
+    assert issue.key == "devices[0].frame.header" and "not hex" in issue.message
