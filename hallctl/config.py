@@ -158,6 +158,8 @@ class DeviceConfig(BaseModel):
     status_timeout_ms: Annotated[int, Field(ge=20, le=5000)] = 200
     template: str = "请{number}号 到{window}号窗口"
     idle_text: str = "{window}号窗口 欢迎您"
+    width: Annotated[int, Field(ge=2, le=256)] | None = None
+    """An LED screen's width in half-width columns (a hanzi takes two); longer text is cut to it."""
 
     @field_validator("encoding")
     @classmethod

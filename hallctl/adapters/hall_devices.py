@@ -7,6 +7,7 @@ import queue
 import threading
 
 from devices.bus import BusTiming, BusWorker
+from devices.escpos_ticket import fit
 from devices.frame_line import FrameLineWorker
 from displays import hallbus as hb
 from hallctl.domain import events as ev
@@ -63,6 +64,8 @@ class HallDevices:
 
     def _led(self, window: int, text: str, effect: int = hb.EFFECT_STATIC) -> None:
         name = self.of_window.get((window, "led"))
+        if name and self.device[name].width:
+            text = fit(text, self.device[name].width)
         if name and self.device[name].bus in self.frame_lines:  # vendor screens: text only, no effects
             self.frame_lines[self.device[name].bus].show(name, text)
         elif name:

@@ -26,7 +26,7 @@ def bus_config(db_url: str, link: str) -> str:
     for address, (name, kind) in {1: ("led-1", "window_led"), 2: ("eval-1", "evaluator"),
                                   3: ("caller-1", "caller"), 4: ("eval-2", "evaluator")}.items():
         text += f'\n[[devices]]\nname = "{name}"\nkind = "{kind}"\nbus = "bus-a"\naddress = {address}\n'
-    return text
+    return text.replace('address = 1\n', 'address = 1\nwidth = 18\n', 1)
 
 
 def eventually(check, timeout=2.0):
@@ -92,6 +92,15 @@ def test_the_window_led_shows_each_call_and_blinks_on_recall(setup):
     hall.act("no-show")
     hall.act("pause", {"reason": "午休"})
     assert eventually(lambda: line[1].text == "暂停服务")
+
+
+def test_led_text_is_cut_to_the_screen_width_without_splitting_a_character(setup):
+    hall, line = setup  # led-1 is 18 columns wide: "请A001号 到1号窗口" takes 18
+    for _ in range(1000):
+        hall.client.post("/api/v1/tickets", json={"service": "SB"}, headers=hall.staff)
+    hall.act("login")
+    hall.act("call", {"ticket": "A1000"})
+    assert eventually(lambda: line[1].text == "请A1000号 到1号窗")  # 17 columns: 口 would make 19
 
 
 def test_finish_invites_the_evaluator_and_one_press_rates_that_ticket_once(setup):
