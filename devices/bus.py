@@ -22,6 +22,7 @@ from pymodbus.exceptions import ModbusException
 from displays import hallbus as hb
 
 from .registry import DeviceRegistry
+from .worker import PortWorker
 
 log = logging.getLogger(__name__)
 logging.getLogger("pymodbus").setLevel(logging.CRITICAL)  # its errors reach us as exceptions; we log them once
@@ -48,11 +49,12 @@ class _Device:
     next_try: float = 0.0
 
 
-class BusWorker:
+class BusWorker(PortWorker):
     """Owns one line. ``write(device, start, values)`` queues a write; presses go to ``on_press``."""
 
     def __init__(self, name: str, url: str, baudrate: int, devices, registry: DeviceRegistry,
                  on_press: PressHandler, timing: BusTiming = BusTiming()) -> None:
+        super().__init__(f"bus-{name}")
         self.name = name
         self.registry = registry
         self.on_press = on_press
@@ -62,24 +64,14 @@ class BusWorker:
                                           timeout=timing.reply_timeout_s, retries=0)
         self._wanted: dict[str, tuple[int, list[int]]] = {}
         self._lock = threading.Lock()
-        self._wake = threading.Event()
-        self._stop = threading.Event()
         self._port_backoff = timing.backoff_min_s
         self._next_open = 0.0
         self._inputs = [d for d in self.devices.values() if d.kind in INPUT_COUNTS]
         self._turn = 0
         self._failing = 0  # failures in a row, any device: all of them failing means the port is gone
         self.cycles = 0
-        self._thread = threading.Thread(target=self._run, name=f"bus-{name}", daemon=True)
 
-    def start(self) -> "BusWorker":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        self._thread.join(timeout=5)
+    def _close(self) -> None:
         self._client.close()
 
     def write(self, device: str, start: int, values: list[int]) -> None:

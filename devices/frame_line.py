@@ -13,11 +13,13 @@ from displays.frame import FrameTemplate, encode_frame
 
 from .registry import DeviceRegistry
 from .transport import DeviceError, Transport
+from .worker import PortWorker
 
 
-class FrameLineWorker:
+class FrameLineWorker(PortWorker):
     def __init__(self, name: str, url: str, baudrate: int, devices, registry: DeviceRegistry,
                  backoff_max_s: float = 30.0) -> None:
+        super().__init__(f"frames-{name}")
         self.name = name
         self.transport = Transport(url, baudrate)
         self.registry = registry
@@ -25,18 +27,8 @@ class FrameLineWorker:
         self.backoff_max_s = backoff_max_s
         self._wanted: dict[str, str] = {}
         self._lock = threading.Lock()
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"frames-{name}", daemon=True)
 
-    def start(self) -> "FrameLineWorker":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        self._thread.join(timeout=5)
+    def _close(self) -> None:
         self.transport.close()
 
     def show(self, device: str, text: str) -> None:

@@ -103,15 +103,21 @@ def test_led_text_is_cut_to_the_screen_width_without_splitting_a_character(setup
     assert eventually(lambda: line[1].text == "请A1000号 到1号窗")  # 17 columns: 口 would make 19
 
 
-def test_finish_invites_the_evaluator_and_one_press_rates_that_ticket_once(setup):
-    hall, line = setup
+def served_and_invited(hall, line) -> dict:
+    """Issue, call, start and finish a ticket at window 1; its evaluator now invites a rating."""
     ticket = hall.issue()
     hall.act("login")
     for action in ("call", "start", "finish"):
         hall.act(action)
     assert eventually(lambda: line[2].mode == hb.MODE_INVITING)
-    assert line[2].staff_text == "工号 staff1"
     assert hall.polled("eval-1")
+    return ticket
+
+
+def test_finish_invites_the_evaluator_and_one_press_rates_that_ticket_once(setup):
+    hall, line = setup
+    ticket = served_and_invited(hall, line)
+    assert line[2].staff_text == "工号 staff1"
     line[2].press(2)
     assert eventually(lambda: hall.ratings()) == [(ticket["id"], 2, True, 1)]
     assert eventually(lambda: line[2].mode == hb.MODE_THANKS)
@@ -124,12 +130,7 @@ def test_finish_invites_the_evaluator_and_one_press_rates_that_ticket_once(setup
 
 def test_two_presses_between_polls_record_one_rating(setup):
     hall, line = setup
-    ticket = hall.issue()
-    hall.act("login")
-    for action in ("call", "start", "finish"):
-        hall.act(action)
-    assert eventually(lambda: line[2].mode == hb.MODE_INVITING)
-    assert hall.polled("eval-1")
+    ticket = served_and_invited(hall, line)
     line[2].press(1, times=2)
     assert eventually(lambda: hall.ratings()) == [(ticket["id"], 1, True, 1)]
     time.sleep(0.3)
