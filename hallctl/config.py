@@ -201,6 +201,16 @@ class RoutingConfig(_Strict):
     rating_timeout_s: Annotated[int, Field(ge=5, le=3600)] = 60
 
 
+class RatingsConfig(_Strict):
+    reasons: list[Annotated[str, Field(min_length=1, max_length=32)]] = Field(
+        default_factory=lambda: ["态度不好", "效率低", "一次性告知不清", "材料要求不合理", "其他"])
+    """The fixed list a citizen picks from for a bad rating (levels 4-5)."""
+    phone_window_days: Annotated[int, Field(ge=1, le=90)] = 7
+    verify_days: Annotated[int, Field(ge=1, le=60)] = 1
+    rectify_days: Annotated[int, Field(ge=1, le=60)] = 15
+    revisit_days: Annotated[int, Field(ge=1, le=60)] = 5
+
+
 class Config(_Strict):
     hall: HallConfig
     services: list[ServiceConfig] = Field(min_length=1)
@@ -216,6 +226,7 @@ class Config(_Strict):
     devices: list[DeviceConfig] = Field(default_factory=list)
     voice: VoiceConfig = VoiceConfig()
     routing: RoutingConfig = RoutingConfig()
+    ratings: RatingsConfig = RatingsConfig()
 
     @model_validator(mode="after")
     def _references(self) -> "Config":

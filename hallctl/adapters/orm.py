@@ -10,12 +10,12 @@ from datetime import datetime, timezone
 
 from sqlalchemy import (
     JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text,
-    UniqueConstraint, event,
+    UniqueConstraint, event, false,
 )
 from sqlalchemy.orm import registry
 from sqlalchemy.types import TypeDecorator
 
-from hallctl.domain import model
+from hallctl.domain import followup, model
 
 metadata = MetaData(naming_convention={
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -178,7 +178,41 @@ ratings = Table(
     Column("comment", Text, nullable=False, default=""),
     Column("at", UTCDateTime, nullable=False),
     Column("bound", Boolean, nullable=False),
+    Column("excluded", Boolean, nullable=False, server_default=false()),
     Index("ix_ratings_at", "hall_id", "at"),
+)
+
+followups = Table(
+    "followups", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("hall_id", String(16), nullable=False),
+    Column("rating_id", Integer, ForeignKey("ratings.id"), nullable=False, unique=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=False),
+    Column("window", Integer),
+    Column("staff", String(64)),
+    Column("service", String(16)),
+    Column("level", Integer, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("opened_at", UTCDateTime, nullable=False),
+    Column("due_on", Date),
+    Column("appealed_by", String(64)),
+    Column("appeal_from", String(16)),
+    Column("closed_at", UTCDateTime),
+    Column("excluded", Boolean, nullable=False),
+    Index("ix_followups_state", "hall_id", "state"),
+)
+
+followup_steps = Table(
+    "followup_steps", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("followup_id", Integer, ForeignKey("followups.id"), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("from_state", String(16), nullable=False),
+    Column("to_state", String(16), nullable=False),
+    Column("note", Text, nullable=False),
+    Index("ix_followup_steps_case", "followup_id"),
 )
 
 users = Table(
@@ -234,6 +268,7 @@ def start_mappers() -> None:
     _mapper_registry.map_imperatively(model.Ticket, tickets, version_id_col=tickets.c.version)
     _mapper_registry.map_imperatively(model.Window, windows, version_id_col=windows.c.version)
     _mapper_registry.map_imperatively(model.Rating, ratings)
+    _mapper_registry.map_imperatively(followup.FollowUp, followups)
     for cls in (model.Ticket, model.Window, model.Rating):
         event.listen(cls, "load", _init_events)
 

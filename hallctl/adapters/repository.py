@@ -9,6 +9,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from hallctl.domain import model
+from hallctl.domain.followup import FollowUp
 from hallctl.domain.events import Event
 from hallctl.domain.routing import Candidate
 
@@ -227,3 +228,30 @@ def store_events(session: Session, hall_id: str, events: list[Event]) -> None:
          "window": e.window, "staff": e.staff, "data": e.data()}
         for e in events
     ])
+
+
+class FollowUpRepository(_Repository):
+    def add(self, case) -> None:
+        self.session.add(case)
+
+    def get(self, case_id: int):
+        case = self.session.get(FollowUp, case_id)
+        return case if case is not None and case.hall_id == self.hall_id else None
+
+    def listed(self, states: list[str] | None, limit: int = 500) -> list:
+        f = orm.followups
+        stmt = select(FollowUp).where(f.c.hall_id == self.hall_id).order_by(f.c.opened_at.desc()).limit(limit)
+        if states:
+            stmt = stmt.where(f.c.state.in_(states))
+        return list(self.session.scalars(stmt))
+
+    def add_step(self, case_id: int, action: str, actor: str, at: datetime, moved: tuple[str, str], note: str) -> None:
+        self.session.execute(insert(orm.followup_steps).values(
+            followup_id=case_id, action=action, actor=actor, at=at, from_state=moved[0], to_state=moved[1], note=note))
+
+    def steps(self, case_id: int) -> list:
+        s = orm.followup_steps
+        return self.session.execute(select(s).where(s.c.followup_id == case_id).order_by(s.c.id)).all()
+
+    def exclude_rating(self, rating_id: int) -> None:
+        self.session.execute(update(orm.ratings).where(orm.ratings.c.id == rating_id).values(excluded=True))

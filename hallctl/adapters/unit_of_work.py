@@ -9,7 +9,7 @@ from hallctl.domain.events import Event
 
 from .database import Database
 from .eventbus import EventBus
-from .repository import RatingRepository, TicketRepository, WindowRepository, store_events
+from .repository import FollowUpRepository, RatingRepository, TicketRepository, WindowRepository, store_events
 
 
 class UnitOfWork:
@@ -36,6 +36,7 @@ class UnitOfWork:
         self.tickets = TicketRepository(self.session, self.hall_id)
         self.windows = WindowRepository(self.session, self.hall_id)
         self.ratings = RatingRepository(self.session, self.hall_id)
+        self.followups = FollowUpRepository(self.session, self.hall_id)
         return self
 
     def __exit__(self, *exc) -> None:

@@ -443,6 +443,7 @@ class Rating:
         self.reasons = list(reasons or [])
         self.comment = comment
         self.bound = ticket_id is not None
+        self.excluded = False  # an approved appeal (申诉) keeps the rating but leaves it out of satisfaction
         self.events: list[ev.Event] = []
 
     def recorded(self) -> None:

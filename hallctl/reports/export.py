@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from hallctl.adapters import orm
+from hallctl.services.formats import iso
 
 COLUMNS = ["id", "number", "service", "priority", "status", "parent_id", "window", "staff", "outcome",
            "issued_at", "first_called_at", "last_called_at", "started_at", "ended_at",
@@ -25,8 +26,8 @@ def _seconds(later: datetime | None, earlier: datetime | None) -> float | None:
     return round((later - earlier).total_seconds(), 3)
 
 
-def _iso(value: datetime | None) -> str:
-    return value.isoformat().replace("+00:00", "Z") if value else ""
+def _csv_time(value: datetime | None) -> str:
+    return iso(value) or ""
 
 
 def ticket_rows(session, hall_id: str, first: date, last: date, batch: int = 2000) -> Iterator[dict]:
@@ -39,9 +40,9 @@ def ticket_rows(session, hall_id: str, first: date, last: date, batch: int = 200
         yield {
             "id": row.id, "number": row.number, "service": row.service, "priority": row.priority,
             "status": row.status, "parent_id": row.parent_id, "window": row.window, "staff": row.staff,
-            "outcome": row.outcome, "issued_at": _iso(row.issued_at), "first_called_at": _iso(row.first_called_at),
-            "last_called_at": _iso(row.last_called_at), "started_at": _iso(row.started_at),
-            "ended_at": _iso(row.ended_at), "wait_s": _seconds(row.first_called_at, row.issued_at),
+            "outcome": row.outcome, "issued_at": _csv_time(row.issued_at), "first_called_at": _csv_time(row.first_called_at),
+            "last_called_at": _csv_time(row.last_called_at), "started_at": _csv_time(row.started_at),
+            "ended_at": _csv_time(row.ended_at), "wait_s": _seconds(row.first_called_at, row.issued_at),
             "walk_s": _seconds(row.started_at, row.last_called_at), "service_s": _seconds(row.ended_at, row.started_at),
             "rating_level": row.rating_level,
         }

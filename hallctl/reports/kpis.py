@@ -10,7 +10,8 @@ of its target service:
   call; service = end − start (finished, or transferred while serving).
 - percentiles are nearest-rank: the value at rank ⌈p·n/100⌉ of the sorted values.
 - sl_pct: called tickets whose wait was within their service's target, over called tickets.
-- ratings: bound ratings of these tickets by level; satisfaction_pct: levels 1–2 over all of them.
+- ratings: bound ratings of these tickets by level, leaving out those an approved appeal (申诉)
+  excluded; satisfaction_pct: levels 1–2 over all of them.
 
 Counts, means and ratings are one SQL aggregate over columns the tickets carry
 (``wait_s``, ``walk_s``, ``service_s``, ``issue_hour``, ``issue_weekday``), the
@@ -90,7 +91,7 @@ def _row(row) -> dict:
 
 def _ratings(session: Session, key, scope) -> dict:
     stmt = (select(key, R.c.level, func.count()).select_from(T.join(R, R.c.ticket_id == T.c.id))
-            .where(scope, R.c.bound).group_by(key, R.c.level))
+            .where(scope, R.c.bound, R.c.excluded.is_(False)).group_by(key, R.c.level))
     return {(group, level): count for group, level, count in session.execute(stmt)}
 
 

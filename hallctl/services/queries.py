@@ -4,7 +4,8 @@ from __future__ import annotations
 from hallctl.domain import model
 
 from .context import Hall
-from .tickets import _iso, estimate, ticket_dto
+from .formats import iso
+from .tickets import estimate, ticket_dto
 from .windows import window_dto
 
 
@@ -53,7 +54,7 @@ def hall_state(hall: Hall) -> dict:
         })
     return {
         "hall": {"id": hall.hall_id, "name": hall.config.hall.name, "open": hall.is_open(now),
-                 "now": _iso(now), "notice": hall.config.hall.notice},
+                 "now": iso(now), "notice": hall.config.hall.notice},
         "windows": windows,
         "services": services,
         "waiting": sum(s["waiting"] for s in services),
@@ -66,7 +67,7 @@ def _current_dto(ticket: model.Ticket | None) -> dict | None:
     if ticket is None:
         return None
     return {"id": ticket.id, "number": ticket.number, "service": ticket.service, "status": ticket.status,
-            "called_at": _iso(ticket.last_called_at), "started_at": _iso(ticket.started_at)}
+            "called_at": iso(ticket.last_called_at), "started_at": iso(ticket.started_at)}
 
 
 def window_view(hall: Hall, number: int) -> dict:
@@ -89,5 +90,5 @@ def window_view(hall: Hall, number: int) -> dict:
 
 def _queue_row(ticket: model.Ticket) -> dict:
     return {"id": ticket.id, "number": ticket.number, "service": ticket.service, "priority": ticket.priority,
-            "status": ticket.status, "issued_at": _iso(ticket.issued_at), "target_window": ticket.target_window,
+            "status": ticket.status, "issued_at": iso(ticket.issued_at), "target_window": ticket.target_window,
             "hold_kind": ticket.hold_kind, "window": ticket.window}

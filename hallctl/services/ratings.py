@@ -5,6 +5,7 @@ from hallctl.domain import model
 from hallctl.domain.errors import Invalid, NotFound
 
 from .context import Hall
+from .followups import open_case
 from .tickets import rating_dto
 
 
@@ -39,5 +40,6 @@ def record_rating(hall: Hall, window_number: int, level: int, channel: str = "ev
         uow.ratings.add(rating)
         uow.flush()
         rating.recorded()
+        open_case(hall, uow, rating)
         uow.commit()
     return rating_dto(rating, ticket.number if ticket else None)

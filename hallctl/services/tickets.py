@@ -10,6 +10,8 @@ from hallctl.domain.errors import Forbidden, Invalid, NotFound, Refused
 from hallctl.reports.estimates import wait_range
 
 from .context import Hall
+from .followups import open_case
+from .formats import iso
 
 
 @dataclass(frozen=True)
@@ -40,19 +42,16 @@ class RateTicket:
     channel: str = "phone"
 
 
-PHONE_RATING_WINDOW = timedelta(days=7)
-
-
 def ticket_dto(ticket: model.Ticket) -> dict:
     """The ticket as staff and managers see it."""
     return {
         "id": ticket.id, "number": ticket.number, "service": ticket.service, "priority": ticket.priority,
-        "status": ticket.status, "issued_at": _iso(ticket.issued_at), "window": ticket.window,
+        "status": ticket.status, "issued_at": iso(ticket.issued_at), "window": ticket.window,
         "staff": ticket.staff, "parent_id": ticket.parent_id, "target_window": ticket.target_window,
         "outcome": ticket.outcome, "hold_kind": ticket.hold_kind,
-        "first_called_at": _iso(ticket.first_called_at), "last_called_at": _iso(ticket.last_called_at),
-        "started_at": _iso(ticket.started_at), "ended_at": _iso(ticket.ended_at),
-        "call_count": ticket.call_count, "appointment_at": _iso(ticket.appointment_at),
+        "first_called_at": iso(ticket.first_called_at), "last_called_at": iso(ticket.last_called_at),
+        "started_at": iso(ticket.started_at), "ended_at": iso(ticket.ended_at),
+        "call_count": ticket.call_count, "appointment_at": iso(ticket.appointment_at),
         "print": print_dto(ticket),
     }
 
@@ -64,10 +63,6 @@ def print_dto(ticket: model.Ticket) -> dict:
         model.PrintStatus.PENDING: "正在打印 / Printing",
     }.get(ticket.print_status, "")
     return {"status": ticket.print_status, "message": message}
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
 
 
 def estimate(hall: Hall, service: str, ahead: int, windows: tuple[set[int], set[int]]) -> list[int]:
@@ -154,7 +149,7 @@ def public_view(hall: Hall, ticket_id: int, token: str | None, trusted: bool = F
         out = {
             "id": ticket.id, "number": ticket.number, "service": ticket.service,
             "service_name": hall.service(ticket.service).name, "service_name_en": hall.service(ticket.service).name_en,
-            "priority": ticket.priority, "status": ticket.status, "issued_at": _iso(ticket.issued_at),
+            "priority": ticket.priority, "status": ticket.status, "issued_at": iso(ticket.issued_at),
             "ahead": ahead,
             "est_wait_min": estimate(hall, ticket.service, ahead, uow.windows.open_numbers()) if waiting else None,
             "window": ticket.window if ticket.status in (model.Status.CALLED, model.Status.SERVING) else None,
@@ -168,7 +163,7 @@ def public_view(hall: Hall, ticket_id: int, token: str | None, trusted: bool = F
 
 def _can_rate(hall: Hall, ticket: model.Ticket, rated: bool) -> bool:
     return (ticket.status == model.Status.FINISHED and not rated and ticket.ended_at is not None
-            and hall.now() - ticket.ended_at <= PHONE_RATING_WINDOW)
+            and hall.now() - ticket.ended_at <= timedelta(days=hall.config.ratings.phone_window_days))
 
 
 def rate_ticket(hall: Hall, cmd: RateTicket) -> dict:
@@ -179,6 +174,10 @@ def rate_ticket(hall: Hall, cmd: RateTicket) -> dict:
     """
     if cmd.level not in model.RATING_LEVELS:
         raise Invalid("level must be 1..5 (1 非常满意 … 5 非常不满意)", field="level")
+    unknown = [r for r in cmd.reasons if r not in hall.config.ratings.reasons]
+    if unknown:
+        raise Invalid(f"unknown reason {unknown[0]!r}; pick from {', '.join(hall.config.ratings.reasons)}",
+                      field="reasons")
     now = hall.now()
     with hall.uow() as uow:
         ticket = _tracked(uow, cmd.ticket_id, cmd.token)
@@ -186,8 +185,9 @@ def rate_ticket(hall: Hall, cmd: RateTicket) -> dict:
             raise Refused(f"ticket {ticket.number} can be rated once its service is finished (it is {ticket.status})")
         if uow.ratings.for_ticket(ticket.id) is not None:
             raise Refused(f"ticket {ticket.number} has already been rated / 该号已评价", field="level")
-        if now - ticket.ended_at > PHONE_RATING_WINDOW:
-            raise Refused(f"ratings for ticket {ticket.number} closed {PHONE_RATING_WINDOW.days} days after service")
+        days = hall.config.ratings.phone_window_days
+        if now - ticket.ended_at > timedelta(days=days):
+            raise Refused(f"ratings for ticket {ticket.number} closed {days} days after service")
         window = uow.windows.get(ticket.window) if ticket.window is not None else None
         if window is not None and window.inviting_ticket_id == ticket.id:
             window.take_invitation(now)  # the evaluator may not rate it a second time
@@ -199,6 +199,7 @@ def rate_ticket(hall: Hall, cmd: RateTicket) -> dict:
         uow.ratings.add(rating)
         uow.flush()
         rating.recorded()
+        open_case(hall, uow, rating)
         uow.commit()
     return rating_dto(rating, ticket.number)
 
@@ -207,6 +208,6 @@ def rating_dto(rating: model.Rating, number: str | None) -> dict:
     return {
         "id": rating.id, "ticket_id": rating.ticket_id, "number": number, "level": rating.level,
         "level_name": model.RATING_LEVELS[rating.level], "channel": rating.channel, "window": rating.window,
-        "staff": rating.staff, "service": rating.service, "bound": rating.bound, "at": _iso(rating.at),
+        "staff": rating.staff, "service": rating.service, "bound": rating.bound, "at": iso(rating.at),
         "reasons": rating.reasons, "comment": rating.comment,
     }

@@ -5,6 +5,7 @@ from flask import Blueprint, Response, current_app
 
 from hallctl.domain.model import business_day
 from hallctl.reports import export, kpis, staffing
+from hallctl.services import followups
 
 from . import schemas
 from .api import MANAGERS, Registry
@@ -49,5 +50,17 @@ def register(api: Registry) -> Blueprint:
         with hall.uow(write=False) as uow:
             return staffing.staffing_plan(uow.session, hall.config, query.weekday, query.from_, query.to,
                                           query.share, day)
+
+    @api.route(bp, "/followups", "GET", roles=MANAGERS, query=schemas.FollowUpQuery,
+               summary="Bad-rating follow-up cases (差评整改): open, overdue, closed or all")
+    def followup_list(principal, body, query):
+        return 200, followups.listed(current_app.config["HALL"], query.state)
+
+    @api.route(bp, "/followups/<int:case_id>", "POST", roles=MANAGERS, body=schemas.FollowUpIn,
+               summary="Work a case: verify → rectify → revisit → close; appeal needs a second manager",
+               responses={200: "The case", 403: "Approving your own appeal", 404: "No such case",
+                          409: "Not in this state"})
+    def followup_act(principal, body, query, case_id):
+        return followups.act(current_app.config["HALL"], case_id, body.action, principal.name, body.note)
 
     return bp

@@ -105,3 +105,13 @@ class StaffingQuery(RangeQuery):
     weekday: Annotated[int, Field(ge=1, le=7)]
     share: Annotated[float, Field(gt=0, lt=1)] = 0.8
     day: date | None = None
+
+
+class FollowUpIn(Body):
+    action: Literal["verify", "rectify", "revisit", "close", "appeal", "approve_appeal", "reject_appeal"]
+    note: Annotated[str, Field(max_length=2000)] = ""
+
+
+class FollowUpQuery(Body):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    state: Literal["open", "overdue", "closed", "all"] = "open"

@@ -4,10 +4,12 @@ from sqlalchemy import select
 
 from hallctl.adapters import orm
 from hallctl.domain.errors import Invalid, NotFound, Refused
+from hallctl.services import auth
 from hallctl.services import windows as win
 from hallctl.services.ratings import record_rating
 from hallctl.services.tickets import IssueTicket, RateTicket, issue_ticket, rate_ticket
 from hallctl.services.windows import WindowAction
+from tests.conftest import PASSWORD
 
 W1 = WindowAction(1, "staff1")
 
@@ -101,3 +103,51 @@ def test_the_phone_needs_the_right_token_and_a_finished_ticket(open_hall):
 def test_reasons_are_kept_only_for_bad_ratings(open_hall):
     t = served(open_hall)
     assert rate_ticket(open_hall, RateTicket(t["id"], t["track_token"], 2, ["效率低"]))["reasons"] == []
+
+
+def test_a_bad_phone_rating_opens_a_case_worked_to_closed_over_the_api(api, web, clock):
+    hall = web[0]
+    t = api["kiosk"].post("/tickets", json={"service": "SB"}).get_json()
+    api["staff1"].post("/windows/1/login", json={})
+    for action in ("call", "start", "finish"):
+        api["staff1"].post(f"/windows/1/{action}", json={})
+    bad = api["anon"].post(f"/tickets/{t['id']}/rating?token={t['track_token']}", json={"level": 5, "reasons": ["乱写"]})
+    assert bad.status_code == 422 and "态度不好" in bad.get_json()["error"]["message"]
+    api["anon"].post(f"/tickets/{t['id']}/rating?token={t['track_token']}",
+                     json={"level": 5, "reasons": ["态度不好"], "comment": "窗口人员不耐烦"})
+    [case] = api["manager"].get("/followups").get_json()
+    assert (case["state"], case["number"], case["staff"], case["reasons"]) == ("verify", "A001", "staff1", ["态度不好"])
+    assert case["due_on"] == "2026-11-24" and case["overdue"] is False  # Monday + 1 working day
+    assert api["staff1"].get("/followups").status_code == 403
+    clock.advance(days=2)
+    api["manager"].token = auth.login(hall, "manager", PASSWORD)[0]  # the 12-hour session ended meanwhile
+    overdue = api["manager"].get("/followups?state=overdue").get_json()
+    assert isinstance(overdue, list), overdue
+    assert [c["id"] for c in overdue] == [case["id"]]
+    for action, state in (("verify", "rectify"), ("rectify", "revisit"), ("revisit", "revisited"), ("close", "closed")):
+        reply = api["manager"].post(f"/followups/{case['id']}", json={"action": action, "note": f"{action} done"})
+        assert reply.status_code == 200 and reply.get_json()["state"] == state
+    done = api["manager"].get("/followups?state=closed").get_json()[0]
+    assert [s["action"] for s in done["steps"]] == ["verify", "rectify", "revisit", "close"]
+    assert done["steps"][0]["actor"] == "manager" and done["closed_at"]
+    again = api["manager"].post(f"/followups/{case['id']}", json={"action": "verify"})
+    assert again.status_code == 409
+
+
+def test_an_approved_appeal_leaves_the_rating_out_of_satisfaction(api, web, clock):
+    hall = web[0]
+    t = api["kiosk"].post("/tickets", json={"service": "SB"}).get_json()
+    api["staff1"].post("/windows/1/login", json={})
+    for action in ("call", "start", "finish"):
+        api["staff1"].post(f"/windows/1/{action}", json={})
+    record_rating(hall, 1, 4)  # the evaluator
+    [case] = api["manager"].get("/followups").get_json()
+    appeal = api["manager"].post(f"/followups/{case['id']}", json={"action": "appeal", "note": "评价器误按"})
+    assert appeal.get_json()["state"] == "appealed"
+    own = api["manager"].post(f"/followups/{case['id']}", json={"action": "approve_appeal"})
+    assert own.status_code == 403
+    approved = api["admin"].post(f"/followups/{case['id']}", json={"action": "approve_appeal", "note": "同意"})
+    assert approved.get_json()["excluded"] is True and approved.get_json()["state"] == "closed"
+    kpi = api["manager"].get("/reports/kpis?from=2026-11-23&to=2026-11-23").get_json()["rows"][0]
+    assert kpi["ratings"]["4"] == 0 and kpi["satisfaction_pct"] is None
+    assert [r.level for r in ratings(hall)] == [4]  # kept
