@@ -166,8 +166,11 @@ def _can_rate(hall: Hall, ticket: model.Ticket, rated: bool) -> bool:
             and hall.now() - ticket.ended_at <= timedelta(days=hall.config.ratings.phone_window_days))
 
 
-def rate_ticket(hall: Hall, cmd: RateTicket) -> dict:
-    """A citizen rates a finished ticket from its QR page, once.
+def rate_ticket(hall: Hall, cmd: RateTicket, trusted: bool = False) -> dict:
+    """A citizen rates a finished ticket from its QR page (or staff enter a paper form), once.
+
+    Args:
+        trusted: staff entering a paper form: no track token needed.
 
     Raises:
         NotFound: wrong id or token. Refused: not finished, already rated, too late.
@@ -180,7 +183,9 @@ def rate_ticket(hall: Hall, cmd: RateTicket) -> dict:
                       field="reasons")
     now = hall.now()
     with hall.uow() as uow:
-        ticket = _tracked(uow, cmd.ticket_id, cmd.token)
+        ticket = uow.tickets.get(cmd.ticket_id) if trusted else _tracked(uow, cmd.ticket_id, cmd.token)
+        if ticket is None:
+            raise NotFound(f"no ticket {cmd.ticket_id}", field="id")
         if ticket.status != model.Status.FINISHED:
             raise Refused(f"ticket {ticket.number} can be rated once its service is finished (it is {ticket.status})")
         if uow.ratings.for_ticket(ticket.id) is not None:

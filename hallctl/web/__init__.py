@@ -7,7 +7,7 @@ from flask import Flask, jsonify, request
 from flask_socketio import SocketIO
 from werkzeug.exceptions import HTTPException
 
-from . import openapi, routes_hall, routes_reports, routes_tickets, routes_windows
+from . import openapi, pages, routes_hall, routes_reports, routes_tickets, routes_windows
 from .api import ApiError, Registry, error_response
 from .realtime import Realtime
 
@@ -28,6 +28,7 @@ def create_app(hall, secret_key: str) -> tuple[Flask, SocketIO]:
     api = Registry()
     for module in (routes_tickets, routes_windows, routes_hall, routes_reports):
         app.register_blueprint(module.register(api), url_prefix=API_PREFIX)
+    app.register_blueprint(pages.register())
     document = openapi.build(api, API_PREFIX, f"hallctl — {hall.config.hall.name}")
     app.add_url_rule(f"{API_PREFIX}/openapi.json", "openapi", lambda: jsonify(document))
     _errors(app)

@@ -1,14 +1,17 @@
 """Manager reports: KPIs as JSON, CSV and XLSX."""
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from flask import Blueprint, Response, current_app
 
 from hallctl.domain.model import business_day
 from hallctl.reports import export, kpis, staffing
+from hallctl.reports import ratings as rating_reports
 from hallctl.services import followups
 
 from . import schemas
-from .api import MANAGERS, Registry
+from .api import MANAGERS, PUBLIC, Registry
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -50,6 +53,23 @@ def register(api: Registry) -> Blueprint:
         with hall.uow(write=False) as uow:
             return staffing.staffing_plan(uow.session, hall.config, query.weekday, query.from_, query.to,
                                           query.share, day)
+
+    @api.route(bp, "/public/results", "GET", roles=PUBLIC, query=schemas.RangeQuery,
+               summary="Published 好差评 results: satisfaction, bad and rectified ratings by service and window")
+    def public_results(principal, body, query):
+        hall = current_app.config["HALL"]
+        with hall.uow(write=False) as uow:
+            return rating_reports.public_results(uow.session, hall.config, query.from_, query.to)
+
+    @api.route(bp, "/reports/rankings", "GET", roles=MANAGERS, query=schemas.MonthQuery,
+               summary="Windows or staff of a month ranked by satisfaction; the bottom two marked")
+    def rankings(principal, body, query):
+        hall = current_app.config["HALL"]
+        first = date.fromisoformat(query.month + "-01")
+        last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        with hall.uow(write=False) as uow:
+            rows = rating_reports.rankings(uow.session, hall.hall_id, first, last, query.by)
+        return {"month": query.month, "by": query.by, "rows": rows}
 
     @api.route(bp, "/followups", "GET", roles=MANAGERS, query=schemas.FollowUpQuery,
                summary="Bad-rating follow-up cases (差评整改): open, overdue, closed or all")

@@ -44,6 +44,15 @@ def register(api: Registry) -> Blueprint:
             comment=body.comment))
         return 201, result
 
+    @api.route(bp, "/tickets/<int:ticket_id>/paper-rating", "POST", roles=STAFF, body=schemas.PaperRatingIn,
+               summary="Enter a rating the citizen gave on a paper form",
+               responses={201: "Rating recorded", 404: "No such ticket", 409: "Already rated or not finished"})
+    def paper_rating(principal, body, query, ticket_id):
+        result = tickets.rate_ticket(hall(), tickets.RateTicket(
+            ticket_id=ticket_id, token="", level=body.level, reasons=list(body.reasons), comment=body.comment,
+            channel="paper"), trusted=True)
+        return 201, result
+
     @api.route(bp, "/tickets/<int:ticket_id>/reprint", "POST", summary="Print a ticket again",
                roles=STAFF, body=schemas.ReprintIn,
                responses={200: "Queued for printing", 404: "No such ticket", 422: "No or unknown printer"})

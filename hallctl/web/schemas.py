@@ -115,3 +115,13 @@ class FollowUpIn(Body):
 class FollowUpQuery(Body):
     model_config = ConfigDict(extra="forbid", frozen=True)
     state: Literal["open", "overdue", "closed", "all"] = "open"
+
+
+class PaperRatingIn(RatingIn):
+    """A rating the citizen wrote on a paper form, entered by staff."""
+
+
+class MonthQuery(Body):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    month: Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+    by: Literal["window", "staff"] = "window"

@@ -1,4 +1,6 @@
 """好差评 binding: a press rates the ticket the window just finished, exactly once."""
+import json
+
 import pytest
 from sqlalchemy import select
 
@@ -151,3 +153,62 @@ def test_an_approved_appeal_leaves_the_rating_out_of_satisfaction(api, web, cloc
     kpi = api["manager"].get("/reports/kpis?from=2026-11-23&to=2026-11-23").get_json()["rows"][0]
     assert kpi["ratings"]["4"] == 0 and kpi["satisfaction_pct"] is None
     assert [r.level for r in ratings(hall)] == [4]  # kept
+
+
+def serve_and_rate(api, window_staff, window, level, channel="phone", reasons=()):
+    t = api["kiosk"].post("/tickets", json={"service": "SB"}).get_json()
+    for action in ("call", "start", "finish"):
+        api[window_staff].post(f"/windows/{window}/{action}", json={})
+    if channel == "paper":
+        reply = api[window_staff].post(f"/tickets/{t['id']}/paper-rating", json={"level": level})
+    else:
+        reply = api["anon"].post(f"/tickets/{t['id']}/rating?token={t['track_token']}",
+                                 json={"level": level, "reasons": list(reasons)})
+    assert reply.status_code == 201, reply.get_json()
+    return t
+
+
+def test_staff_enter_a_paper_form_once(api, web):
+    api["staff1"].post("/windows/1/login", json={})
+    t = serve_and_rate(api, "staff1", 1, 2, channel="paper")
+    again = api["staff1"].post(f"/tickets/{t['id']}/paper-rating", json={"level": 1})
+    assert again.status_code == 409 and "already" in again.get_json()["error"]["message"]
+    assert api["kiosk"].post(f"/tickets/{t['id']}/paper-rating", json={"level": 1}).status_code == 403
+    assert [(r.channel, r.level) for r in ratings(web[0])] == [("paper", 2)]
+
+
+def test_public_results_and_the_page_show_satisfaction_bad_and_rectified_without_citizen_data(api, web):
+    api["staff1"].post("/windows/1/login", json={})
+    serve_and_rate(api, "staff1", 1, 1)
+    serve_and_rate(api, "staff1", 1, 5, reasons=["效率低"])
+    serve_and_rate(api, "staff1", 1, 4, reasons=["态度不好"])
+    [case, _other] = api["manager"].get("/followups").get_json()
+    for action in ("verify", "rectify", "revisit", "close"):
+        api["manager"].post(f"/followups/{case['id']}", json={"action": action})
+    body = api["anon"].get("/public/results?from=2026-11-23&to=2026-11-23").get_json()
+    sb = next(s for s in body["services"] if s["code"] == "SB")
+    assert (sb["rated"], sb["satisfaction_pct"], sb["bad"], sb["rectified"]) == (3, 33.3, 2, 1)
+    assert next(w for w in body["windows"] if w["number"] == 1)["bad"] == 2
+    text = json.dumps(body, ensure_ascii=False)
+    assert "A00" not in text and "效率低" not in text and "token" not in text
+    page = web[1].test_client().get("/results?from=2026-11-23&to=2026-11-23").get_data(as_text=True)
+    assert "好差评结果公示" in page and "社保医保" in page and "33.3%" in page
+    assert web[1].test_client().get("/results?from=yesterday").status_code == 400
+
+
+def test_monthly_rankings_mark_the_bottom_two(api, web):
+    for n, staff in ((1, "staff1"), (2, "staff2"), (3, "staff3")):
+        api[staff].post(f"/windows/{n}/login", json={})
+    serve_and_rate(api, "staff1", 1, 1)   # window 1: 100 %
+    serve_and_rate(api, "staff2", 2, 2)   # window 2: one 满意 …
+    serve_and_rate(api, "staff2", 2, 5)   # … and one 非常不满意: 50 %
+    api["kiosk"].post("/tickets", json={"service": "GJJ"})
+    for action in ("call", "start", "finish"):
+        api["staff3"].post(f"/windows/3/{action}", json={})  # window 3: served, never rated
+    assert api["staff1"].get("/reports/rankings?month=2026-11").status_code == 403
+    body = api["manager"].get("/reports/rankings?month=2026-11&by=window").get_json()
+    assert [(r["key"], r["rank"], r["satisfaction_pct"], r["bottom"]) for r in body["rows"]] == [
+        (1, 1, 100.0, False), (2, 2, 50.0, True), (3, 3, None, True)]
+    staff = api["manager"].get("/reports/rankings?month=2026-11&by=staff").get_json()["rows"]
+    assert [r["key"] for r in staff] == ["staff1", "staff2", "staff3"]
+    assert api["manager"].get("/reports/rankings?month=2026-13").status_code == 422
