@@ -1,7 +1,9 @@
 """The composition root: build a running hall from a config, with real or test adapters."""
 from __future__ import annotations
 
+import logging
 import secrets
+import threading
 from collections.abc import Callable
 from datetime import datetime
 
@@ -15,16 +17,18 @@ from hallctl.adapters.printing import Printers
 from hallctl.config import Config
 from hallctl.migrations import require_current
 from hallctl.reports.estimates import HISTORY
+from hallctl.services import citizens
 from hallctl.services.context import Hall, utcnow
 from hallctl.services.setup import sync_config
 
 
 def bootstrap(config: Config, *, clock: Callable[[], datetime] = utcnow, synchronous_bus: bool = False,
-              devices: bool = False, printer_timing=None, bus_timing=None) -> Hall:
+              devices: bool = False, housekeeping: bool = False, printer_timing=None, bus_timing=None) -> Hall:
     """Open the database (which must be migrated), sync services and windows, return the hall.
 
     Args:
-        devices: start the device workers (printers) — the server does; most tests do not.
+        devices: start the device workers (printers, RS-485 lines) — the server does; most tests do not.
+        housekeeping: run the daily jobs (dropping expired citizen hashes).
         printer_timing, bus_timing: override device timeouts and back-off (tests).
 
     Raises:
@@ -35,13 +39,34 @@ def bootstrap(config: Config, *, clock: Callable[[], datetime] = utcnow, synchro
     require_current(database.write_engine)
     hall = Hall(config=config, database=database, bus=EventBus(synchronous=synchronous_bus), clock=clock)
     sync_config(hall)
+    hall.citizen_key = citizens.citizen_key(hall)
     with hall.uow(write=False) as uow:
         hall.service_times.learn(uow.session, orm.tickets, hall.hall_id, hall.now() - HISTORY)
     hall.bus.subscribe("service-times", hall.service_times.on_domain_events)
     if devices:
         hall.closers.append(Printers(hall, printer_timing).stop)
         hall.closers.append(HallDevices(hall, bus_timing).stop)
+    if housekeeping:
+        hall.closers.append(_daily(hall, lambda: citizens.purge(hall)))
     return hall
+
+
+def _daily(hall: Hall, job) -> Callable[[], None]:
+    """Run ``job`` now and every 24 hours in a thread; returns what stops it."""
+    stop = threading.Event()
+
+    def loop():
+        while True:
+            try:
+                removed = job()
+                logging.getLogger(__name__).info("daily housekeeping: %s", removed)
+            except Exception:
+                logging.getLogger(__name__).exception("daily housekeeping failed")
+            if stop.wait(24 * 3600):
+                return
+
+    threading.Thread(target=loop, name="housekeeping", daemon=True).start()
+    return stop.set
 
 
 def secret_key(hall: Hall) -> str:

@@ -83,6 +83,18 @@ def cmd_token_add(args) -> int:
     return 0
 
 
+def cmd_purge(args) -> int:
+    from hallctl.services.citizens import purge
+
+    hall = _hall(_load(args.config))
+    try:
+        removed = purge(hall)
+    finally:
+        hall.close()
+    print(f"dropped the citizen hash of {removed} tickets older than {hall.config.privacy.citizen_hash_days} days")
+    return 0
+
+
 def cmd_seed(args) -> int:
     from hallctl.reports.seed import seed
 
@@ -158,7 +170,7 @@ def _serve(config: Config, host: str, port: int, banner=None) -> int:
     from hallctl.bootstrap import build_app
 
     try:
-        hall, app, socketio = build_app(config, devices=True)
+        hall, app, socketio = build_app(config, devices=True, housekeeping=True)
     except NotMigrated as exc:
         print(f"hallctl: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -270,6 +282,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", required=True)
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     p.set_defaults(func=cmd_user_add)
+
+    p = sub.add_parser("purge", help="drop citizen hashes past [privacy] citizen_hash_days (serve does it daily)")
+    p.add_argument("--config", required=True)
+    p.set_defaults(func=cmd_purge)
 
     p = sub.add_parser("seed", help="fill the database with synthetic history (demos, benchmarks)")
     p.add_argument("--days", type=int, required=True)

@@ -211,6 +211,11 @@ class RatingsConfig(_Strict):
     revisit_days: Annotated[int, Field(ge=1, le=60)] = 5
 
 
+class PrivacyConfig(_Strict):
+    citizen_hash_days: Annotated[int, Field(ge=1, le=3650)] = 90
+    """How long a ticket keeps the keyed hash of its citizen's ID number or phone (最多跑一次 reports)."""
+
+
 class Config(_Strict):
     hall: HallConfig
     services: list[ServiceConfig] = Field(min_length=1)
@@ -227,6 +232,7 @@ class Config(_Strict):
     voice: VoiceConfig = VoiceConfig()
     routing: RoutingConfig = RoutingConfig()
     ratings: RatingsConfig = RatingsConfig()
+    privacy: PrivacyConfig = PrivacyConfig()
 
     @model_validator(mode="after")
     def _references(self) -> "Config":

@@ -103,6 +103,7 @@ tickets = Table(
     Column("hold_kind", String(16)),
     Column("held_at", UTCDateTime),
     Column("print_status", String(16), nullable=False),
+    Column("citizen_hash", String(64)),
     Column("issue_hour", Integer),
     Column("issue_weekday", Integer),
     Column("wait_s", Float),
@@ -117,6 +118,7 @@ tickets = Table(
     Index("ix_tickets_day", "hall_id", "business_day"),
     Index("ix_tickets_issued", "hall_id", "issued_at"),
     Index("ix_tickets_report", "hall_id", "business_day", "service"),
+    Index("ix_tickets_citizen", "hall_id", "citizen_hash"),
 )
 
 counters = Table(

@@ -98,6 +98,7 @@ class Ticket:
         arrival_at: datetime | None = None,
         print_status: PrintStatus = PrintStatus.NONE,
         zone=None,
+        citizen_hash: str | None = None,
     ) -> None:
         self.id: int | None = None
         self.hall_id = hall_id
@@ -128,6 +129,7 @@ class Ticket:
         self.hold_kind: str | None = None
         self.held_at: datetime | None = None
         self.print_status = print_status
+        self.citizen_hash = citizen_hash  # keyed hash of an ID number or phone, never the number itself
         local = issued_at.astimezone(zone) if zone is not None else None
         self.issue_hour = local.hour if local else None
         self.issue_weekday = local.isoweekday() if local else None

@@ -35,6 +35,7 @@ class Hall:
     writer: GroupCommit = field(init=False)
     devices: DeviceRegistry = field(init=False)
     service_times: ServiceTimes = field(init=False)
+    citizen_key: bytes = field(init=False, default=b"")
     closers: list[Callable[[], None]] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:

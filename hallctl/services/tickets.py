@@ -9,6 +9,7 @@ from hallctl.domain import model
 from hallctl.domain.errors import Forbidden, Invalid, NotFound, Refused
 from hallctl.reports.estimates import wait_range
 
+from .citizens import citizen_hash
 from .context import Hall
 from .followups import open_case
 from .formats import iso
@@ -28,6 +29,8 @@ class IssueTicket:
     priority: str | None = None
     kiosk: str | None = None
     appointment: Appointment | None = None
+    citizen_id: str | None = None
+    """An ID number or phone for repeat-visit counting; only its keyed hash is stored."""
     enforce_hours: bool = True
     """Kiosks obey opening hours and daily caps; staff issuing for a citizen do not."""
 
@@ -100,6 +103,7 @@ def issue_ticket(hall: Hall, cmd: IssueTicket) -> dict:
         hours = ", ".join(hall.config.hall.hours)
         raise Refused(f"the hall is closed now; tickets are issued {hours} / 现在不是取号时间")
     track_token = secrets.token_urlsafe(16)
+    citizen = citizen_hash(hall.citizen_key, cmd.citizen_id) if cmd.citizen_id else None
 
     def job(uow) -> dict:
         now = hall.now()
@@ -112,7 +116,7 @@ def issue_ticket(hall: Hall, cmd: IssueTicket) -> dict:
             hall_id=hall.hall_id, service=service.code, number=model.format_number(service.prefix, seq, service.digits),
             seq=seq, business_day=day, priority=priority, issued_at=now, track_token=track_token,
             kiosk=cmd.kiosk, appointment_code=cmd.appointment.code if cmd.appointment else None,
-            appointment_at=cmd.appointment.slot if cmd.appointment else None, zone=zone,
+            appointment_at=cmd.appointment.slot if cmd.appointment else None, zone=zone, citizen_hash=citizen,
         )
         uow.tickets.add(ticket)
         ticket.issued()

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app
 from hallctl.domain.model import business_day
 from hallctl.reports import export, kpis, staffing
 from hallctl.reports import ratings as rating_reports
+from hallctl.reports.repeat_visits import repeat_visits
 from hallctl.services import followups
 
 from . import schemas
@@ -70,6 +71,14 @@ def register(api: Registry) -> Blueprint:
         with hall.uow(write=False) as uow:
             rows = rating_reports.rankings(uow.session, hall.hall_id, first, last, query.by)
         return {"month": query.month, "by": query.by, "rows": rows}
+
+    @api.route(bp, "/reports/repeat-visits", "GET", roles=MANAGERS, query=schemas.RepeatQuery,
+               summary="最多跑一次: per service, citizens who came again within N days, from keyed hashes")
+    def repeat(principal, body, query):
+        hall = current_app.config["HALL"]
+        with hall.uow(write=False) as uow:
+            rows = repeat_visits(uow.session, hall.hall_id, query.from_, query.to, query.days)
+        return {"from": query.from_.isoformat(), "to": query.to.isoformat(), "days": query.days, "rows": rows}
 
     @api.route(bp, "/followups", "GET", roles=MANAGERS, query=schemas.FollowUpQuery,
                summary="Bad-rating follow-up cases (差评整改): open, overdue, closed or all")

@@ -24,7 +24,7 @@ def register(api: Registry) -> Blueprint:
             kiosk = principal.name if any(k.id == principal.name for k in hall().config.kiosks) else None
         result = tickets.issue_ticket(hall(), tickets.IssueTicket(
             service=body.service, priority=body.priority, kiosk=kiosk, appointment=appointment,
-            enforce_hours=principal.role == "kiosk"))
+            citizen_id=body.citizen_id, enforce_hours=principal.role == "kiosk"))
         return 201, result
 
     @api.route(bp, "/tickets/<int:ticket_id>", "GET", summary="A ticket's status, people ahead and estimate",

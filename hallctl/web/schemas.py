@@ -29,6 +29,7 @@ class IssueIn(Body):
     priority: Code | None = None
     kiosk: Code | None = None
     appointment: AppointmentIn | None = None
+    citizen_id: Annotated[str, Field(min_length=7, max_length=32)] | None = None
 
 
 class RatingIn(Body):
@@ -125,3 +126,7 @@ class MonthQuery(Body):
     model_config = ConfigDict(extra="forbid", frozen=True)
     month: Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
     by: Literal["window", "staff"] = "window"
+
+
+class RepeatQuery(RangeQuery):
+    days: Annotated[int, Field(ge=1, le=365)] = 30

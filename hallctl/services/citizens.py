@@ -1,0 +1,55 @@
+"""Citizens as keyed hashes only (最多跑一次): an ID number or phone never reaches the database.
+
+The HMAC key is generated once per hall and kept in the database's settings,
+so the same person gives the same hash across restarts and processes, and a
+hash cannot be reversed without the key. Hashes are dropped from tickets
+after ``[privacy] citizen_hash_days``.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from hallctl.adapters import orm
+from hallctl.domain.errors import Invalid
+
+KEY_SETTING = "citizen_hmac_key"
+
+
+def citizen_key(hall) -> bytes:
+    """The hall's HMAC key, created on first use."""
+    with hall.uow() as uow:
+        stored = uow.session.execute(select(orm.settings.c.value).where(orm.settings.c.key == KEY_SETTING)).scalar()
+        if stored is None:
+            stored = secrets.token_hex(32)
+            uow.session.execute(orm.settings.insert().values(key=KEY_SETTING, value=stored))
+            uow.session.commit()
+    return bytes.fromhex(stored)
+
+
+def normalize(citizen_id: str) -> str:
+    """An 18-character ID number (last character may be X) or a phone number, without spaces and dashes."""
+    value = re.sub(r"[\s-]", "", citizen_id).upper()
+    if not re.fullmatch(r"\d{17}[\dX]|\+?\d{7,15}", value):
+        raise Invalid("citizen_id must be an 18-character ID number or a phone number", field="citizen_id")
+    return value
+
+
+def citizen_hash(key: bytes, citizen_id: str) -> str:
+    return hmac.new(key, normalize(citizen_id).encode(), hashlib.sha256).hexdigest()
+
+
+def purge(hall) -> int:
+    """Drop citizen hashes from tickets older than the retention period; returns how many."""
+    cutoff = hall.now() - timedelta(days=hall.config.privacy.citizen_hash_days)
+    t = orm.tickets
+    with hall.uow() as uow:
+        result = uow.session.execute(update(t).where(t.c.hall_id == hall.hall_id, t.c.citizen_hash.is_not(None),
+                                                     t.c.issued_at < cutoff).values(citizen_hash=None))
+        uow.session.commit()
+    return result.rowcount
