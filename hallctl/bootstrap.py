@@ -19,6 +19,7 @@ from hallctl.migrations import require_current
 from hallctl.reports.estimates import HISTORY
 from hallctl.services import citizens
 from hallctl.services.context import Hall, utcnow
+from hallctl.services.default_ratings import apply_default_ratings
 from hallctl.services.setup import sync_config
 
 
@@ -28,7 +29,7 @@ def bootstrap(config: Config, *, clock: Callable[[], datetime] = utcnow, synchro
 
     Args:
         devices: start the device workers (printers, RS-485 lines) — the server does; most tests do not.
-        housekeeping: run the daily jobs (dropping expired citizen hashes).
+        housekeeping: run the daily jobs (dropping expired citizen hashes, the default-rating rule).
         printer_timing, bus_timing: override device timeouts and back-off (tests).
 
     Raises:
@@ -47,7 +48,8 @@ def bootstrap(config: Config, *, clock: Callable[[], datetime] = utcnow, synchro
         hall.closers.append(Printers(hall, printer_timing).stop)
         hall.closers.append(HallDevices(hall, bus_timing).stop)
     if housekeeping:
-        hall.closers.append(_daily(hall, lambda: citizens.purge(hall)))
+        hall.closers.append(_daily(hall, lambda: {"citizen hashes dropped": citizens.purge(hall),
+                                                  "tickets rated by default": apply_default_ratings(hall)}))
     return hall
 
 

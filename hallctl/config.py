@@ -209,6 +209,10 @@ class RatingsConfig(_Strict):
     verify_days: Annotated[int, Field(ge=1, le=60)] = 1
     rectify_days: Annotated[int, Field(ge=1, le=60)] = 15
     revisit_days: Annotated[int, Field(ge=1, le=60)] = 5
+    default_after_days: Annotated[int, Field(ge=0, le=90)] = 0
+    """Rate a finished ticket nobody rated after this many natural days (0 = never; Guangdong: 7)."""
+    default_level: Annotated[int, Field(ge=1, le=5)] = 3
+    """The level given by that rule (3 基本满意); such ratings are reported apart from real ones."""
 
 
 class PrivacyConfig(_Strict):

@@ -11,7 +11,8 @@ of its target service:
 - percentiles are nearest-rank: the value at rank ⌈p·n/100⌉ of the sorted values.
 - sl_pct: called tickets whose wait was within their service's target, over called tickets.
 - ratings: bound ratings of these tickets by level, leaving out those an approved appeal (申诉)
-  excluded; satisfaction_pct: levels 1–2 over all of them.
+  excluded and those the default rule gave (``ratings_default``, counted apart);
+  satisfaction_pct: levels 1–2 over the real ones.
 
 Counts, means and ratings are one SQL aggregate over columns the tickets carry
 (``wait_s``, ``walk_s``, ``service_s``, ``issue_hour``, ``issue_weekday``), the
@@ -65,6 +66,8 @@ def kpis(session: Session, hall_id: str, first: date, last: date, by: str,
     rows = {row.key: _row(row) for row in session.execute(stmt)}
     for (group, level), count in _ratings(session, key, scope).items():
         rows[group]["ratings"][str(level)] = count
+    for group, count in _defaulted(session, key, scope).items():
+        rows[group]["ratings_default"] = count
     for (group, column, p), value in _percentiles(session, GROUPS[by], scope).items():
         rows[group][f"{column}_p{p}_s"] = _round(value)
     for row in rows.values():
@@ -84,15 +87,21 @@ def _row(row) -> dict:
         "wait_max_s": _round(row.wait_max_s), "walk_mean_s": _round(row.walk_mean_s),
         "service_mean_s": _round(row.service_mean_s), "service_p50_s": None, "service_p90_s": None,
         "sl_pct": _round(100 * (row.within_target or 0) / called) if called else None,
-        "ratings": {str(level): 0 for level in range(1, 6)}, "satisfaction_pct": None,
+        "ratings": {str(level): 0 for level in range(1, 6)}, "ratings_default": 0, "satisfaction_pct": None,
         "outcomes": {o.value: getattr(row, f"outcome_{o.value}") or 0 for o in Outcome},
     }
 
 
 def _ratings(session: Session, key, scope) -> dict:
     stmt = (select(key, R.c.level, func.count()).select_from(T.join(R, R.c.ticket_id == T.c.id))
-            .where(scope, R.c.bound, R.c.excluded.is_(False)).group_by(key, R.c.level))
+            .where(scope, R.c.bound, R.c.excluded.is_(False), R.c.channel != "default").group_by(key, R.c.level))
     return {(group, level): count for group, level, count in session.execute(stmt)}
+
+
+def _defaulted(session: Session, key, scope) -> dict:
+    stmt = (select(key, func.count()).select_from(T.join(R, R.c.ticket_id == T.c.id))
+            .where(scope, R.c.channel == "default").group_by(key))
+    return dict(session.execute(stmt).all())
 
 
 def _percentiles(session: Session, group_column, scope) -> dict:
@@ -134,7 +143,7 @@ def _public_key(row: dict, by: str) -> dict:
 
 FLAT_COLUMNS = ["key", "issued", "served", "no_show", "no_show_pct", "transferred", "held", "called",
                 "wait_mean_s", "wait_p50_s", "wait_p90_s", "wait_max_s", "walk_mean_s", "service_mean_s",
-                "service_p50_s", "service_p90_s", "sl_pct", *(f"ratings_{n}" for n in range(1, 6)),
+                "service_p50_s", "service_p90_s", "sl_pct", *(f"ratings_{n}" for n in range(1, 6)), "ratings_default",
                 "satisfaction_pct", *(f"outcome_{o.value}" for o in Outcome)]
 
 

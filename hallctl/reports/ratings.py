@@ -23,7 +23,7 @@ def _rating_rows(session, hall_id: str, first: date, last: date, key):
                    rectified.label("rectified"))
             .select_from(R.join(T, T.c.id == R.c.ticket_id).outerjoin(F, F.c.rating_id == R.c.id))
             .where(T.c.hall_id == hall_id, T.c.business_day >= first, T.c.business_day <= last, R.c.bound,
-                   R.c.excluded.is_(False))
+                   R.c.excluded.is_(False), R.c.channel != "default")
             .group_by(key).order_by(key))
     return {row.key: row for row in session.execute(stmt)}
 

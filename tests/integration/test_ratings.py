@@ -212,3 +212,28 @@ def test_monthly_rankings_mark_the_bottom_two(api, web):
     staff = api["manager"].get("/reports/rankings?month=2026-11&by=staff").get_json()["rows"]
     assert [r["key"] for r in staff] == ["staff1", "staff2", "staff3"]
     assert api["manager"].get("/reports/rankings?month=2026-13").status_code == 422
+
+
+def test_the_default_rating_rule_is_off_unless_configured_and_reported_apart(api, web, clock):
+    from hallctl.services.default_ratings import apply_default_ratings
+
+    hall = web[0]
+    api["staff1"].post("/windows/1/login", json={})
+    rated = serve_and_rate(api, "staff1", 1, 1)
+    t = api["kiosk"].post("/tickets", json={"service": "SB"}).get_json()
+    for action in ("call", "start", "finish"):
+        api["staff1"].post(f"/windows/1/{action}", json={})
+    clock.advance(days=8)
+    assert apply_default_ratings(hall) == 0  # off by default: an unrated ticket stays unrated
+    config = hall.config.model_copy(update={"ratings": hall.config.ratings.model_copy(
+        update={"default_after_days": 7, "default_level": 3})})
+    hall.config = config
+    assert apply_default_ratings(hall) == 1
+    assert apply_default_ratings(hall) == 0  # once
+    rows = {r.ticket_id: (r.level, r.channel) for r in ratings(hall)}
+    assert rows == {rated["id"]: (1, "phone"), t["id"]: (3, "default")}
+    api["manager"].token = auth.login(hall, "manager", PASSWORD)[0]
+    kpi = api["manager"].get("/reports/kpis?from=2026-11-23&to=2026-11-23").get_json()["rows"][0]
+    assert kpi["ratings"] == {"1": 1, "2": 0, "3": 0, "4": 0, "5": 0} and kpi["ratings_default"] == 1
+    assert kpi["satisfaction_pct"] == 100.0
+    assert api["manager"].get("/followups?state=all").get_json() == []
