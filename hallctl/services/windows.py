@@ -100,6 +100,9 @@ def _call_once(hall: Hall, uow, window: model.Window, now, ticket_ref) -> dict |
             return None
         chosen = choice.candidate
         ticket = uow.tickets.get(chosen.id)
+        if ticket is None or ticket.status != model.Status.WAITING:
+            # another window took it after our candidates were read (READ COMMITTED): pick again
+            raise ConcurrencyConflict(f"ticket {chosen.id} was called by another window first")
     ticket.call(window.number, window.staff, now)
     window.take(ticket)
     window.priority_streak = routing.next_streak(profile, chosen, window.priority_streak)

@@ -99,3 +99,27 @@ def test_issuing_from_two_processes_keeps_numbers_unique(db_url, clock):
             hall.close()
     assert len(numbers) == 900 and len(set(numbers)) == 900
     assert max(numbers) == "B900"
+
+
+def test_a_candidate_taken_by_another_window_meanwhile_makes_call_next_pick_again(hall, monkeypatch):
+    """What PostgreSQL's READ COMMITTED allows: window 2 read the queue heads, then window 1 called the first."""
+    from hallctl.adapters.repository import TicketRepository
+
+    first = issue_ticket(hall, IssueTicket(service="SB"))
+    second = issue_ticket(hall, IssueTicket(service="SB"))
+    for n in SB_WINDOWS:
+        win.login(hall, WindowAction(n, f"staff{n}"))
+    real_heads = TicketRepository.heads
+    with hall.uow(write=False) as uow:
+        snapshot = uow.tickets.heads(["SB"], ["normal", "green"])  # read while A001 still waits
+    assert [c.id for c in snapshot] == [first["id"]]
+    assert win.call(hall, WindowAction(1, "staff1"))["id"] == first["id"]
+    reads = []
+
+    def stale_first_read(self, services, classes):
+        reads.append(services)
+        return snapshot if len(reads) == 1 else real_heads(self, services, classes)
+
+    monkeypatch.setattr(TicketRepository, "heads", stale_first_read)
+    assert win.call(hall, WindowAction(2, "staff2"))["id"] == second["id"]
+    assert len(reads) == 2
