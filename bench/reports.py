@@ -1,6 +1,7 @@
-"""KPI report time over about a million tickets (three years of a busy hall) on SQLite.
+"""KPI report time over about a million tickets (three years of a busy hall) on SQLite or PostgreSQL.
 
-Run from the repository root:  .venv/bin/python bench/reports.py [--days 1150] [--keep DIR]
+Run from the repository root:  .venv/bin/python bench/reports.py [--days 1280] [--keep DIR]
+                               [--database postgresql+psycopg://user@host/db]   (pip install '.[postgres]')
 
 Seeds the demo hall's five services at 200 tickets per service and weekday
 (about 1,000 a day; Saturdays a third), then times the KPI report by service and
@@ -44,11 +45,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--days", type=int, default=1150)
     parser.add_argument("--keep", help="a folder to keep the seeded database in (reused when present)")
+    parser.add_argument("--database", help="a SQLAlchemy URL instead of a SQLite file (seeded when empty)")
     args = parser.parse_args()
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp())
     folder.mkdir(parents=True, exist_ok=True)
     config = load_config(str(resources.files("hallctl") / "demo" / "hall.toml"))
-    db = f"sqlite:///{folder / 'reports.db'}"
+    db = args.database or f"sqlite:///{folder / 'reports.db'}"
     config = config.model_copy(update={"hall": config.hall.model_copy(update={"database": db})})
     upgrade(db)
     hall = bootstrap(config)
