@@ -251,6 +251,20 @@ idempotency_keys = Table(
     Column("created_at", UTCDateTime, nullable=False),
 )
 
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("hall_id", String(16), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("method", String(8), nullable=False),
+    Column("path", String(256), nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("remote_addr", String(64), nullable=False),
+    Index("ix_audit_log_at", "hall_id", "at"),
+)
+
 settings = Table(
     "settings", metadata,
     Column("key", String(64), primary_key=True),

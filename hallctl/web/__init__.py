@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, jsonify, request
+from flask import Flask, g, jsonify, request
 from flask_socketio import SocketIO
 from werkzeug.exceptions import HTTPException
+
+from hallctl.services import audit
 
 from . import openapi, pages, routes_hall, routes_reports, routes_tickets, routes_windows
 from .api import ApiError, Registry, error_response
@@ -32,11 +34,42 @@ def create_app(hall, secret_key: str) -> tuple[Flask, SocketIO]:
     document = openapi.build(api, API_PREFIX, f"hallctl — {hall.config.hall.name}")
     app.add_url_rule(f"{API_PREFIX}/openapi.json", "openapi", lambda: jsonify(document))
     _errors(app)
+    _headers_and_audit(app, hall)
     socketio = SocketIO(app, async_mode="threading", message_queue=hall.config.hall.message_queue or None,
                         cors_allowed_origins=[], json=app.json)
     Realtime(socketio, hall)
     app.extensions["hallctl.api"] = api
     return app, socketio
+
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+}
+
+
+def _headers_and_audit(app: Flask, hall) -> None:
+    @app.after_request
+    def after(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.method == "POST" and request.path.startswith(API_PREFIX):
+            principal = g.get("principal")
+            actor, role = (principal.name, principal.role) if principal else (None, None)
+            if request.path == f"{API_PREFIX}/auth/login":  # every attempt, with the name it tried
+                body = request.get_json(silent=True)
+                actor = body.get("username") if isinstance(body, dict) and isinstance(body.get("username"), str) \
+                    else "?"
+                role = role or "login"
+            if role in audit.AUDITED_ROLES or role == "login":
+                try:
+                    audit.record(hall, actor or "?", role, request.method, request.path, response.status_code,
+                                 request.remote_addr)
+                except Exception:  # the action itself is done; losing its audit line is logged, not a 5xx
+                    app.logger.exception("could not write the audit log for %s %s", request.method, request.path)
+        return response
 
 
 def _errors(app: Flask) -> None:

@@ -5,7 +5,7 @@ from flask import Blueprint, Response, current_app, session, stream_with_context
 from sqlalchemy import text
 
 from hallctl.reports import export
-from hallctl.services import auth, queries
+from hallctl.services import audit, auth, queries
 
 from . import schemas
 from .api import MANAGERS, PUBLIC, STAFF, VIEWERS, ApiError, Registry
@@ -42,6 +42,11 @@ def register(api: Registry) -> Blueprint:
         name = f"tickets-{query.from_}-{query.to}.csv"
         return Response(stream_with_context(generate()), mimetype="text/csv",
                         headers={"Content-Disposition": f"attachment; filename={name}"})
+
+    @api.route(bp, "/audit", "GET", summary="Recent staff and manager actions and login attempts (read-only)",
+               roles=MANAGERS, query=schemas.LimitQuery)
+    def audit_log(principal, body, query):
+        return 200, audit.recent(hall(), query.limit)
 
     @api.route(bp, "/healthz", "GET", summary="200 when the server and the database answer", roles=PUBLIC,
                responses={200: "Healthy", 503: "Database unreachable"})

@@ -130,3 +130,8 @@ class MonthQuery(Body):
 
 class RepeatQuery(RangeQuery):
     days: Annotated[int, Field(ge=1, le=365)] = 30
+
+
+class LimitQuery(Body):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    limit: Annotated[int, Field(ge=1, le=1000)] = 100

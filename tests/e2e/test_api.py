@@ -310,3 +310,28 @@ def test_no_post_route_answers_5xx_to_garbage(web, api):
                 assert response.status_code < 500, (route, body, who, response.get_data(as_text=True))
                 if response.status_code >= 400:
                     error_of(response)
+
+
+def test_staff_actions_and_login_attempts_are_audited_and_only_managers_read_the_log(api, web):
+    api["kiosk"].post("/tickets", json={"service": "SB"})
+    login_window(api)
+    api["staff1"].post("/windows/1/call", json={})
+    api["anon"].post("/auth/login", json={"username": "staff1", "password": "wrong"})
+    log = api["manager"].get("/audit?limit=10").get_json()
+    entries = [(e["actor"], e["role"], e["path"], e["status"]) for e in log]
+    assert ("staff1", "staff", "/api/v1/windows/1/call", 200) in entries
+    assert ("staff1", "staff", "/api/v1/windows/1/login", 200) in entries
+    assert ("staff1", "login", "/api/v1/auth/login", 403) in entries
+    assert not any(e[2] == "/api/v1/tickets" for e in entries)  # kiosks issuing are not staff actions
+    assert all(e["remote_addr"] and e["at"].endswith("Z") for e in log)
+    assert api["staff1"].get("/audit").status_code == 403
+    assert api["admin"].client.delete("/api/v1/audit").status_code == 405
+    assert api["admin"].post("/audit", json={}).status_code == 405
+
+
+def test_responses_carry_security_headers(api, web):
+    for response in (api["anon"].get("/services"), web[1].test_client().get("/results"),
+                     api["anon"].get("/nowhere")):
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
