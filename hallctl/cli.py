@@ -166,6 +166,15 @@ def _probe_bus(bus, members) -> list[tuple]:
     return rows
 
 
+def cmd_token_revoke(args) -> int:
+    from hallctl.services import auth
+
+    hall = _hall(_load(args.config))
+    count = auth.revoke_tokens(hall, args.name)
+    print(f"revoked {count} token(s) named {args.name}")
+    return 0 if count else 1
+
+
 def _serve(config: Config, host: str, port: int, banner=None) -> int:
     from hallctl.bootstrap import build_app
 
@@ -305,6 +314,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", required=True, choices=["kiosk", "display", "device"])
     p.add_argument("--config", required=True)
     p.set_defaults(func=cmd_token_add)
+    p = token.add_parser("revoke", help="revoke every token with this name (a stolen kiosk token …)")
+    p.add_argument("name")
+    p.add_argument("--config", required=True)
+    p.set_defaults(func=cmd_token_revoke)
     return parser
 
 

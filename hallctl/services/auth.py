@@ -110,6 +110,19 @@ def add_token(hall: "Hall", name: str, role: str) -> str:
     return token
 
 
+def revoke_tokens(hall: "Hall", name: str) -> int:
+    """Revoke every device token (kiosk, display, device) named ``name``; returns how many."""
+    t = orm.tokens
+    where = (t.c.name == name) & t.c.user_id.is_(None) & t.c.revoked.is_(False)
+    with hall.uow() as uow:
+        ids = list(uow.session.scalars(select(t.c.id).where(where)))
+        uow.session.execute(update(t).where(where).values(revoked=True))
+        uow.commit()
+    for token_id in ids:
+        hall.token_cache.evict(token_id=token_id)
+    return len(ids)
+
+
 def login(hall: "Hall", username: str, password: str) -> tuple[str, Principal]:
     """Check a password; returns a session token (bearer-usable) and the principal.
 

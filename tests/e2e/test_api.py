@@ -335,3 +335,11 @@ def test_responses_carry_security_headers(api, web):
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["X-Frame-Options"] == "DENY"
         assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_a_revoked_kiosk_token_is_refused_at_once(api, web):
+    from hallctl.services import auth
+
+    assert api["kiosk"].post("/tickets", json={"service": "SB"}).status_code == 201
+    assert auth.revoke_tokens(web[0], "k1") == 1
+    assert api["kiosk"].post("/tickets", json={"service": "SB"}).status_code == 401

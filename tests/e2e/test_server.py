@@ -214,3 +214,10 @@ def test_make_demo_runs_a_hall_whose_kiosks_print_on_simulated_printers(tmp_path
         proc.terminate()
         proc.wait(timeout=10)
         log.close()
+
+
+def test_token_revoke_revokes_by_name_and_says_when_there_is_nothing(prepared):
+    config, _kiosk, _display = prepared
+    revoked = run("token", "revoke", "k1", "--config", str(config))
+    assert revoked.returncode == 0 and "revoked 1 token(s) named k1" in revoked.stdout
+    assert run("token", "revoke", "k1", "--config", str(config)).returncode == 1
