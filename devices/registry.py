@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from hallctl.domain.events import DeviceChanged
+from hallctl.services.formats import iso
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ class DeviceStatus:
         return {
             "name": self.name, "kind": self.kind, "address": self.address, "url": self.url,
             "state": self.state, "state_name": STATE_NAMES.get(self.state, self.state), "detail": self.detail,
-            "last_error": self.last_error, "since": self.since.isoformat().replace("+00:00", "Z"),
+            "last_error": self.last_error, "since": iso(self.since),
             "counters": dict(self.counters),
         }
 

@@ -2,12 +2,9 @@
 from __future__ import annotations
 
 import logging
-import secrets
 import threading
 from collections.abc import Callable
 from datetime import datetime
-
-from sqlalchemy import select
 
 from hallctl.adapters import orm
 from hallctl.adapters.database import open_database
@@ -20,7 +17,9 @@ from hallctl.reports.estimates import HISTORY
 from hallctl.services import citizens
 from hallctl.services.context import Hall, utcnow
 from hallctl.services.default_ratings import apply_default_ratings
-from hallctl.services.setup import sync_config
+from hallctl.services.setup import stored_secret, sync_config
+
+log = logging.getLogger(__name__)
 
 
 def bootstrap(config: Config, *, clock: Callable[[], datetime] = utcnow, synchronous_bus: bool = False,
@@ -61,9 +60,9 @@ def _daily(hall: Hall, job) -> Callable[[], None]:
         while True:
             try:
                 removed = job()
-                logging.getLogger(__name__).info("daily housekeeping: %s", removed)
+                log.info("daily housekeeping: %s", removed)
             except Exception:
-                logging.getLogger(__name__).exception("daily housekeeping failed")
+                log.exception("daily housekeeping failed")
             if stop.wait(24 * 3600):
                 return
 
@@ -73,16 +72,7 @@ def _daily(hall: Hall, job) -> Callable[[], None]:
 
 def secret_key(hall: Hall) -> str:
     """The session-signing key: from the config, else generated once and kept in the database."""
-    if hall.config.hall.secret_key:
-        return hall.config.hall.secret_key
-    with hall.uow() as uow:
-        stored = uow.session.execute(select(orm.settings.c.value).where(orm.settings.c.key == "secret_key")).scalar()
-        if stored:
-            return stored
-        value = secrets.token_hex(32)
-        uow.session.execute(orm.settings.insert().values(key="secret_key", value=value))
-        uow.session.commit()
-        return value
+    return hall.config.hall.secret_key or stored_secret(hall, "secret_key")
 
 
 def build_app(config: Config, **kwargs):

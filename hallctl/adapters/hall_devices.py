@@ -19,6 +19,7 @@ from hallctl.services.windows import WindowAction
 
 log = logging.getLogger(__name__)
 THANKS_S = 3.0
+LOG_IN_FIRST = "请先登录 Log in first"
 
 
 class HallDevices:
@@ -84,7 +85,7 @@ class HallDevices:
             return
         view = queries.window_view(self.hall, window)
         if view["window"]["staff"] is None:
-            text = "请先登录 Log in first"
+            text = LOG_IN_FIRST
         else:
             current = view["current"]["number"] if view["current"] else "—"
             text = f"当前{current} 等候{len(view['queue'])}"
@@ -155,7 +156,7 @@ class HallDevices:
         with self.hall.uow(write=False) as uow:
             staff = uow.windows.get(window).staff
         if staff is None:
-            self._write(device, hb.CALLER_TEXT, hb.caller_text("请先登录 Log in first"))
+            self._write(device, hb.CALLER_TEXT, hb.caller_text(LOG_IN_FIRST))
             return
         act = WindowAction(window, staff)
         try:

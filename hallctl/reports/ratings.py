@@ -29,6 +29,9 @@ def _rating_rows(session, hall_id: str, first: date, last: date, key):
 
 
 def _row(row) -> dict:
+    """Figures of one group; a group nobody rated has zeros."""
+    if row is None:
+        return {"rated": 0, "satisfaction_pct": None, "bad": 0, "rectified": 0}
     return {"rated": row.rated, "satisfaction_pct": round(100 * row.good / row.rated, 1) if row.rated else None,
             "bad": row.bad or 0, "rectified": row.rectified or 0}
 
@@ -39,13 +42,9 @@ def public_results(session, config, first: date, last: date) -> dict:
     by_window = _rating_rows(session, config.hall.id, first, last, T.c.window)
     return {
         "hall": config.hall.name, "from": first.isoformat(), "to": last.isoformat(),
-        "services": [{"code": s.code, "name": s.name, "name_en": s.name_en,
-                      **(_row(by_service[s.code]) if s.code in by_service else
-                         {"rated": 0, "satisfaction_pct": None, "bad": 0, "rectified": 0})}
+        "services": [{"code": s.code, "name": s.name, "name_en": s.name_en, **_row(by_service.get(s.code))}
                      for s in config.services],
-        "windows": [{"number": w.number, "name": w.label,
-                     **(_row(by_window[w.number]) if w.number in by_window else
-                        {"rated": 0, "satisfaction_pct": None, "bad": 0, "rectified": 0})}
+        "windows": [{"number": w.number, "name": w.label, **_row(by_window.get(w.number))}
                     for w in config.windows],
     }
 
@@ -58,9 +57,8 @@ def rankings(session, hall_id: str, first: date, last: date, by: str) -> list[di
                                         T.c.business_day <= last, T.c.status == "finished", key.is_not(None))
         .group_by(key)).all())
     rated = _rating_rows(session, hall_id, first, last, key)
-    rows = [{"key": k, "served": served.get(k, 0), **_row(rated[k])} if k in rated else
-            {"key": k, "served": n, "rated": 0, "satisfaction_pct": None, "bad": 0, "rectified": 0}
-            for k, n in {**{k: 0 for k in rated if k is not None}, **served}.items()]
+    keys = set(served) | {k for k in rated if k is not None}
+    rows = [{"key": k, "served": served.get(k, 0), **_row(rated.get(k))} for k in keys]
     rows.sort(key=lambda r: (-(r["satisfaction_pct"] if r["satisfaction_pct"] is not None else -1), r["bad"],
                              -r["served"], str(r["key"])))
     for rank, row in enumerate(rows, start=1):

@@ -5,6 +5,8 @@ from sqlalchemy import insert, select
 
 from hallctl.adapters import orm
 
+from .formats import iso
+
 AUDITED_ROLES = frozenset({"staff", "manager", "admin"})
 
 
@@ -21,6 +23,6 @@ def recent(hall, limit: int) -> list[dict]:
     with hall.uow(write=False) as uow:
         rows = uow.session.execute(select(a).where(a.c.hall_id == hall.hall_id).order_by(a.c.id.desc())
                                    .limit(limit)).all()
-    return [{"at": row.at.isoformat().replace("+00:00", "Z"), "actor": row.actor, "role": row.role,
+    return [{"at": iso(row.at), "actor": row.actor, "role": row.role,
              "method": row.method, "path": row.path, "status": row.status, "remote_addr": row.remote_addr}
             for row in rows]

@@ -10,26 +10,21 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import secrets
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from hallctl.adapters import orm
 from hallctl.domain.errors import Invalid
+
+from .setup import stored_secret
 
 KEY_SETTING = "citizen_hmac_key"
 
 
 def citizen_key(hall) -> bytes:
     """The hall's HMAC key, created on first use."""
-    with hall.uow() as uow:
-        stored = uow.session.execute(select(orm.settings.c.value).where(orm.settings.c.key == KEY_SETTING)).scalar()
-        if stored is None:
-            stored = secrets.token_hex(32)
-            uow.session.execute(orm.settings.insert().values(key=KEY_SETTING, value=stored))
-            uow.session.commit()
-    return bytes.fromhex(stored)
+    return bytes.fromhex(stored_secret(hall, KEY_SETTING))
 
 
 def normalize(citizen_id: str) -> str:

@@ -1,6 +1,8 @@
 """Bring the database in line with the config: services and windows rows."""
 from __future__ import annotations
 
+import secrets
+
 from sqlalchemy import select
 
 from hallctl.adapters import orm
@@ -25,3 +27,14 @@ def sync_config(hall: Hall) -> None:
             else:
                 uow.session.add(model.Window(hall_id=hall.hall_id, number=w.number, name=w.label))
         uow.commit()
+
+
+def stored_secret(hall: Hall, name: str) -> str:
+    """A random hex secret kept in the database's settings under ``name``, generated on first use."""
+    with hall.uow() as uow:
+        value = uow.session.execute(select(orm.settings.c.value).where(orm.settings.c.key == name)).scalar()
+        if value is None:
+            value = secrets.token_hex(32)
+            uow.session.execute(orm.settings.insert().values(key=name, value=value))
+            uow.session.commit()
+    return value
