@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from hallctl.domain import model
 from hallctl.domain.errors import NotFound
-from hallctl.domain.followup import STATE_ZH, TIMED, FollowUp
+from hallctl.domain.followup import MOVES, STATE_ZH, TIMED, FollowUp
 
 from .context import Hall
 from .formats import iso
@@ -59,6 +59,7 @@ def case_dto(hall: Hall, uow, case: FollowUp) -> dict:
     today = model.business_day(hall.now(), hall.config.hall.zone)
     return {
         "id": case.id, "state": case.state, "state_name": STATE_ZH[case.state], "level": case.level,
+        "actions": [action for action, (allowed, _target) in MOVES.items() if case.state in allowed],
         "level_name": model.RATING_LEVELS[case.level], "ticket_id": case.ticket_id,
         "number": ticket.number if ticket else None, "service": case.service, "window": case.window,
         "staff": case.staff, "reasons": rating.reasons if rating else [], "comment": rating.comment if rating else "",

@@ -54,7 +54,8 @@ def hall_state(hall: Hall) -> dict:
         })
     return {
         "hall": {"id": hall.hall_id, "name": hall.config.hall.name, "open": hall.is_open(now),
-                 "now": iso(now), "notice": hall.config.hall.notice},
+                 "now": iso(now), "day": model.business_day(now, hall.config.hall.zone).isoformat(),
+                 "notice": hall.config.hall.notice},
         "windows": windows,
         "services": services,
         "waiting": sum(s["waiting"] for s in services),

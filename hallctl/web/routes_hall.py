@@ -74,8 +74,10 @@ def register(api: Registry) -> Blueprint:
         session.clear()
         return {"ok": True}
 
-    @api.route(bp, "/auth/me", "GET", summary="Who am I", roles=STAFF)
+    @api.route(bp, "/auth/me", "GET", summary="Who am I (nulls when not logged in)", roles=PUBLIC)
     def me(principal, body, query):
+        if principal is None or principal.role not in STAFF:
+            return {"username": None, "role": None}
         return {"username": principal.name, "role": principal.role}
 
     return bp

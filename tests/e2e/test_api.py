@@ -267,10 +267,13 @@ def test_login_sets_a_session_cookie_that_works_and_logout_ends_it(web):
     assert client.post("/api/v1/windows/1/login", json={}).status_code == 200
     token = ok.get_json()["token"]
     bearer = app.test_client()
-    assert bearer.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    me = bearer.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert me == {"username": "li", "role": "staff"}
     client.post("/api/v1/auth/logout", json={})
-    assert client.get("/api/v1/auth/me").status_code == 401
-    assert bearer.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    nobody = {"username": None, "role": None}
+    assert client.get("/api/v1/auth/me").get_json() == nobody
+    assert bearer.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).get_json() == nobody
+    assert client.post("/api/v1/windows/1/call", json={}).status_code == 401
 
 
 def test_health_answers_without_login(api):

@@ -1,0 +1,190 @@
+/* Kiosk (自助取号): categories → services → ticket, with the 绿色通道, appointment check-in and the printer's answer. */
+"use strict";
+
+document.addEventListener("DOMContentLoaded", () => {
+  const { data, t, el, api } = Hall;
+  const $ = (selector) => document.querySelector(selector);
+  const CONFIRM_S = 20;
+  const REFRESH_MS = 15000;
+  const tokenKey = `hallctl.kiosk.${data.kiosk}.token`;
+  const params = new URLSearchParams(location.search);
+  if (params.get("token")) {
+    localStorage.setItem(tokenKey, params.get("token"));
+    history.replaceState(null, "", location.pathname);  // the token does not stay on screen or in history
+  }
+  const token = localStorage.getItem(tokenKey);
+  const green = data.priorities.filter((p) => p.weight > 1).sort((a, b) => b.weight - a.weight)[0];
+
+  const state = { services: [], category: null, priority: false, appointment: null, ticket: null,
+                  shownAt: 0, touchedAt: Date.now() };
+
+  function categories() {
+    const seen = [];
+    state.services.forEach((s) => { if (s.category && !seen.includes(s.category)) seen.push(s.category); });
+    return seen;
+  }
+
+  function serviceTile(service) {
+    let meta = `${t("waiting_n", { n: service.waiting })} · ${Hall.estimateText(service.est_wait_min)}`;
+    if (service.cap_reached) meta = t("cap_reached");
+    else if (!service.open) meta = t("closed");
+    return el("button", { type: "button", class: "tile", role: "listitem", disabled: !service.open,
+                          dataset: { service: service.code }, onclick: () => issue(service) },
+      el("span", { class: "tile-name" }, Hall.name(service)),
+      el("span", { class: "tile-meta" }, meta));
+  }
+
+  function categoryTile(category) {
+    const inside = state.services.filter((s) => s.category === category);
+    const waiting = inside.reduce((sum, s) => sum + s.waiting, 0);
+    const names = inside.map((s) => Hall.name(s)).join(" · ");
+    return el("button", { type: "button", class: "tile", role: "listitem", dataset: { category },
+                          onclick: () => { state.category = category; render(); } },
+      el("span", { class: "tile-name" }, category),
+      el("span", { class: "tile-meta" }, `${names} · ${t("waiting_n", { n: waiting })}`));
+  }
+
+  function render() {
+    const groups = categories();
+    const byCategory = groups.length > 1 && state.category === null;
+    const shown = state.services.filter((s) => state.category === null || s.category === state.category);
+    $(".step-title").textContent = t(byCategory ? "choose_category" : "choose_service");
+    $(".options").replaceChildren(...(byCategory ? groups.map(categoryTile) : shown.map(serviceTile)));
+    $(".back").hidden = state.category === null;
+    const notice = $(".hours-notice");
+    const anyOpen = state.services.some((s) => s.open);
+    notice.hidden = anyOpen || state.services.length === 0;
+    notice.textContent = `${t("hall_closed")}。${t("hours", { hours: data.hours.join(", ") })}`;
+    const pressed = $(".priority");
+    pressed.hidden = !green;
+    pressed.setAttribute("aria-pressed", String(state.priority));
+    const appointment = $(".appointment-on");
+    appointment.hidden = !state.appointment;
+    if (state.appointment) {
+      appointment.textContent = t("appointment_on", { code: state.appointment.code, slot: state.appointment.label });
+    }
+    if (state.ticket) renderTicket();
+  }
+
+  function printText(ticket) {
+    const status = ticket.print.status;
+    if (status === "none") return t(data.printer ? "print_failed" : "print_none", { number: ticket.number });
+    return t(`print_${status}`, { number: ticket.number });
+  }
+
+  function renderTicket() {
+    const ticket = state.ticket;
+    $(".confirm .service-name").textContent = Hall.serviceName(ticket.service);
+    $(".ticket-number").textContent = ticket.number;
+    $(".confirm .ahead").textContent = t("ahead_n", { n: ticket.ahead });
+    $(".confirm .estimate").textContent = Hall.estimateText(ticket.est_wait_min);
+    const print = $(".confirm .print");
+    print.textContent = printText(ticket);
+    print.className = `print ${ticket.print.status}`;
+    print.dataset.status = ticket.print.status;
+  }
+
+  function show(section) {
+    for (const name of ["start", "appointment", "confirm"]) $(`section.${name}`).hidden = name !== section;
+  }
+
+  async function refresh() {
+    try {
+      state.services = await api("GET", "/services");
+      render();
+    } catch (error) {
+      Hall.failed(error);
+    }
+  }
+
+  async function issue(service) {
+    const body = { service: service.code, kiosk: data.kiosk };
+    if (state.priority && green) body.priority = green.code;
+    if (state.appointment) body.appointment = { code: state.appointment.code, slot: state.appointment.slot };
+    try {
+      state.ticket = await api("POST", "/tickets", body, { token });
+    } catch (error) {
+      Hall.failed(error);
+      refresh();
+      return;
+    }
+    state.shownAt = Date.now();
+    renderTicket();
+    show("confirm");
+    followPrint(state.ticket);
+  }
+
+  /** The printer answers after the ticket exists: ask until it printed or failed (the worker never blocks us). */
+  async function followPrint(ticket) {
+    for (let i = 0; i < 40 && state.ticket === ticket && ticket.print.status === "pending"; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      try {
+        const now = await api("GET", `/tickets/${ticket.id}?token=${encodeURIComponent(ticket.track_token)}`);
+        ticket.print = now.print;
+        if (state.ticket === ticket) renderTicket();
+      } catch (error) {
+        Hall.failed(error);
+        return;
+      }
+    }
+  }
+
+  function reset() {
+    Object.assign(state, { category: null, priority: false, appointment: null, ticket: null });
+    document.body.classList.remove("large");
+    $(".size").setAttribute("aria-pressed", "false");
+    $(".size").dataset.t = "large_text";
+    $(".size").textContent = t("large_text");
+    show("start");
+    refresh();
+  }
+
+  function slots() {
+    const select = document.querySelector("select[name=slot]");
+    const now = new Date();
+    const options = [];
+    for (let minutes = 7 * 60; minutes <= 19 * 60; minutes += 30) {
+      const slot = new Date(now.getFullYear(), now.getMonth(), now.getDate(), Math.floor(minutes / 60), minutes % 60);
+      const label = slot.toTimeString().slice(0, 5);
+      options.push(el("option", { value: slot.toISOString(), selected: Math.abs(slot - now) <= 15 * 60000 }, label));
+    }
+    select.replaceChildren(...options);
+  }
+
+  $(".priority").addEventListener("click", () => { state.priority = !state.priority; render(); });
+  $(".back").addEventListener("click", () => { state.category = null; render(); });
+  $(".done").addEventListener("click", reset);
+  $(".appointment-open").addEventListener("click", () => { slots(); show("appointment"); $("input[name=code]").focus(); });
+  $(".appointment-cancel").addEventListener("click", () => { state.appointment = null; show("start"); render(); });
+  $(".appointment-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const slot = form.slot.selectedOptions[0];
+    state.appointment = { code: form.code.value.trim(), slot: slot.value, label: slot.textContent };
+    form.reset();
+    show("start");
+    render();
+  });
+  $(".size").addEventListener("click", (event) => {
+    const large = document.body.classList.toggle("large");
+    event.target.setAttribute("aria-pressed", String(large));
+    event.target.dataset.t = large ? "normal_text" : "large_text";
+    event.target.textContent = t(event.target.dataset.t);
+  });
+  for (const kind of ["pointerdown", "keydown"]) {
+    document.addEventListener(kind, () => { state.touchedAt = Date.now(); }, { capture: true });
+  }
+  setInterval(() => {
+    if (state.ticket) {
+      const left = CONFIRM_S - Math.floor((Date.now() - state.shownAt) / 1000);
+      $(".countdown").textContent = t("back_in", { s: Math.max(left, 0) });
+      if (left <= 0) reset();
+    } else if ((state.category || state.appointment || state.priority || !$("section.appointment").hidden)
+               && Date.now() - state.touchedAt > data.idle_s * 1000) {
+      reset();
+    }
+  }, 1000);
+  setInterval(() => { if (!state.ticket) refresh(); }, REFRESH_MS);
+  Hall.onLang(render);
+  refresh();
+});
