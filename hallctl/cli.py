@@ -239,11 +239,17 @@ def _demo_banner(hall, host: str, port: int) -> None:
     auth.add_user(hall, "manager", "manager", DEMO_PASSWORD, "值班经理")
     for window in hall.config.windows:
         auth.add_user(hall, f"staff{window.number}", "staff", DEMO_PASSWORD, f"{window.number}号窗口")
-    kiosk = auth.add_token(hall, "k1", "kiosk")
+    tokens = {k.id: auth.add_token(hall, k.id, "kiosk") for k in hall.config.kiosks}
+    kiosk = next(iter(tokens.values()), None) or auth.add_token(hall, "kiosk", "kiosk")
     display = auth.add_token(hall, "hall-screen", "display")
     base = f"http://localhost:{port}"
+    kiosks = "\n".join(f"  kiosk {name:<8} {base}/kiosk/{name}?token={token}" for name, token in tokens.items())
     print(f"""
 hallctl demo — {hall.config.hall.name}
+{kiosks}
+  staff console  {base}/staff
+  dashboard      {base}/manage
+  results        {base}/results
   API            {base}/api/v1/services
   OpenAPI        {base}/api/v1/openapi.json
   health         {base}/api/v1/healthz

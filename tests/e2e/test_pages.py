@@ -113,6 +113,10 @@ def test_a_ticket_goes_from_kiosk_to_console_to_phone_and_its_bad_rating_is_foll
     assert [(c["number"], [s["action"] for s in c["steps"]]) for c in closed] == [
         ("A001", ["verify", "rectify", "revisit", "close"])]
 
+    results = pages.open("/results")
+    by_service = results.locator("table").first.locator("tbody tr", has_text="社保医保")
+    expect(by_service.locator("td")).to_have_text(["社保医保", "1", "0.0%", "1", "1"])
+
 
 def login_token(served, user: str) -> str:
     from tests.conftest import PASSWORD
@@ -263,3 +267,34 @@ def test_the_phone_page_with_a_wrong_token_says_so(pages, served):
     expect(phone.locator(".toast")).to_contain_text("no ticket")
     assert pages.errors and all("404" in error for error in pages.errors)  # Chromium logs the refused request
     pages.errors.clear()
+
+
+def test_the_phone_page_follows_its_place_in_the_queue_live(pages, served):
+    issue(served, "SB")
+    second = issue(served, "SB")
+    phone = pages.open(f"/t/{second['id']}?token={second['track_token']}", viewport=(390, 844))
+    expect(phone.locator(".detail")).to_have_text("前面还有 1 人")
+    staff = {"Authorization": f"Bearer {login_token(served, 'staff1')}"}
+    requests.post(f"{served.url}/api/v1/windows/1/login", json={}, headers=staff, timeout=5)
+    requests.post(f"{served.url}/api/v1/windows/1/call", json={}, headers=staff, timeout=5)
+    expect(phone.locator(".detail")).to_have_text("前面还有 0 人")
+
+
+def test_every_control_on_every_page_is_a_tap_target_of_at_least_48_px(pages, served):
+    ticket = issue(served, "SB")
+    checked = {}
+    for path in (kiosk_url(served), "/staff", f"/t/{ticket['id']}?token={ticket['track_token']}", "/manage"):
+        page = pages.open(path)
+        if path in ("/staff", "/manage"):
+            pages.log_in(page, "staff1" if path == "/staff" else "manager")
+        if path == "/staff":
+            page.click("button[data-window='1']")
+            expect(page.locator(".queue-count")).to_have_text("1")
+        page.wait_for_selector("button:not(.lang) >> visible=true")
+        small = page.evaluate("""() => [...document.querySelectorAll("button, a, input, select, textarea")]
+            .filter((node) => node.offsetParent !== null)
+            .map((node) => node.type === "checkbox" ? node.closest("label") : node)
+            .filter((node) => { const box = node.getBoundingClientRect(); return box.height < 48 || box.width < 48; })
+            .map((node) => node.outerHTML.slice(0, 80))""")
+        checked[path.split("?")[0]] = small
+    assert checked == {path: [] for path in checked}
