@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from hallctl.adapters import orm
+from hallctl.adapters.announcing import start_announcer
 from hallctl.adapters.database import open_database
 from hallctl.adapters.eventbus import EventBus
 from hallctl.adapters.hall_devices import HallDevices
@@ -23,13 +24,15 @@ log = logging.getLogger(__name__)
 
 
 def bootstrap(config: Config, *, clock: Callable[[], datetime] = utcnow, synchronous_bus: bool = False,
-              devices: bool = False, housekeeping: bool = False, printer_timing=None, bus_timing=None) -> Hall:
+              devices: bool = False, housekeeping: bool = False, printer_timing=None, bus_timing=None,
+              voice_player=None) -> Hall:
     """Open the database (which must be migrated), sync services and windows, return the hall.
 
     Args:
         devices: start the device workers (printers, RS-485 lines) — the server does; most tests do not.
         housekeeping: run the daily jobs (dropping expired citizen hashes, the default-rating rule).
         printer_timing, bus_timing: override device timeouts and back-off (tests).
+        voice_player: the announcer's player instead of python-vlc (tests of a broken player).
 
     Raises:
         hallctl.migrations.NotMigrated: the database is not at the latest schema.
@@ -46,6 +49,9 @@ def bootstrap(config: Config, *, clock: Callable[[], datetime] = utcnow, synchro
     if devices:
         hall.closers.append(Printers(hall, printer_timing).stop)
         hall.closers.append(HallDevices(hall, bus_timing).stop)
+        if config.voice.enabled:
+            hall.announcer = start_announcer(hall, voice_player)
+            hall.closers.append(hall.announcer.stop)
     if housekeeping:
         hall.closers.append(_daily(hall, lambda: {"citizen hashes dropped": citizens.purge(hall),
                                                   "tickets rated by default": apply_default_ratings(hall)}))

@@ -95,6 +95,19 @@ def cmd_purge(args) -> int:
     return 0
 
 
+def cmd_voice_build(args) -> int:
+    from displays.voicepack import VoicePackError, build
+
+    try:
+        pack = build(args.out, args.engine)
+    except VoicePackError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"built {len(pack.clips)} clips (mono 16-bit 16 kHz) in {pack.root}; "
+          f"point [voice] pack at it, or replace clips there with recorded ones of the same format")
+    return 0
+
+
 def cmd_seed(args) -> int:
     from hallctl.reports.seed import seed
 
@@ -199,8 +212,9 @@ def cmd_demo(args) -> int:
 
     source = resources.files("hallctl") / "demo" / "hall.toml"
     config = _load(str(source))
-    config = config.model_copy(update={"hall": config.hall.model_copy(
-        update={"public_url": f"http://localhost:{args.port}"})})
+    config = config.model_copy(update={
+        "hall": config.hall.model_copy(update={"public_url": f"http://localhost:{args.port}"}),
+        "voice": config.voice.model_copy(update={"pack": str(resources.files("hallctl") / "demo" / "voice")})})
     Path("var").mkdir(exist_ok=True)
     upgrade(config.hall.database)
     simulators = _demo_printers(config) + _demo_buses(config)
@@ -313,6 +327,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = devices.add_parser("probe", help="talk to every configured device and print a status table")
     p.add_argument("--config", required=True)
     p.set_defaults(func=cmd_devices_probe)
+
+    voice = sub.add_parser("voice", help="voice announcements").add_subparsers(dest="voice_command", required=True)
+    p = voice.add_parser("build", help="generate a complete voice pack offline with espeak-ng")
+    p.add_argument("--engine", default="espeak-ng", help="the espeak-ng command (default: espeak-ng)")
+    p.add_argument("--out", default="voices/zh-CN", help="the pack folder (default: voices/zh-CN)")
+    p.set_defaults(func=cmd_voice_build)
 
     token = sub.add_parser("token", help="API tokens").add_subparsers(dest="token_command", required=True)
     p = token.add_parser("add", help="create a bearer token and print it")

@@ -188,9 +188,20 @@ class DeviceConfig(BaseModel):
 class VoiceConfig(_Strict):
     enabled: bool = False
     pack: str = "voices/zh-CN"
+    """The voice pack folder (made by `hallctl voice build --out DIR`); relative to the working directory."""
     template: str = "请{number}号到{window}号窗口办理"
+    english: bool = False
+    """Say it in English after the Chinese ("number A 0 1 2, please go to window twelve")."""
     repeat: Annotated[int, Field(ge=1, le=5)] = 2
     vlc_args: list[str] = Field(default_factory=list)
+    """Passed to libvlc as they are, e.g. ["--aout=alsa"]."""
+
+    @field_validator("template")
+    @classmethod
+    def _placeholders(cls, value: str) -> str:
+        if sorted(re.findall(r"\{(\w*)\}", value)) != ["number", "window"]:
+            raise ValueError("the template must contain {number} and {window} once each, and no other {...}")
+        return value
 
 
 class RoutingConfig(_Strict):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from devices.registry import DeviceRegistry
 from hallctl.adapters.database import Database
@@ -37,6 +38,8 @@ class Hall:
     service_times: ServiceTimes = field(init=False)
     citizen_key: bytes = field(init=False, default=b"")
     closers: list[Callable[[], None]] = field(init=False, default_factory=list)
+    announcer: Any = field(init=False, default=None)
+    """The voice announcer (``displays.announcer.Announcer``) when ``[voice] enabled`` and devices run."""
 
     def __post_init__(self) -> None:
         self.token_cache = TokenCache()

@@ -33,6 +33,8 @@ class Realtime:
         socketio.on_event("disconnect", self.on_client_disconnect)
         socketio.on_event("join", self.on_client_join)
         hall.bus.subscribe("socketio", self.on_domain_events)
+        if hall.announcer is not None:
+            hall.announcer.listen(self.on_announcement)
 
     # -- clients -----------------------------------------------------------
     def on_client_connect(self, auth_data=None):
@@ -81,6 +83,9 @@ class Realtime:
                 return None
             return tickets.public_view(self.hall, ticket_id, client["token"])
         return tickets.public_view(self.hall, ticket_id, None, trusted=True) if role in STAFF_READERS else None
+
+    def on_announcement(self, record: dict) -> None:
+        self._emit("announcement", record, ["hall"])
 
     # -- domain events → rooms ---------------------------------------------------
     def _listened(self, room: str) -> bool:

@@ -48,6 +48,12 @@ def register(api: Registry) -> Blueprint:
     def audit_log(principal, body, query):
         return 200, audit.recent(hall(), query.limit)
 
+    @api.route(bp, "/announcements", "GET", roles=MANAGERS, query=schemas.LimitQuery,
+               summary="Recent voice announcements, newest first: tokens, clip files, state, times")
+    def announcements(principal, body, query):
+        announcer = hall().announcer
+        return 200, announcer.recent(query.limit) if announcer else []
+
     @api.route(bp, "/healthz", "GET", summary="200 when the server and the database answer", roles=PUBLIC,
                responses={200: "Healthy", 503: "Database unreachable"})
     def healthz(principal, body, query):

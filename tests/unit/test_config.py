@@ -122,3 +122,10 @@ def test_a_bus_carries_one_protocol_and_frame_screens_need_a_template():
     assert "needs a frame template" in issue.message
     [issue] = problems(base + led.format(n="f", a=2) + 'protocol = "frame"\nframe = { header = "ZZ" }\n')
     assert issue.key == "devices[0].frame.header" and "not hex" in issue.message
+
+
+def test_a_voice_template_without_the_window_is_reported_on_its_line():
+    text = GOOD + '\n[voice]\nenabled = true\ntemplate = "请{number}号办理"\n'
+    [issue] = problems(text)
+    assert issue.key == "voice.template" and "{number} and {window}" in issue.message
+    assert issue.line == line_of(text, "template =")

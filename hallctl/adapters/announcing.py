@@ -1,0 +1,30 @@
+"""Voice: calls (and recalls) on the event bus become announcements, on the bus's own subscriber thread."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from displays.announcer import Announcer, VlcPlayer
+from hallctl.domain import events as ev
+
+WORKDIR = Path(tempfile.gettempdir()) / "hallctl-announcements"
+"""Where each announcement's joined WAV lives while it plays."""
+
+
+def start_announcer(hall, player=None, workdir: Path = WORKDIR) -> Announcer:
+    """Start the announcer of ``[voice]`` and subscribe it to ``TicketCalled``.
+
+    Args:
+        player: the player to use (default: python-vlc with ``vlc_args``).
+    """
+    voice = hall.config.voice
+    announcer = Announcer(pack_dir=voice.pack, template=voice.template, repeat=voice.repeat, english=voice.english,
+                          player=player or VlcPlayer(voice.vlc_args), workdir=workdir, clock=hall.now)
+
+    def on_domain_events(batch: list[ev.Event]) -> None:
+        for event in batch:
+            if isinstance(event, ev.TicketCalled) and event.window is not None:
+                announcer.announce(event.number, event.window, event.service, event.recall)
+
+    hall.bus.subscribe("voice", on_domain_events)
+    return announcer
