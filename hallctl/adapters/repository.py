@@ -147,6 +147,15 @@ class TicketRepository(_Repository):
                 .order_by(T.c.held_at).limit(limit))
         return list(self.session.scalars(stmt))
 
+    def recent_calls(self, since: datetime, limit: int = 8) -> list[dict]:
+        """The latest calls and recalls since ``since``, newest first: number, service, window, recall, at."""
+        e = orm.events
+        stmt = (select(e.c.at, e.c.window, e.c.data).where(e.c.hall_id == self.hall_id, e.c.at >= since,
+                                                          e.c.kind == "ticket_called")
+                .order_by(e.c.at.desc(), e.c.id.desc()).limit(limit))
+        return [{"number": data["number"], "service": data["service"], "window": window,
+                 "recall": bool(data.get("recall")), "at": at} for at, window, data in self.session.execute(stmt)]
+
     def find_active_by_number(self, number: str, day: date) -> model.Ticket | None:
         stmt = (select(model.Ticket).where(T.c.hall_id == self.hall_id, T.c.business_day == day,
                                            T.c.number == number).order_by(T.c.hop.desc()).limit(1))

@@ -6,7 +6,7 @@ changes it, and records a past-tense event in ``self.events``.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from enum import StrEnum
 
 from . import events as ev
@@ -69,6 +69,11 @@ def format_number(prefix: str, seq: int, digits: int) -> str:
 def business_day(moment: datetime, zone) -> date:
     """The hall's local calendar day of a UTC instant (never a fixed hour offset)."""
     return moment.astimezone(zone).date()
+
+
+def day_start(moment: datetime, zone) -> datetime:
+    """The UTC instant the hall's business day of ``moment`` began (local midnight, DST-safe)."""
+    return datetime.combine(business_day(moment, zone), time(), tzinfo=zone).astimezone(timezone.utc)
 
 
 def _seconds(later: datetime | None, earlier: datetime | None) -> float | None:

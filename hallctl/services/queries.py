@@ -9,6 +9,10 @@ from .tickets import estimate, ticket_dto
 from .windows import window_dto
 
 
+RECENT_CALLS = 8
+"""Calls the hall screen lists (today's, newest first)."""
+
+
 def services_list(hall: Hall) -> list[dict]:
     """Services for the kiosk: open, waiting count and a wait range for a ticket taken now."""
     now = hall.now()
@@ -32,8 +36,10 @@ def services_list(hall: Hall) -> list[dict]:
 def hall_state(hall: Hall) -> dict:
     """The whole hall: windows, queues, longest waits, devices."""
     now = hall.now()
+    day_start = model.day_start(now, hall.config.hall.zone)
     with hall.uow(write=False) as uow:
         waiting = uow.tickets.waiting_by_service()
+        calls = [{**c, "at": iso(c["at"])} for c in uow.tickets.recent_calls(day_start, RECENT_CALLS)]
         windows = []
         for window in uow.windows.all():
             if window.number not in hall.profiles:
@@ -58,6 +64,7 @@ def hall_state(hall: Hall) -> dict:
                  "notice": hall.config.hall.notice},
         "windows": windows,
         "services": services,
+        "calls": calls,
         "waiting": sum(s["waiting"] for s in services),
         "longest_wait_s": max((s["longest_wait_s"] for s in services), default=0.0),
         "devices": hall.devices.snapshot(),

@@ -62,6 +62,10 @@ def register() -> Blueprint:
     def manage():
         return render_template("manage.html", data=_common())
 
+    @bp.get("/screen")
+    def screen():
+        return render_template("screen.html", data={**_common(), "notice": _hall().config.hall.notice})
+
     @bp.get("/t/<int:ticket_id>")
     def phone(ticket_id: int):
         data = {**_common(), "ticket": ticket_id, "reasons": _hall().config.ratings.reasons}

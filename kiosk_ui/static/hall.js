@@ -4,7 +4,7 @@
 const Hall = (() => {
   const STRINGS = {
     zh: {
-      kiosk: "自助取号", staff: "窗口工作台", manage: "大厅管理", phone: "我的排号", index: "页面",
+      kiosk: "自助取号", staff: "窗口工作台", manage: "大厅管理", phone: "我的排号", index: "页面", screen: "综合屏",
       switch_lang: "English", large_text: "大字模式", normal_text: "标准字号",
       choose_category: "请选择业务类别", choose_service: "请选择办理事项", back: "返回", all_services: "全部事项",
       waiting_n: "等候 {n} 人", est: "预计等候 {lo}–{hi} 分钟", est_none: "暂无等候",
@@ -62,6 +62,7 @@ const Hall = (() => {
     },
     en: {
       kiosk: "Take a number", staff: "Window console", manage: "Hall dashboard", phone: "My ticket", index: "Pages",
+      screen: "Hall screen",
       switch_lang: "中文", large_text: "Large text", normal_text: "Normal text",
       choose_category: "Choose a category", choose_service: "Choose a service", back: "Back",
       all_services: "All services",

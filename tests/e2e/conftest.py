@@ -84,9 +84,9 @@ def browser():
 class Pages:
     """Opens pages in fresh browser contexts and records every console error and uncaught exception."""
 
-    def __init__(self, browser, served: ServedHall) -> None:
+    def __init__(self, browser, base_url: str) -> None:
         self.browser = browser
-        self.served = served
+        self.base_url = base_url
         self.contexts = []
         self.errors: list[str] = []
 
@@ -100,7 +100,7 @@ class Pages:
         page.set_default_timeout(10_000)
         page.on("console", lambda msg: msg.type == "error" and self.errors.append(f"{path}: {msg.text}"))
         page.on("pageerror", lambda exc: self.errors.append(f"{path}: {exc}"))
-        page.goto(self.served.url + path)
+        page.goto(self.base_url + path)
         return page
 
     def log_in(self, page, username: str) -> None:
@@ -120,7 +120,7 @@ class Pages:
 
 @pytest.fixture
 def pages(browser, served):
-    opened = Pages(browser, served)
+    opened = Pages(browser, served.url)
     yield opened
     opened.close()
     assert opened.errors == [], "console errors on the pages"

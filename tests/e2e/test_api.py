@@ -185,6 +185,23 @@ def test_window_view_and_hall_state_show_the_queue(api):
     window1 = next(w for w in state["windows"] if w["number"] == 1)
     assert window1["state"] == "calling" and window1["staff"] == "staff1"
     assert state["waiting"] == 1 and state["hall"]["name"] == "测试政务服务中心"
+    assert state["hall"]["day"] == "2026-11-23"
+
+
+def test_the_hall_state_lists_todays_calls_newest_first_with_recalls(api, web):
+    hall, _app, _socketio = web
+    issue(api), issue(api)
+    login_window(api)
+    api["staff1"].post("/windows/1/call", json={})
+    api["staff1"].post("/windows/1/no-show", json={})
+    api["staff1"].post("/windows/1/call", json={})
+    api["staff1"].post("/windows/1/recall", json={})
+    calls = api["display"].get("/hall/state").get_json()["calls"]
+    assert [(c["number"], c["window"], c["recall"]) for c in calls] == [
+        ("A002", 1, True), ("A002", 1, False), ("A001", 1, False)]
+    assert calls[0]["service"] == "SB" and calls[0]["at"].endswith("Z")
+    hall.clock.advance(days=1)  # yesterday's calls are off the hall screen
+    assert api["display"].get("/hall/state").get_json()["calls"] == []
 
 
 # -- idempotency ------------------------------------------------------------------------------

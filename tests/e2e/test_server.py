@@ -1,5 +1,6 @@
 """The real `hallctl` command: CLI, a served hall over HTTP and Socket.IO, and kill -9 durability."""
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -37,8 +38,8 @@ def config_file(tmp_path):
 
 
 class Served:
-    def __init__(self, config, tmp_path):
-        self.port = free_port()
+    def __init__(self, config, tmp_path, port=None):
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(tmp_path / f"serve-{self.port}.log", "w")
         self.proc = subprocess.Popen([*HALLCTL, "serve", "--config", str(config), "--host", "127.0.0.1",
@@ -221,3 +222,51 @@ def test_token_revoke_revokes_by_name_and_says_when_there_is_nothing(prepared):
     revoked = run("token", "revoke", "k1", "--config", str(config))
     assert revoked.returncode == 0 and "revoked 1 token(s) named k1" in revoked.stdout
     assert run("token", "revoke", "k1", "--config", str(config)).returncode == 1
+
+
+def test_the_hall_screen_shows_calls_live_and_heals_after_the_server_restarts(prepared, tmp_path, browser):
+    from playwright.sync_api import expect
+
+    from tests.e2e.conftest import Pages
+
+    config, kiosk, display = prepared
+    server = Served(config, tmp_path)
+    pages = Pages(browser, server.url)
+    staff = requests.Session()
+
+    def call(window: int, service: str) -> None:
+        requests.post(f"{server.url}/api/v1/tickets", json={"service": service},
+                      headers={"Authorization": f"Bearer {kiosk}"}, timeout=5).raise_for_status()
+        staff.post(f"{server.url}/api/v1/auth/login", json={"username": "li", "password": "correct-horse"},
+                   timeout=5).raise_for_status()
+        staff.post(f"{server.url}/api/v1/windows/{window}/login", json={}, timeout=5)
+        staff.post(f"{server.url}/api/v1/windows/{window}/no-show", json={}, timeout=5)  # frees the window, if called
+        staff.post(f"{server.url}/api/v1/windows/{window}/call", json={}, timeout=5).raise_for_status()
+
+    try:
+        screen = pages.open(f"/screen?token={display}", viewport=(1920, 1080))
+        expect(screen.locator(".now-number")).to_have_text("—")
+        call(3, "GJJ")
+        expect(screen.locator(".now-number")).to_have_text("B001")
+        expect(screen.locator(".now-window")).to_have_text("3 号窗口")
+        expect(screen.locator(".now-en")).to_contain_text("Number B001, please go to window 3")
+        expect(screen.locator(".queues li[data-service=GJJ] .waiting")).to_have_text("0")
+
+        server.kill()
+        expect(screen.locator(".toast")).to_contain_text("连接中断")
+        server = Served(config, tmp_path, port=server.port)
+        staff = requests.Session()
+        expect(screen.locator(".toast")).to_be_hidden(timeout=15_000)
+        call(3, "GJJ")
+        expect(screen.locator(".now-number")).to_have_text("B002")
+        expect(screen.locator(".recent tbody tr")).to_have_count(2)
+        expect(screen.locator(".recent tbody tr").nth(1)).to_contain_text("B001")
+        pages.screenshot(screen, "hall-screen")
+        staff.post(f"{server.url}/api/v1/windows/3/recall", json={}, timeout=5).raise_for_status()
+        expect(screen.locator(".recent tbody tr").first).to_contain_text("重呼 recall")
+        expect(screen.locator(".now")).to_have_class(re.compile(r"\bflash\b"))
+        # while the server was down the browser logged its refused reconnection attempts, and nothing else
+        assert all("ERR_CONNECTION_REFUSED" in error for error in pages.errors), pages.errors
+    finally:
+        pages.close()
+        server.kill()
