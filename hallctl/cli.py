@@ -263,6 +263,7 @@ hallctl demo — {hall.config.hall.name}
 {kiosks}
   staff console  {base}/staff
   dashboard      {base}/manage
+  hall screen    {base}/screen?token={display}
   results        {base}/results
   API            {base}/api/v1/services
   OpenAPI        {base}/api/v1/openapi.json
