@@ -7,6 +7,7 @@ from flask import Blueprint, Response, current_app
 
 from hallctl.domain.model import business_day
 from hallctl.reports import export, kpis, staffing
+from hallctl.reports import heatmap as heatmaps
 from hallctl.reports import ratings as rating_reports
 from hallctl.reports.repeat_visits import repeat_visits
 from hallctl.services import followups
@@ -45,6 +46,13 @@ def register(api: Registry) -> Blueprint:
     def report_xlsx(principal, body, query):
         data = export.xlsx_bytes([kpis.flatten(r) for r in rows(query)], kpis.FLAT_COLUMNS, f"KPI by {query.by}")
         return Response(data, mimetype=XLSX, headers=filename(query, "xlsx"))
+
+    @api.route(bp, "/reports/heatmap", "GET", roles=MANAGERS, query=schemas.RangeQuery,
+               summary="Arrivals per day and mean wait by weekday × hour of issue")
+    def heatmap(principal, body, query):
+        hall = current_app.config["HALL"]
+        with hall.uow(write=False) as uow:
+            return heatmaps.weekday_hour(uow.session, hall.hall_id, query.from_, query.to)
 
     @api.route(bp, "/reports/staffing", "GET", roles=MANAGERS, query=schemas.StaffingQuery,
                summary="Windows needed per 30 minutes of a weekday (Erlang C), beside a day's staffing")

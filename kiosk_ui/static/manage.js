@@ -154,7 +154,17 @@ document.addEventListener("DOMContentLoaded", async () => {
   $(".who").textContent = who.username;
   $(".session-logout").hidden = false;
   $(".dashboard").hidden = false;
-  Hall.live("hall", {}, (snapshot) => { hall = snapshot; render(); loadToday().catch(Hall.failed); }, onEvent);
+  const period = $("select[name=period]");
+  const drawCharts = () => Charts.show(hall.hall.day, Number(period.value)).catch(Hall.failed);
+  period.addEventListener("change", drawCharts);
+  let drawn = false;
+  Hall.live("hall", {}, (snapshot) => {
+    hall = snapshot;
+    render();
+    loadToday().catch(Hall.failed);
+    if (!drawn) drawCharts();
+    drawn = true;
+  }, onEvent);
   await loadCases();
   setInterval(() => { loadCases().catch(Hall.failed); refreshHall(); }, 30000);
 });

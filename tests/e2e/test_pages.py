@@ -3,10 +3,13 @@
 Every test also fails on any console error or uncaught exception on its pages (the ``pages`` fixture).
 """
 import re
+from datetime import date, timedelta
 
 import pytest
 import requests
 from playwright.sync_api import expect
+
+from tests.e2e.conftest import SCREENSHOTS
 
 KIOSK_POST = re.compile(r".*/api/v1/tickets$")
 
@@ -298,3 +301,33 @@ def test_every_control_on_every_page_is_a_tap_target_of_at_least_48_px(pages, se
             .map((node) => node.outerHTML.slice(0, 80))""")
         checked[path.split("?")[0]] = small
     assert checked == {path: [] for path in checked}
+
+
+def test_the_dashboard_draws_the_report_charts_from_the_hall_history(pages, served):
+    from hallctl.reports.seed import seed
+
+    seed(served.hall, days=14, per_service_day=30)
+    dashboard = open_dashboard(pages)
+    dashboard.wait_for_function("() => Charts.results !== null")
+    drawn = dashboard.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.chart')].map(
+        (node) => [node.dataset.chart, echarts.getInstanceByDom(node).getOption().series.map((s) => s.data)]))""")
+    day = dashboard.evaluate("() => document.querySelector('.links a').href.match(/to=([0-9-]+)/)[1]")
+    token = {"Authorization": f"Bearer {login_token(served, 'manager')}"}
+
+    def report(path):
+        return requests.get(f"{served.url}/api/v1{path}", headers=token, timeout=10).json()
+
+    first = (date.fromisoformat(day) - timedelta(days=29)).isoformat()
+    heat = report(f"/reports/heatmap?from={first}&to={day}")
+    assert len(heat["cells"]) > 20
+    assert [cell[2] for cell in drawn["heatmap"][0]] == [c["arrivals_per_day"] for c in heat["cells"]]
+    by_day = report(f"/reports/kpis?from={first}&to={day}&by=day")["rows"]
+    assert drawn["sl"][0] == [r["sl_pct"] for r in by_day] and len(by_day) >= 10  # the days the hall worked
+    by_window = [r for r in report(f"/reports/kpis?from={first}&to={day}&by=window")["rows"] if r["key"]]
+    assert drawn["satisfaction"][0] == [r["satisfaction_pct"] for r in by_window]
+    by_staff = [r for r in report(f"/reports/kpis?from={first}&to={day}&by=staff")["rows"] if r["key"]]
+    assert drawn["staff"][0] == [r["served"] for r in by_staff]
+    weekday = date.fromisoformat(day).isoweekday()
+    plan = report(f"/reports/staffing?from={first}&to={day}&weekday={weekday}&day={day}")["intervals"]
+    assert drawn["staffing"][0] == [i["needed"] for i in plan if i["needed"] or i["staffed"]]
+    dashboard.locator(".charts").screenshot(path=str(SCREENSHOTS / "dashboard-charts.png"))

@@ -197,3 +197,22 @@ def test_the_staffing_plan_applies_erlang_c_to_each_interval_of_history(api, web
     assert sb["windows"] == windows_needed(16, 6, 15, 0.8) == 3
     assert interval["needed"] == 3 and interval["staffed"] == 2
     assert api["manager"].get("/reports/staffing?from=2026-11-09&to=2026-11-22&weekday=8").status_code == 422
+
+
+def test_the_heatmap_counts_arrivals_per_weekday_and_hour_over_the_range(hall, clock):
+    from hallctl.reports.heatmap import weekday_hour
+
+    win.login(hall, W1)
+    for day, hh, mm in ((DAY, 9, 0), (DAY, 9, 40), (DAY, 10, 5), (DAY + timedelta(days=7), 9, 30)):  # Mondays
+        at(clock, hh, mm, day=day)
+        issue_ticket(hall, IssueTicket("SB"))
+    at(clock, 9, 50, day=DAY + timedelta(days=7))
+    win.call(hall, W1)  # the 09:00 ticket of the first Monday, after 7 days and 50 minutes: a long wait
+    with hall.uow(write=False) as uow:
+        report = weekday_hour(uow.session, hall.hall_id, DAY, DAY + timedelta(days=13))
+    assert report["days"] == {w: 2 for w in range(1, 8)}
+    cells = {(c["weekday"], c["hour"]): c for c in report["cells"]}
+    assert set(cells) == {(1, 9), (1, 10)}
+    assert cells[(1, 9)]["issued"] == 3 and cells[(1, 9)]["arrivals_per_day"] == 1.5
+    assert cells[(1, 10)]["arrivals_per_day"] == 0.5
+    assert cells[(1, 9)]["wait_mean_s"] == (7 * 86400 + 50 * 60)  # only the called ticket has a wait
