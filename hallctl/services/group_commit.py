@@ -73,8 +73,9 @@ class GroupCommit:
                         future.set_exception(exc)
                 uow.commit()
         except BaseException as exc:  # the transaction failed: nothing in it was stored
-            log.warning("a batch of %d writes failed: %s", len(done), exc)
-            for future, _result in done:
+            failed = [future for _job, future in batch if not future.done()]
+            log.warning("a batch of %d writes failed: %s", len(failed), exc)
+            for future in failed:  # including the job that raised: its caller must not wait forever
                 future.set_exception(exc)
             return
         for future, result in done:
