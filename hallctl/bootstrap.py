@@ -14,6 +14,7 @@ from hallctl.adapters.hall_devices import HallDevices
 from hallctl.adapters.printing import Printers
 from hallctl.config import Config
 from hallctl.migrations import require_current
+from hallctl.reports import rollups
 from hallctl.reports.estimates import HISTORY
 from hallctl.services import citizens
 from hallctl.services.context import Hall, utcnow
@@ -30,7 +31,8 @@ def bootstrap(config: Config, *, clock: Callable[[], datetime] = utcnow, synchro
 
     Args:
         devices: start the device workers (printers, RS-485 lines) — the server does; most tests do not.
-        housekeeping: run the daily jobs (dropping expired citizen hashes, the default-rating rule).
+        housekeeping: run the daily jobs (dropping expired citizen hashes, the default-rating rule,
+            rolling up closed days for the reports).
         printer_timing, bus_timing: override device timeouts and back-off (tests).
         voice_player: the announcer's player instead of python-vlc (tests of a broken player).
 
@@ -54,7 +56,8 @@ def bootstrap(config: Config, *, clock: Callable[[], datetime] = utcnow, synchro
             hall.closers.append(hall.announcer.stop)
     if housekeeping:
         hall.closers.append(_daily(hall, lambda: {"citizen hashes dropped": citizens.purge(hall),
-                                                  "tickets rated by default": apply_default_ratings(hall)}))
+                                                  "tickets rated by default": apply_default_ratings(hall),
+                                                  "KPI day roll-ups written": rollups.roll_up(hall)}))
     return hall
 
 

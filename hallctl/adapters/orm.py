@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy import (
-    JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text,
-    UniqueConstraint, event, false,
+    JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table,
+    Text, UniqueConstraint, event, false,
 )
 from sqlalchemy.orm import registry
 from sqlalchemy.types import TypeDecorator
@@ -263,6 +263,18 @@ audit_log = Table(
     Column("status", Integer, nullable=False),
     Column("remote_addr", String(64), nullable=False),
     Index("ix_audit_log_at", "hall_id", "at"),
+)
+
+kpi_days = Table(
+    "kpi_days", metadata,  # one closed business day's KPI figures per group (hallctl/reports/rollups.py)
+    Column("hall_id", String(16), primary_key=True),
+    Column("grouping", String(8), primary_key=True),
+    Column("business_day", Date, primary_key=True),
+    Column("key", String(80), primary_key=True),
+    Column("targets", String(400), nullable=False),
+    Column("figures", JSON, nullable=False),
+    Column("waits", LargeBinary, nullable=False),
+    Column("services", LargeBinary, nullable=False),
 )
 
 settings = Table(

@@ -20,6 +20,7 @@ same on SQLite and PostgreSQL; percentiles take a second pass.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import and_, case, func, literal, or_, select
@@ -28,12 +29,13 @@ from sqlalchemy.orm import Session
 from hallctl.adapters import orm
 from hallctl.domain.model import Outcome
 
+from . import rollups
+
 T, R = orm.tickets, orm.ratings
 GROUPS = {
     "service": T.c.service, "window": T.c.window, "staff": T.c.staff,
     "hour": T.c.issue_hour, "day": T.c.business_day, "weekday": T.c.issue_weekday,
 }
-PERCENTILES = (50, 90)
 
 
 def _count(condition):
@@ -44,32 +46,87 @@ def _scope(hall_id: str, first: date, last: date):
     return and_(T.c.hall_id == hall_id, T.c.business_day >= first, T.c.business_day <= last)
 
 
+OUTCOMES = tuple(f"outcome_{o.value}" for o in Outcome)
+COUNTS = ("issued", "served", "no_show", "transferred", "held", "called", "within_target", "walk_n", "service_n",
+          *OUTCOMES)
+SUMS = ("wait_sum", "walk_sum", "service_sum")
+
+
+@dataclass
+class Group:
+    """The additive figures of one group (counts, sums, max) and its wait and service times."""
+
+    figures: dict[str, float]
+    waits: list[float] = field(default_factory=list)
+    services: list[float] = field(default_factory=list)
+
+    def add(self, other: "Group") -> None:
+        for name in COUNTS + SUMS:
+            self.figures[name] = (self.figures.get(name) or 0) + (other.figures.get(name) or 0)
+        maxima = [m for m in (self.figures.get("wait_max"), other.figures.get("wait_max")) if m is not None]
+        self.figures["wait_max"] = max(maxima) if maxima else None
+        self.waits.extend(other.waits)
+        self.services.extend(other.services)
+
+
+def accumulate(session: Session, scope, group_column, targets_s: dict[str, float],
+               per_day: bool = False) -> dict[tuple, Group]:
+    """Groups of the tickets in ``scope``: ``{(business_day or None, key): Group}``.
+
+    Two passes: one aggregate over the columns the tickets carry, one fetching wait and
+    service times for the nearest-rank percentiles (about half the time of two
+    window-function queries on SQLite, docs/benchmarks.md).
+    """
+    key = group_column.label("key")
+    columns = [T.c.business_day.label("day"), key] if per_day else [key]
+    target = case(*((T.c.service == code, literal(seconds)) for code, seconds in targets_s.items()), else_=None)
+    stmt = select(
+        *columns, func.count().label("issued"),
+        _count(T.c.status == "finished").label("served"), _count(T.c.status == "no_show").label("no_show"),
+        _count(T.c.status == "transferred").label("transferred"), _count(T.c.hold_kind.is_not(None)).label("held"),
+        func.count(T.c.wait_s).label("called"), func.sum(T.c.wait_s).label("wait_sum"),
+        func.max(T.c.wait_s).label("wait_max"), func.sum(T.c.walk_s).label("walk_sum"),
+        func.count(T.c.walk_s).label("walk_n"), func.sum(T.c.service_s).label("service_sum"),
+        func.count(T.c.service_s).label("service_n"), _count(T.c.wait_s <= target).label("within_target"),
+        *(_count(T.c.outcome == o.value).label(f"outcome_{o.value}") for o in Outcome),
+    ).where(scope).group_by(*columns)
+    groups = {}
+    for row in session.execute(stmt):
+        figures = row._asdict()
+        groups[(figures.pop("day", None), figures.pop("key"))] = Group(figures)
+    values = select(*columns, T.c.wait_s, T.c.service_s).where(
+        scope, or_(T.c.wait_s.is_not(None), T.c.service_s.is_not(None)))
+    for *where, wait, service in session.execute(values):
+        group = groups[(where[0], where[1]) if per_day else (None, where[0])]
+        if wait is not None:
+            group.waits.append(wait)
+        if service is not None:
+            group.services.append(service)
+    return groups
+
+
 def kpis(session: Session, hall_id: str, first: date, last: date, by: str,
          targets_s: dict[str, float]) -> list[dict]:
-    """One row per group, ordered by key.
+    """One row per group, ordered by key (no key first).
+
+    Closed business days rolled up by :mod:`hallctl.reports.rollups` are read from
+    there; the other days from the tickets.
 
     Args:
         targets_s: each service's target wait in seconds (for sl_pct).
     """
-    key = GROUPS[by].label("key")
+    groups: dict = {}
+    covered = rollups.load(session, hall_id, by, first, last, targets_s, groups)
     scope = _scope(hall_id, first, last)
-    target = case(*((T.c.service == code, literal(seconds)) for code, seconds in targets_s.items()), else_=None)
-    stmt = select(
-        key, func.count().label("issued"),
-        _count(T.c.status == "finished").label("served"), _count(T.c.status == "no_show").label("no_show"),
-        _count(T.c.status == "transferred").label("transferred"), _count(T.c.hold_kind.is_not(None)).label("held"),
-        func.count(T.c.wait_s).label("called"), func.avg(T.c.wait_s).label("wait_mean_s"),
-        func.max(T.c.wait_s).label("wait_max_s"), func.avg(T.c.walk_s).label("walk_mean_s"),
-        func.avg(T.c.service_s).label("service_mean_s"), _count(T.c.wait_s <= target).label("within_target"),
-        *(_count(T.c.outcome == o.value).label(f"outcome_{o.value}") for o in Outcome),
-    ).where(scope).group_by(key).order_by(key)
-    rows = {row.key: _row(row) for row in session.execute(stmt)}
-    for (group, level), count in _ratings(session, key, scope).items():
-        rows[group]["ratings"][str(level)] = count
-    for group, count in _defaulted(session, key, scope).items():
-        rows[group]["ratings_default"] = count
-    for (group, column, p), value in _percentiles(session, GROUPS[by], scope).items():
-        rows[group][f"{column}_p{p}_s"] = _round(value)
+    live = and_(scope, T.c.business_day.not_in(covered)) if covered else scope
+    for (_day, key), group in accumulate(session, live, GROUPS[by], targets_s).items():
+        groups.setdefault(key, Group({})).add(group)
+    rows = {key: _row(key, group) for key, group in sorted(groups.items(), key=lambda kv: _sort_key(kv[0]))}
+    for (group, level, defaulted), count in _ratings(session, GROUPS[by].label("key"), scope).items():
+        if defaulted:
+            rows[group]["ratings_default"] += count
+        else:
+            rows[group]["ratings"][str(level)] = count
     for row in rows.values():
         rated = sum(row["ratings"].values())
         good = row["ratings"]["1"] + row["ratings"]["2"]
@@ -77,53 +134,42 @@ def kpis(session: Session, hall_id: str, first: date, last: date, by: str,
     return [_public_key(row, by) for row in rows.values()]
 
 
-def _row(row) -> dict:
-    called = row.called or 0
+def _sort_key(key) -> tuple:
+    return (key is not None, key if key is not None else 0)
+
+
+def _mean(total, n) -> float | None:
+    return _round(total / n) if n else None
+
+
+def _percentile(values: list[float], p: int) -> float | None:
+    return _round(values[nearest_rank(p, len(values)) - 1]) if values else None
+
+
+def _row(key, group: Group) -> dict:
+    f = group.figures
+    issued, called = f["issued"], f["called"] or 0
+    waits, services = sorted(group.waits), sorted(group.services)
     return {
-        "key": row.key, "issued": row.issued, "served": row.served or 0, "no_show": row.no_show or 0,
-        "no_show_pct": _round(100 * (row.no_show or 0) / row.issued) if row.issued else None,
-        "transferred": row.transferred or 0, "held": row.held or 0, "called": called,
-        "wait_mean_s": _round(row.wait_mean_s), "wait_p50_s": None, "wait_p90_s": None,
-        "wait_max_s": _round(row.wait_max_s), "walk_mean_s": _round(row.walk_mean_s),
-        "service_mean_s": _round(row.service_mean_s), "service_p50_s": None, "service_p90_s": None,
-        "sl_pct": _round(100 * (row.within_target or 0) / called) if called else None,
+        "key": key, "issued": issued, "served": f["served"] or 0, "no_show": f["no_show"] or 0,
+        "no_show_pct": _round(100 * (f["no_show"] or 0) / issued) if issued else None,
+        "transferred": f["transferred"] or 0, "held": f["held"] or 0, "called": called,
+        "wait_mean_s": _mean(f["wait_sum"], called), "wait_p50_s": _percentile(waits, 50),
+        "wait_p90_s": _percentile(waits, 90), "wait_max_s": _round(f["wait_max"]),
+        "walk_mean_s": _mean(f["walk_sum"], f["walk_n"]), "service_mean_s": _mean(f["service_sum"], f["service_n"]),
+        "service_p50_s": _percentile(services, 50), "service_p90_s": _percentile(services, 90),
+        "sl_pct": _round(100 * (f["within_target"] or 0) / called) if called else None,
         "ratings": {str(level): 0 for level in range(1, 6)}, "ratings_default": 0, "satisfaction_pct": None,
-        "outcomes": {o.value: getattr(row, f"outcome_{o.value}") or 0 for o in Outcome},
+        "outcomes": {o.value: f[f"outcome_{o.value}"] or 0 for o in Outcome},
     }
 
 
 def _ratings(session: Session, key, scope) -> dict:
-    stmt = (select(key, R.c.level, func.count()).select_from(T.join(R, R.c.ticket_id == T.c.id))
-            .where(scope, R.c.bound, R.c.excluded.is_(False), R.c.channel != "default").group_by(key, R.c.level))
-    return {(group, level): count for group, level, count in session.execute(stmt)}
-
-
-def _defaulted(session: Session, key, scope) -> dict:
-    stmt = (select(key, func.count()).select_from(T.join(R, R.c.ticket_id == T.c.id))
-            .where(scope, R.c.channel == "default").group_by(key))
-    return dict(session.execute(stmt).all())
-
-
-def _percentiles(session: Session, group_column, scope) -> dict:
-    """Nearest-rank p50 and p90 of wait and service per group.
-
-    One pass fetching the two columns and sorting per group in Python: on SQLite this
-    takes about half the time of two window-function queries (docs/benchmarks.md).
-    """
-    values: dict[tuple, list[float]] = {}
-    stmt = select(group_column, T.c.wait_s, T.c.service_s).where(
-        scope, or_(T.c.wait_s.is_not(None), T.c.service_s.is_not(None)))
-    for group, wait, service in session.execute(stmt):
-        if wait is not None:
-            values.setdefault((group, "wait"), []).append(wait)
-        if service is not None:
-            values.setdefault((group, "service"), []).append(service)
-    out = {}
-    for (group, column), numbers in values.items():
-        numbers.sort()
-        for p in PERCENTILES:
-            out[(group, column, p)] = numbers[nearest_rank(p, len(numbers)) - 1]
-    return out
+    """(group, level, given by the default rule) → count, over bound ratings not excluded by an appeal."""
+    defaulted = R.c.channel == "default"
+    stmt = (select(key, R.c.level, defaulted, func.count()).select_from(T.join(R, R.c.ticket_id == T.c.id))
+            .where(scope, R.c.bound, R.c.excluded.is_(False)).group_by(key, R.c.level, defaulted))
+    return {(group, level, bool(flag)): count for group, level, flag, count in session.execute(stmt)}
 
 
 def nearest_rank(p: int, n: int) -> int:

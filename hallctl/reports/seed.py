@@ -21,6 +21,7 @@ from sqlalchemy import insert, select
 from hallctl.adapters import orm
 from hallctl.config import Config
 from hallctl.domain.model import format_number
+from hallctl.reports import rollups
 
 LEVEL_WEIGHTS = (0.62, 0.25, 0.08, 0.03, 0.02)
 OUTCOME_WEIGHTS = {"completed": 0.6, "accepted": 0.15, "needs_materials": 0.12, "rejected": 0.03, "consulted": 0.10}
@@ -186,5 +187,6 @@ def seed(hall, days: int, end: date | None = None, per_service_day: float | None
                 uow.session.execute(insert(orm.ratings), builder.ratings)
             next_id = builder.next_id
             total += len(builder.tickets)
+        rollups.forget(uow.session, hall.hall_id, end - timedelta(days=days), end - timedelta(days=1))
         uow.session.commit()
     return total

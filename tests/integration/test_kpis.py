@@ -216,3 +216,24 @@ def test_the_heatmap_counts_arrivals_per_weekday_and_hour_over_the_range(hall, c
     assert cells[(1, 9)]["issued"] == 3 and cells[(1, 9)]["arrivals_per_day"] == 1.5
     assert cells[(1, 10)]["arrivals_per_day"] == 0.5
     assert cells[(1, 9)]["wait_mean_s"] == (7 * 86400 + 50 * 60)  # only the called ticket has a wait
+
+
+def test_reports_from_daily_roll_ups_equal_reports_from_the_tickets_for_every_grouping(hall, clock):
+    from hallctl.reports import rollups
+
+    end = date(2026, 11, 1)
+    seed(hall, 30, end=end)
+    at(clock, 9, 0, day=end)
+    issue_ticket(hall, IssueTicket("SB"))  # still waiting: its day is not closed
+    at(clock, 9, 0)
+    first, last = end - timedelta(days=30), end
+    live = {by: report(hall, by, first, last) for by in kpis.GROUPS}
+    assert rollups.roll_up(hall) > 0
+    with hall.uow(write=False) as uow:
+        covered = rollups.load(uow.session, hall.hall_id, "service", first, last, TARGETS, {})
+    assert end not in covered and len(covered) >= 20
+    assert {by: report(hall, by, first, last) for by in kpis.GROUPS} == live
+    assert rollups.roll_up(hall) == 0  # nothing left to do
+    changed = {**TARGETS, "SB": 60}
+    with hall.uow(write=False) as uow:  # another target: those days are read from the tickets again
+        assert rollups.load(uow.session, hall.hall_id, "service", first, last, changed, {}) == []
