@@ -80,6 +80,10 @@ const Charts = (() => {
       { name: t("windows_needed"), data: open.map((i) => i.needed) },
       { name: t("windows_staffed"), data: open.map((i) => i.staffed) },
     ]);
+    document.querySelector("table.staffing tbody").replaceChildren(...(open.length ? open.map((i) => Hall.el("tr", {},
+      Hall.el("td", {}, i.start), Hall.el("td", {}, String(i.needed)), Hall.el("td", {}, String(i.staffed)),
+      Hall.el("td", {}, i.staffed < i.needed ? Hall.el("span", { class: "tag bad" }, `⚠ ${t("understaffed")}`) : t("within_target"))))
+      : [Hall.el("tr", {}, Hall.el("td", { colspan: 4, class: "muted" }, t("no_staffing_needed")))]));
   }
 
   /** Load the reports of the ``days`` business days ending ``day`` and draw them. */

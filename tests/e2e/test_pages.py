@@ -330,4 +330,11 @@ def test_the_dashboard_draws_the_report_charts_from_the_hall_history(pages, serv
     weekday = date.fromisoformat(day).isoweekday()
     plan = report(f"/reports/staffing?from={first}&to={day}&weekday={weekday}&day={day}")["intervals"]
     assert drawn["staffing"][0] == [i["needed"] for i in plan if i["needed"] or i["staffed"]]
+    table = dashboard.locator("table.staffing tbody tr")
+    opened = [i for i in plan if i["needed"] or i["staffed"]]
+    if opened:
+        expect(table).to_have_count(len(opened))
+        expect(table.first.locator("td").first).to_have_text(opened[0]["start"])
+    else:
+        expect(table).to_have_text("今天这个星期几没有历史来号，无需开窗")
     dashboard.locator(".charts").screenshot(path=str(SCREENSHOTS / "dashboard-charts.png"))
