@@ -6,12 +6,14 @@ from datetime import timedelta
 from flask import Flask, g, jsonify, request
 from flask_socketio import SocketIO
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from hallctl.services import audit
 
 from . import openapi, pages, routes_hall, routes_reports, routes_tickets, routes_windows
 from .api import ApiError, Registry, error_response
 from .realtime import Realtime
+from .schemas import MAX_ROW_ID
 
 API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 64 * 1024
@@ -20,6 +22,7 @@ MAX_BODY_BYTES = 64 * 1024
 def create_app(hall, secret_key: str) -> tuple[Flask, SocketIO]:
     """Build the Flask app and its Socket.IO server for a bootstrapped hall."""
     app = Flask(__name__)
+    app.url_map.converters["int"] = RowIdConverter
     app.config.update(
         HALL=hall, SECRET_KEY=secret_key, MAX_CONTENT_LENGTH=MAX_BODY_BYTES, JSON_AS_ASCII=False,
         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Strict",
@@ -40,6 +43,14 @@ def create_app(hall, secret_key: str) -> tuple[Flask, SocketIO]:
     Realtime(socketio, hall)
     app.extensions["hallctl.api"] = api
     return app, socketio
+
+
+class RowIdConverter(IntegerConverter):
+    """``<int:…>`` in routes: only numbers a 32-bit INTEGER column can hold match (a larger one is a 404, not a 500)."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_ROW_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 SECURITY_HEADERS = {

@@ -11,6 +11,10 @@ Code = Annotated[str, Field(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-
 TicketNumber = Annotated[str, Field(pattern=r"^[A-Za-z]{1,2}[0-9]{2,6}$")]
 
 
+MAX_ROW_ID = 2**31 - 1
+"""Row ids are 32-bit INTEGER columns (PostgreSQL); a larger number names nothing."""
+RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
@@ -44,7 +48,7 @@ class LoginIn(Body):
 
 
 class CallIn(Body):
-    ticket: Annotated[int, Field(ge=1)] | TicketNumber | None = None
+    ticket: RowId | TicketNumber | None = None
 
 
 class FinishIn(Body):
@@ -64,11 +68,11 @@ class TransferIn(Body):
 
 class HoldIn(Body):
     kind: Literal["not_holding", "holding", "waiting"]
-    ticket: Annotated[int, Field(ge=1)] | None = None
+    ticket: RowId | None = None
 
 
 class ResumeIn(Body):
-    ticket: Annotated[int, Field(ge=1)]
+    ticket: RowId
 
 
 class PauseIn(Body):

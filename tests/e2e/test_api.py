@@ -363,3 +363,11 @@ def test_a_revoked_kiosk_token_is_refused_at_once(api, web):
     assert api["kiosk"].post("/tickets", json={"service": "SB"}).status_code == 201
     assert auth.revoke_tokens(web[0], "k1") == 1
     assert api["kiosk"].post("/tickets", json={"service": "SB"}).status_code == 401
+
+
+def test_ids_too_large_for_the_database_are_not_found_or_invalid_never_a_server_error(api):
+    assert api["anon"].get("/tickets/9223372036854775808?token=x").status_code == 404
+    assert api["manager"].post("/followups/4294967296", json={"action": "verify"}).status_code == 404
+    login_window(api)
+    reply = api["staff1"].post("/windows/1/call", json={"ticket": 2**40})
+    assert reply.status_code == 422 and error_of(reply)["field"].startswith("ticket")
