@@ -46,3 +46,9 @@ class ConcurrencyConflict(DomainError):
     """Another request changed the same ticket first; retried or reported (409)."""
 
     code = "conflict"
+
+
+class LockedOut(DomainError):
+    """Too many failed log-ins for this user name; try again later (429)."""
+
+    code = "locked_out"

@@ -13,7 +13,9 @@ from sqlalchemy import insert, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from hallctl.adapters import orm
-from hallctl.domain.errors import Forbidden, Invalid
+from hallctl.domain.errors import Forbidden, Invalid, LockedOut
+
+from . import audit
 
 if TYPE_CHECKING:
     from .context import Hall
@@ -21,6 +23,8 @@ if TYPE_CHECKING:
 USER_ROLES = ("staff", "manager", "admin")
 TOKEN_ROLES = ("kiosk", "display", "device")
 SESSION_HOURS = 12
+LOCKOUT_FAILURES = 5
+LOCKOUT_MINUTES = 15
 CACHE_SECONDS = 10.0
 """How long a resolved token is trusted without asking the database (revocation in other processes lags by this)."""
 PASSWORD_METHOD = "scrypt"
@@ -129,6 +133,7 @@ def login(hall: "Hall", username: str, password: str) -> tuple[str, Principal]:
     Raises:
         Forbidden: wrong user or password (the same message for both).
     """
+    _refuse_if_locked(hall, username)
     users = orm.users
     with hall.uow(write=False) as uow:
         row = uow.session.execute(select(users).where(users.c.username == username, users.c.active)).first()
@@ -144,6 +149,19 @@ def login(hall: "Hall", username: str, password: str) -> tuple[str, Principal]:
             expires_at=now + timedelta(hours=SESSION_HOURS), revoked=False))
         uow.commit()
     return token, Principal(username, row.role, result.inserted_primary_key[0])
+
+
+def _refuse_if_locked(hall: "Hall", username: str) -> None:
+    """After LOCKOUT_FAILURES failed log-ins within LOCKOUT_MINUTES, the name is refused until they pass.
+
+    Counted from the audit log, so every server process sees the same count.
+    """
+    now = hall.now()
+    failures, latest = audit.failed_logins(hall, username, now - timedelta(minutes=LOCKOUT_MINUTES))
+    if failures >= LOCKOUT_FAILURES:
+        until = (latest + timedelta(minutes=LOCKOUT_MINUTES)).astimezone(hall.config.hall.zone).strftime("%H:%M")
+        raise LockedOut(f"too many failed log-ins for {username}; try again after {until} / "
+                        f"登录失败次数过多，请于 {until} 后再试", field="username")
 
 
 def logout(hall: "Hall", principal: Principal) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask, g, jsonify, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_socketio import SocketIO
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
@@ -34,6 +36,7 @@ def create_app(hall, secret_key: str) -> tuple[Flask, SocketIO]:
     for module in (routes_tickets, routes_windows, routes_hall, routes_reports):
         app.register_blueprint(module.register(api), url_prefix=API_PREFIX)
     app.register_blueprint(pages.register())
+    _limit_logins(app, hall)
     document = openapi.build(api, API_PREFIX, f"hallctl — {hall.config.hall.name}")
     app.add_url_rule(f"{API_PREFIX}/openapi.json", "openapi", lambda: jsonify(document))
     _errors(app)
@@ -51,6 +54,18 @@ class RowIdConverter(IntegerConverter):
     def __init__(self, url_map, *args, **kwargs) -> None:
         kwargs.setdefault("max", MAX_ROW_ID)
         super().__init__(url_map, *args, **kwargs)
+
+
+LOGIN_RATE = "10 per minute"
+"""Log-in attempts from one address; with a Redis message queue the count is shared by all processes."""
+
+
+def _limit_logins(app: Flask, hall) -> None:
+    queue = hall.config.hall.message_queue
+    limiter = Limiter(get_remote_address, app=app, default_limits=[],
+                      storage_uri=queue if queue.startswith("redis") else "memory://")
+    endpoint = "hall.login"
+    app.view_functions[endpoint] = limiter.limit(LOGIN_RATE)(app.view_functions[endpoint])
 
 
 SECURITY_HEADERS = {
@@ -73,7 +88,7 @@ def _headers_and_audit(app: Flask, hall) -> None:
                 body = request.get_json(silent=True)
                 actor = body.get("username") if isinstance(body, dict) and isinstance(body.get("username"), str) \
                     else "?"
-                role = role or "login"
+                role = "login"  # whoever the session belonged to, this is an attempt to log in as ``actor``
             if role in audit.AUDITED_ROLES or role == "login":
                 try:
                     audit.record(hall, actor or "?", role, request.method, request.path, response.status_code,

@@ -24,7 +24,7 @@ DEVICES = frozenset({"device", "admin"})
 
 STATUS = {
     errors.InvalidTransition: 409, errors.Refused: 409, errors.ConcurrencyConflict: 409,
-    errors.NotFound: 404, errors.Forbidden: 403, errors.Invalid: 422,
+    errors.NotFound: 404, errors.Forbidden: 403, errors.Invalid: 422, errors.LockedOut: 429,
 }
 
 

@@ -371,3 +371,26 @@ def test_ids_too_large_for_the_database_are_not_found_or_invalid_never_a_server_
     login_window(api)
     reply = api["staff1"].post("/windows/1/call", json={"ticket": 2**40})
     assert reply.status_code == 422 and error_of(reply)["field"].startswith("ticket")
+
+
+def test_five_failed_log_ins_lock_the_name_for_15_minutes_even_with_the_right_password(web):
+    hall, app, _socketio = web
+    from hallctl.services import auth
+    auth.add_user(hall, "li", "staff", PASSWORD)
+    client = app.test_client()
+    assert client.post("/api/v1/auth/login", json={"username": "li", "password": PASSWORD}).status_code == 200
+    for _ in range(5):
+        assert client.post("/api/v1/auth/login", json={"username": "li", "password": "guess"}).status_code == 403
+    locked = client.post("/api/v1/auth/login", json={"username": "li", "password": PASSWORD})
+    assert locked.status_code == 429 and error_of(locked)["code"] == "locked_out"
+    assert "try again after 09:15" in error_of(locked)["message"]
+    hall.clock.advance(minutes=15, seconds=1)
+    assert client.post("/api/v1/auth/login", json={"username": "li", "password": PASSWORD}).status_code == 200
+
+
+def test_one_address_may_try_ten_log_ins_a_minute(web):
+    _hall, app, _socketio = web
+    client = app.test_client()
+    replies = [client.post("/api/v1/auth/login", json={"username": f"nobody{i}", "password": "x"}) for i in range(11)]
+    assert [r.status_code for r in replies] == [403] * 10 + [429]
+    assert error_of(replies[-1])["code"] == "too_many_requests"
