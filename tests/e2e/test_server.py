@@ -3,6 +3,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -155,6 +156,78 @@ def test_every_acknowledged_ticket_survives_kill_9_and_numbering_continues(prepa
                               headers={"Authorization": f"Bearer {kiosk}"}, timeout=5).json()
         highest = max(int(n[1:]) for n in stored.values())
         assert int(after["number"][1:]) == highest + 1
+    finally:
+        server.kill()
+
+
+def test_kill_9_while_three_windows_call_start_and_finish_leaves_no_ticket_in_two_states(prepared, tmp_path):
+    config, kiosk, _display = prepared
+    for name in ("wang", "zhao"):
+        assert run("user", "add", name, "--role", "staff", "--config", str(config), "--password-stdin",
+                   input="correct-horse\n").returncode == 0
+    server = Served(config, tmp_path)
+    http = requests.Session()
+    for service in ["SB"] * 120 + ["GJJ"] * 60:
+        http.post(f"{server.url}/api/v1/tickets", json={"service": service},
+                  headers={"Authorization": f"Bearer {kiosk}"}, timeout=5).raise_for_status()
+    called, finished = set(), set()
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def work(user: str, window: int) -> None:
+        staff = requests.Session()
+        base = f"{server.url}/api/v1/windows/{window}"
+        try:
+            staff.post(f"{server.url}/api/v1/auth/login", json={"username": user, "password": "correct-horse"},
+                       timeout=5).raise_for_status()
+            staff.post(f"{base}/login", json={}, timeout=5).raise_for_status()
+            while not stop.is_set():
+                reply = staff.post(f"{base}/call", json={}, timeout=5)
+                if reply.status_code != 200:
+                    continue
+                ticket = reply.json()["ticket"]["id"]
+                with lock:
+                    called.add(ticket)
+                staff.post(f"{base}/start", json={}, timeout=5).raise_for_status()
+                if staff.post(f"{base}/finish", json={"outcome": "completed"}, timeout=5).status_code == 200:
+                    with lock:
+                        finished.add(ticket)
+        except requests.RequestException:
+            return  # the server died mid-request: that action was never acknowledged
+
+    threads = [threading.Thread(target=work, args=args) for args in (("li", 1), ("wang", 2), ("zhao", 3))]
+    for thread in threads:
+        thread.start()
+    while len(finished) < 40:
+        time.sleep(0.01)
+    os.kill(server.proc.pid, signal.SIGKILL)
+    server.proc.wait(timeout=10)
+    stop.set()
+    for thread in threads:
+        thread.join()
+
+    database = sqlite3.connect(tmp_path / "hall.db")
+    status = dict(database.execute("SELECT id, status FROM tickets"))
+    at_window = dict(database.execute("SELECT id, window FROM tickets WHERE status IN ('called', 'serving')"))
+    current = dict(database.execute("SELECT current_ticket_id, number FROM windows WHERE current_ticket_id IS NOT NULL"))
+    database.close()
+    assert all(status[t] == "finished" for t in finished), "an acknowledged finish was lost"
+    assert all(status[t] != "waiting" for t in called), "an acknowledged call was lost"
+    assert at_window == current, "a ticket at a window that does not hold it, or a window holding a ticket elsewhere"
+
+    server = Served(config, tmp_path)
+    try:  # the windows go on where they stopped
+        for user, window in (("li", 1), ("wang", 2), ("zhao", 3)):
+            staff = requests.Session()
+            staff.post(f"{server.url}/api/v1/auth/login", json={"username": user, "password": "correct-horse"},
+                       timeout=5).raise_for_status()
+            base = f"{server.url}/api/v1/windows/{window}"
+            view = staff.get(base, timeout=5).json()
+            if view["current"] and view["current"]["status"] == "called":
+                staff.post(f"{base}/start", json={}, timeout=5).raise_for_status()
+            if view["current"]:
+                staff.post(f"{base}/finish", json={}, timeout=5).raise_for_status()
+            assert staff.post(f"{base}/call", json={}, timeout=5).status_code == 200
     finally:
         server.kill()
 
