@@ -24,6 +24,12 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
+def hallctl(*args: str, cwd: Path, stdin: str | None = None) -> str:
+    """Run a ``hallctl`` command with this Python; its standard output."""
+    return subprocess.run([python(), "-m", "hallctl.cli", *args], cwd=cwd, check=True, capture_output=True,
+                          text=True, input=stdin).stdout.strip()
+
+
 def wait_for(port: int, path: str, timeout: float = 30) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:

@@ -13,7 +13,6 @@ sends the event and queues the announcement before the HTTP reply is written.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
 import threading
@@ -27,7 +26,7 @@ import socketio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._http import Server, percentile, python  # noqa: E402
+from bench._http import Server, hallctl, percentile, python  # noqa: E402
 
 CONFIG = """
 [hall]
@@ -51,11 +50,6 @@ prefix = "A"
 number = 12
 services = ["SB"]
 """
-
-
-def hallctl(*args: str, cwd: Path, stdin: str | None = None) -> str:
-    return subprocess.run([python(), "-m", "hallctl.cli", *args], cwd=cwd, check=True, capture_output=True,
-                          text=True, input=stdin).stdout.strip()
 
 
 def main() -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._http import ROOT, Server, load, percentile, python  # noqa: E402
+from bench._http import ROOT, Server, hallctl, load, percentile, python  # noqa: E402
 
 CONFIG = """
 [hall]
@@ -47,11 +46,6 @@ def bench_config(tmp: Path, services: int = 20, windows: int = 100) -> Path:
     path = tmp / "bench.toml"
     path.write_text(CONFIG.format(db=tmp / "hall.db", services=svc, windows=win), encoding="utf-8")
     return path
-
-
-def hallctl(*args: str, cwd: Path) -> str:
-    return subprocess.run([python(), "-m", "hallctl.cli", *args], cwd=cwd, check=True, capture_output=True,
-                          text=True).stdout.strip()
 
 
 def issue_over_http(tmp: Path, rounds: dict[int, int], port: int = 18231) -> list[dict]:

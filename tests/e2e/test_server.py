@@ -60,6 +60,19 @@ class Served:
         self.log.close()
 
 
+def kill_9_while(server: Served, workers: list[threading.Thread], stop: threading.Event, ready) -> None:
+    """Start the workers, SIGKILL the server as soon as ``ready()`` holds, then stop and join the workers."""
+    for worker in workers:
+        worker.start()
+    while not ready():
+        time.sleep(0.01)
+    os.kill(server.proc.pid, signal.SIGKILL)
+    server.proc.wait(timeout=10)
+    stop.set()
+    for worker in workers:
+        worker.join()
+
+
 @pytest.fixture
 def prepared(config_file):
     assert run("db", "upgrade", "--config", str(config_file)).returncode == 0
@@ -128,16 +141,7 @@ def test_every_acknowledged_ticket_survives_kill_9_and_numbering_continues(prepa
                 with lock:
                     acknowledged.append(response.json())
 
-    threads = [threading.Thread(target=hammer) for _ in range(4)]
-    for t in threads:
-        t.start()
-    while len(acknowledged) < 150:
-        time.sleep(0.01)
-    os.kill(server.proc.pid, signal.SIGKILL)
-    server.proc.wait(timeout=10)
-    stop.set()
-    for t in threads:
-        t.join()
+    kill_9_while(server, [threading.Thread(target=hammer) for _ in range(4)], stop, lambda: len(acknowledged) >= 150)
 
     server = Served(config, tmp_path)
     try:
@@ -195,16 +199,8 @@ def test_kill_9_while_three_windows_call_start_and_finish_leaves_no_ticket_in_tw
         except requests.RequestException:
             return  # the server died mid-request: that action was never acknowledged
 
-    threads = [threading.Thread(target=work, args=args) for args in (("li", 1), ("wang", 2), ("zhao", 3))]
-    for thread in threads:
-        thread.start()
-    while len(finished) < 40:
-        time.sleep(0.01)
-    os.kill(server.proc.pid, signal.SIGKILL)
-    server.proc.wait(timeout=10)
-    stop.set()
-    for thread in threads:
-        thread.join()
+    workers = [threading.Thread(target=work, args=args) for args in (("li", 1), ("wang", 2), ("zhao", 3))]
+    kill_9_while(server, workers, stop, lambda: len(finished) >= 40)
 
     database = sqlite3.connect(tmp_path / "hall.db")
     status = dict(database.execute("SELECT id, status FROM tickets"))
