@@ -117,11 +117,36 @@ def clock():
     return FakeClock(OPEN_TIME)
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL server with a migrated template database, started when a test first asks for it."""
+    from tests.postgres import PostgresServer
+
+    server = PostgresServer()
+    template = server.create_database()
+    upgrade(server.url(template))
+    server.template = template
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def db_url(tmp_path, migrated_template):
+def db_url(request, tmp_path, migrated_template):
+    """This test's database: a copy of the migrated SQLite file, or — parametrized indirectly with
+    "postgresql" — a fresh PostgreSQL database made from the migrated template."""
+    if getattr(request, "param", "sqlite") == "postgresql":
+        server = request.getfixturevalue("postgres")
+        name = server.create_database(server.template)
+        yield server.url(name)
+        server.drop_database(name)
+        return
     path = tmp_path / "hall.db"
     shutil.copy(migrated_template, path)
-    return f"sqlite:///{path}"
+    yield f"sqlite:///{path}"
+
+
+BOTH_DATABASES = pytest.mark.parametrize("db_url", ["sqlite", "postgresql"], indirect=True)
+"""Run a test on SQLite and on PostgreSQL (where locking and isolation differ)."""
 
 
 @pytest.fixture

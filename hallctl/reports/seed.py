@@ -16,7 +16,7 @@ import random
 import secrets
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from hallctl.adapters import orm
 from hallctl.config import Config
@@ -188,5 +188,15 @@ def seed(hall, days: int, end: date | None = None, per_service_day: float | None
             next_id = builder.next_id
             total += len(builder.tickets)
         rollups.forget(uow.session, hall.hall_id, end - timedelta(days=days), end - timedelta(days=1))
+        _advance_sequences(uow.session)
         uow.session.commit()
     return total
+
+
+def _advance_sequences(session) -> None:
+    """The rows were written with their ids; on PostgreSQL move the id sequences past them."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in (orm.tickets, orm.ratings):
+        session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                             f"(SELECT COALESCE(MAX(id), 1) FROM {table.name}))"))

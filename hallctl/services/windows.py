@@ -83,6 +83,7 @@ def call(hall: Hall, act: WindowAction, ticket_ref: int | str | None = None) -> 
 
 def _call_once(hall: Hall, uow, window: model.Window, now, ticket_ref) -> dict | None:
     window.require_ready_to_call()
+    uow.serialize("call")  # one call at a time per hall, across processes: no two windows choose together
     profile = hall.profile(window.number)
     if ticket_ref is not None:
         ticket = _specific(hall, uow, window, ticket_ref)

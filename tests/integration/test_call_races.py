@@ -9,7 +9,7 @@ from hallctl.config import parse_config
 from hallctl.services import windows as win
 from hallctl.services.tickets import IssueTicket, issue_ticket
 from hallctl.services.windows import WindowAction
-from tests.conftest import hall_toml
+from tests.conftest import BOTH_DATABASES, hall_toml
 
 SB_WINDOWS = (1, 2)
 
@@ -42,6 +42,7 @@ def race(halls, tickets_per_window=40):
     return called, errors
 
 
+@BOTH_DATABASES
 def test_many_windows_calling_at_once_never_share_a_ticket(make_hall):
     hall = make_hall(synchronous_bus=False)
     for _ in range(300):
@@ -61,6 +62,7 @@ def test_many_windows_calling_at_once_never_share_a_ticket(make_hall):
     assert finishes == []
 
 
+@BOTH_DATABASES
 def test_two_hall_processes_on_one_database_never_call_the_same_ticket(db_url, clock):
     """Two independent halls on one file: separate locks, connections and caches, like two processes."""
     halls = [bootstrap(parse_config(hall_toml(db_url)), clock=clock, synchronous_bus=True) for _ in range(2)]
@@ -79,6 +81,7 @@ def test_two_hall_processes_on_one_database_never_call_the_same_ticket(db_url, c
             hall.close()
 
 
+@BOTH_DATABASES
 def test_issuing_from_two_processes_keeps_numbers_unique(db_url, clock):
     halls = [bootstrap(parse_config(hall_toml(db_url)), clock=clock, synchronous_bus=True) for _ in range(2)]
     numbers: list[str] = []

@@ -15,6 +15,7 @@ from hallctl.services import windows as win
 from hallctl.services.ratings import record_rating
 from hallctl.services.tickets import IssueTicket, RateTicket, issue_ticket, rate_ticket
 from hallctl.services.windows import WindowAction
+from tests.conftest import BOTH_DATABASES
 
 DAY = date(2026, 11, 23)
 W1, W2, W3 = (WindowAction(n, f"staff{n}") for n in (1, 2, 3))
@@ -86,6 +87,7 @@ def report(hall, by, first=DAY, last=DAY):
         return {row["key"]: row for row in kpis.kpis(uow.session, hall.hall_id, first, last, by, TARGETS)}
 
 
+@BOTH_DATABASES
 def test_kpis_by_service_match_the_hand_computed_figures(scenario):
     rows = report(scenario, "service")
     sb, gjj, bdc = rows["SB"], rows["GJJ"], rows["BDC"]
@@ -119,6 +121,7 @@ def test_nearest_rank_percentiles():
     assert [kpis.nearest_rank(90, n) for n in (1, 2, 3, 10, 11)] == [1, 2, 3, 9, 10]
 
 
+@BOTH_DATABASES
 def test_kpis_equal_an_independent_computation_from_the_ticket_export(hall):
     end = date(2026, 11, 1)
     assert seed(hall, 30, end=end) > 3000
@@ -218,6 +221,7 @@ def test_the_heatmap_counts_arrivals_per_weekday_and_hour_over_the_range(hall, c
     assert cells[(1, 9)]["wait_mean_s"] == (7 * 86400 + 50 * 60)  # only the called ticket has a wait
 
 
+@BOTH_DATABASES
 def test_reports_from_daily_roll_ups_equal_reports_from_the_tickets_for_every_grouping(hall, clock):
     from hallctl.reports import rollups
 

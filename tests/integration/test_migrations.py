@@ -33,3 +33,17 @@ def test_an_unmigrated_database_is_refused_with_the_command_to_run(tmp_path):
     config = parse_config(hall_toml(f"sqlite:///{tmp_path}/empty.db"))
     with pytest.raises(NotMigrated, match="hallctl db upgrade"):
         bootstrap(config)
+
+
+def test_the_migrations_match_the_orm_on_postgresql_too(postgres):
+    name = postgres.create_database()
+    try:
+        upgrade(postgres.url(name))
+        engine = create_engine(postgres.url(name))
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert context.get_current_revision() == head()
+            assert compare_metadata(context, metadata) == []
+        engine.dispose()
+    finally:
+        postgres.drop_database(name)

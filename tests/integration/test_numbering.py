@@ -10,6 +10,7 @@ from hallctl.adapters import orm
 from hallctl.domain.errors import Invalid, Refused
 from hallctl.domain.model import format_number
 from hallctl.services.tickets import IssueTicket, issue_ticket
+from tests.conftest import BOTH_DATABASES
 
 
 def issue(hall, service="SB", **kw):
@@ -22,6 +23,7 @@ def test_numbers_count_up_per_service_with_prefix_and_padding(hall):
     assert issue(hall)["number"] == "A004"
 
 
+@BOTH_DATABASES
 def test_numbers_restart_at_midnight_in_the_hall_timezone_and_history_stays(hall, clock):
     clock.set(datetime(2026, 11, 23, 15, 59, 59, tzinfo=timezone.utc))  # 23:59:59 in Shanghai
     assert issue(hall, enforce_hours=False)["number"] == "A001"
@@ -42,6 +44,7 @@ def test_the_day_does_not_roll_at_utc_midnight(hall, clock):
     assert issue(hall, enforce_hours=False)["number"] == "A002"
 
 
+@BOTH_DATABASES
 def test_sixteen_threads_issuing_two_hundred_each_never_duplicate_a_number(make_hall):
     hall = make_hall(synchronous_bus=False)
     numbers: list[str] = []
