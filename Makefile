@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-DEB_PACKAGES := python3-venv python3-dev tzdata chromium fonts-noto-cjk libvlc5 vlc-plugin-base espeak-ng postgresql
+DEB_PACKAGES := python3-venv python3-dev tzdata chromium fonts-noto-cjk libvlc5 vlc-plugin-base espeak-ng postgresql redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all test demo deps bench clean

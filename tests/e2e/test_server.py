@@ -2,10 +2,8 @@
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from datetime import date, timedelta
@@ -15,19 +13,7 @@ import requests
 import socketio
 
 from tests.conftest import hall_toml
-
-HALLCTL = [sys.executable, "-m", "hallctl.cli"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def run(*args, input=None, cwd=None):
-    return subprocess.run([*HALLCTL, *args], capture_output=True, text=True, input=input, cwd=cwd, timeout=60)
-
+from tests.e2e.served import HALLCTL, Served, free_port, run
 
 @pytest.fixture
 def config_file(tmp_path):
@@ -36,28 +22,6 @@ def config_file(tmp_path):
     path = tmp_path / "hall.toml"
     path.write_text(text, encoding="utf-8")
     return path
-
-
-class Served:
-    def __init__(self, config, tmp_path, port=None):
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = open(tmp_path / f"serve-{self.port}.log", "w")
-        self.proc = subprocess.Popen([*HALLCTL, "serve", "--config", str(config), "--host", "127.0.0.1",
-                                      "--port", str(self.port)], stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                if requests.get(f"{self.url}/api/v1/healthz", timeout=1).ok:
-                    return
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        raise AssertionError("server did not start")
-
-    def kill(self, sig=signal.SIGTERM):
-        self.proc.send_signal(sig)
-        self.proc.wait(timeout=10)
-        self.log.close()
 
 
 def kill_9_while(server: Served, workers: list[threading.Thread], stop: threading.Event, ready) -> None:

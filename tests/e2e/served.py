@@ -1,0 +1,44 @@
+"""`hallctl` as a real process: run a command, or serve a hall on a port until killed."""
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import requests
+
+HALLCTL = [sys.executable, "-m", "hallctl.cli"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run(*args, input=None, cwd=None):
+    return subprocess.run([*HALLCTL, *args], capture_output=True, text=True, input=input, cwd=cwd, timeout=60)
+
+
+class Served:
+    def __init__(self, config, tmp_path, port=None):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = open(tmp_path / f"serve-{self.port}.log", "w")
+        self.proc = subprocess.Popen([*HALLCTL, "serve", "--config", str(config), "--host", "127.0.0.1",
+                                      "--port", str(self.port)], stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                if requests.get(f"{self.url}/api/v1/healthz", timeout=1).ok:
+                    return
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise AssertionError("server did not start")
+
+    def kill(self, sig=signal.SIGTERM):
+        self.proc.send_signal(sig)
+        self.proc.wait(timeout=10)
+        self.log.close()

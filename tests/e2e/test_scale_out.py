@@ -1,0 +1,94 @@
+"""Two `hallctl serve` processes on one PostgreSQL database and one Redis (Debian packages, started by the tests)."""
+import subprocess
+import threading
+import time
+
+import pytest
+import redis
+import requests
+import socketio
+
+from tests.conftest import hall_toml
+from tests.e2e.served import Served, free_port, run
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    port = free_port()
+    log = open(tmp_path / "redis.log", "w")
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no"], stdout=log, stderr=subprocess.STDOUT)
+    url = f"redis://127.0.0.1:{port}/0"
+    deadline = time.time() + 10
+    while True:
+        try:
+            redis.Redis.from_url(url).ping()
+            break
+        except redis.ConnectionError:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.05)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture
+def shared_config(tmp_path, postgres, redis_url):
+    name = postgres.create_database(postgres.template)
+    text = hall_toml(postgres.url(name)).replace('hours = ["08:30-12:00", "13:30-17:30"]', 'hours = ["00:00-24:00"]')
+    text = text.replace('public_url = "http://hall.test"', f'public_url = "http://hall.test"\nmessage_queue = "{redis_url}"')
+    path = tmp_path / "hall.toml"
+    path.write_text(text, encoding="utf-8")
+    yield path
+    postgres.drop_database(name)
+
+
+def test_a_call_through_one_process_reaches_a_screen_on_the_other_and_numbers_stay_unique(shared_config, tmp_path):
+    config = str(shared_config)
+    assert run("user", "add", "li", "--role", "staff", "--config", config, "--password-stdin",
+               input="correct-horse\n").returncode == 0
+    kiosk = run("token", "add", "k1", "--role", "kiosk", "--config", config).stdout.strip()
+    display = run("token", "add", "screen", "--role", "display", "--config", config).stdout.strip()
+    first, second = Served(config, tmp_path), Served(config, tmp_path)
+    screen = socketio.Client()
+    calls, issued = [], []
+    got_call = threading.Event()
+    screen.on("ticket_called", lambda data: (calls.append(data), got_call.set()))
+    screen.on("ticket_issued", issued.append)
+    try:
+        screen.connect(first.url, auth={"token": display}, transports=["websocket"], wait_timeout=10)
+        assert screen.call("join", {"room": "hall"}, timeout=10) == {"ok": True}
+        numbers, lock = [], threading.Lock()
+
+        def take(server, count):
+            http = requests.Session()
+            for _ in range(count):
+                reply = http.post(f"{server.url}/api/v1/tickets", json={"service": "SB"},
+                                  headers={"Authorization": f"Bearer {kiosk}"}, timeout=10)
+                with lock:
+                    numbers.append(reply.json()["number"])
+
+        takers = [threading.Thread(target=take, args=(server, 25)) for server in (first, second, first, second)]
+        for taker in takers:
+            taker.start()
+        for taker in takers:
+            taker.join()
+        assert sorted(numbers) == [f"A{n:03d}" for n in range(1, 101)]
+
+        staff = requests.Session()
+        staff.post(f"{second.url}/api/v1/auth/login", json={"username": "li", "password": "correct-horse"},
+                   timeout=5).raise_for_status()
+        staff.post(f"{second.url}/api/v1/windows/2/login", json={}, timeout=5).raise_for_status()
+        called = staff.post(f"{second.url}/api/v1/windows/2/call", json={}, timeout=5).json()["ticket"]
+        assert got_call.wait(10), "the call made through the second process never reached the first one's client"
+        assert calls == [{"id": called["id"], "number": "A001", "service": "SB", "window": 2, "recall": False}]
+        deadline = time.time() + 10
+        while len(issued) < 100 and time.time() < deadline:
+            time.sleep(0.05)
+        assert sorted(e["number"] for e in issued) == sorted(numbers)  # from both processes, none twice
+    finally:
+        screen.disconnect()
+        first.kill()
+        second.kill()
