@@ -1,7 +1,7 @@
-"""A throwaway PostgreSQL server for the tests (Debian's postgresql package, installed by `make test`).
+"""A throwaway PostgreSQL server for the tests and benches (Debian's postgresql package, installed by `make test`).
 
-initdb refuses to run as root, so as root the cluster belongs to the ``postgres`` user. Durability
-settings are off: these tests are about SQL semantics (locking, isolation), not about fsync.
+initdb refuses to run as root, so as root the cluster belongs to the ``postgres`` user. For the tests
+durability is off (they are about locking and isolation, not fsync); benches ask for a durable one.
 """
 from __future__ import annotations
 
@@ -24,25 +24,26 @@ def _binaries() -> Path:
     return Path(found[-1]).parent
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port nobody listens on now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
 class PostgresServer:
-    def __init__(self) -> None:
+    def __init__(self, durable: bool = False) -> None:
         self.bin = _binaries()
         self.root = Path(tempfile.mkdtemp(prefix="hallctl-pg-"))
         self.data = self.root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self.as_root = os.geteuid() == 0
         if self.as_root:
             shutil.chown(self.root, "postgres")
         self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8")
+        fast = "" if durable else " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "log"), "-w", "start", "-o",
-                  f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
-                  "-c synchronous_commit=off -c full_page_writes=off")
+                  f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1{fast}")
 
     def _run(self, program: str, *args: str) -> None:
         command = [str(self.bin / program), *args]

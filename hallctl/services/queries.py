@@ -78,6 +78,15 @@ def _current_dto(ticket: model.Ticket | None) -> dict | None:
             "called_at": iso(ticket.last_called_at), "started_at": iso(ticket.started_at)}
 
 
+def window_summary(hall: Hall, number: int) -> dict:
+    """A window and its current ticket (the ``window_changed`` event), without its queue."""
+    hall.profile(number)
+    with hall.uow(write=False) as uow:
+        window = uow.windows.get(number)
+        current = uow.tickets.get(window.current_ticket_id) if window.current_ticket_id else None
+        return {**window_dto(window), "current": ticket_dto(current) if current else None}
+
+
 def window_view(hall: Hall, number: int) -> dict:
     """A staff console's view: the window, its current ticket, its queue and held tickets."""
     profile = hall.profile(number)

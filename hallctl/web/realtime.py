@@ -161,9 +161,8 @@ class Realtime:
         if not rooms:
             return
         try:
-            view = queries.window_view(self.hall, number)
+            payload = queries.window_summary(self.hall, number)
         except DomainError:
             return
-        payload = {**view["window"], "current": view["current"]}
         for room in rooms:
             self.socketio.emit("window_changed", payload, to=room)

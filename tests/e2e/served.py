@@ -2,20 +2,15 @@
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import sys
 import time
 
 import requests
 
+from tests.postgres import free_port
+
 HALLCTL = [sys.executable, "-m", "hallctl.cli"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def run(*args, input=None, cwd=None):

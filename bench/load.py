@@ -1,0 +1,184 @@
+"""The issue + call + finish mix over HTTP with Socket.IO clients listening: one process on SQLite, one and two
+processes on PostgreSQL + Redis. Throughput, p99, and every event delivered exactly once.
+
+Run from the repository root:  .venv/bin/python bench/load.py [--seconds 20]
+(needs Debian's postgresql and redis-server, which `make test` installs)
+
+Each scenario starts fresh: ``hallctl serve`` ×N (sharing the database and, with N > 1, Redis as the
+Socket.IO message queue), one Socket.IO client per process in the ``hall`` room, 4 kiosk threads issuing
+and 8 window threads calling, starting and finishing, spread over the processes round-robin (the bench
+is the load balancer). Afterwards every listener must have seen each issued ticket's ``ticket_issued``
+and each acknowledged call's ``ticket_called`` exactly once.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import socketio
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._http import Server, hallctl, percentile, python  # noqa: E402
+from tests.postgres import PostgresServer, free_port  # noqa: E402
+
+KIOSKS, WINDOWS = 4, 8
+SERVICES = ("SB", "GJJ", "BDC", "SW")
+CONFIG = """
+[hall]
+id = "load"
+name = "负载压测"
+database = "{database}"
+hours = ["00:00-24:00"]
+message_queue = "{queue}"
+{services}
+{windows}
+"""
+
+
+def config_text(database: str, queue: str) -> str:
+    services = "".join(f'\n[[services]]\ncode = "{code}"\nname = "事项{i}"\nprefix = "{chr(65 + i)}"\n'
+                       for i, code in enumerate(SERVICES))
+    windows = "".join(f'\n[[windows]]\nnumber = {n}\nservices = {json.dumps(list(SERVICES))}\n'
+                      for n in range(1, WINDOWS + 1))
+    return CONFIG.format(database=database, queue=queue, services=services, windows=windows)
+
+
+class Client:
+    """A keep-alive JSON client."""
+
+    def __init__(self, port: int, token: str) -> None:
+        self.port, self.headers = port, {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def post(self, path: str, body: dict) -> tuple[int, dict | None, float]:
+        start = time.perf_counter()
+        self.conn.request("POST", f"/api/v1{path}", json.dumps(body), self.headers)
+        response = self.conn.getresponse()
+        data = response.read()
+        return response.status, json.loads(data) if data else None, time.perf_counter() - start
+
+
+def scenario(name: str, database: str, queue: str, processes: int, seconds: float, tmp: Path) -> dict:
+    config = tmp / f"{name}.toml"
+    config.write_text(config_text(database, queue), encoding="utf-8")
+    hallctl("db", "upgrade", "--config", str(config), cwd=tmp)
+    kiosk = hallctl("token", "add", "k1", "--role", "kiosk", "--config", str(config), cwd=tmp)
+    display = hallctl("token", "add", "screen", "--role", "display", "--config", str(config), cwd=tmp)
+    staff = {}
+    for n in range(1, WINDOWS + 1):
+        hallctl("user", "add", f"w{n}", "--role", "staff", "--config", str(config), "--password-stdin", cwd=tmp,
+                stdin="load-pass-1\n")
+    ports = [free_port() for _ in range(processes)]
+    servers = [Server([python(), "-m", "hallctl.cli", "serve", "--config", str(config), "--host", "127.0.0.1",
+                       "--port", str(port)], port, "/api/v1/healthz", tmp) for port in ports]
+    for n in range(1, WINDOWS + 1):
+        login = http.client.HTTPConnection("127.0.0.1", ports[n % processes], timeout=10)
+        login.request("POST", "/api/v1/auth/login", json.dumps({"username": f"w{n}", "password": "load-pass-1"}),
+                      {"Content-Type": "application/json"})
+        staff[n] = json.loads(login.getresponse().read())["token"]
+    seen: list[Counter] = [Counter() for _ in ports]
+    listeners = []
+    for port, counter in zip(ports, seen):
+        listener = socketio.Client()
+        listener.on("ticket_issued", lambda data, c=counter: c.update([("issued", data["id"])]))
+        listener.on("ticket_called", lambda data, c=counter: c.update([("called", data["id"])]))
+        listener.connect(f"http://127.0.0.1:{port}", auth={"token": display}, transports=["websocket"],
+                         wait_timeout=10)
+        listener.call("join", {"room": "hall"}, timeout=10)
+        listeners.append(listener)
+    issued, called, latencies, errors = [], [], [], Counter()
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def kiosk_loop(i: int) -> None:
+        client = Client(ports[i % processes], kiosk)
+        while not stop.is_set():
+            status, body, took = client.post("/tickets", {"service": SERVICES[i % len(SERVICES)]})
+            with lock:
+                latencies.append(took)
+                if status == 201:
+                    issued.append(body["id"])
+                else:
+                    errors[f"issue {status}"] += 1
+
+    def window_loop(n: int) -> None:
+        client = Client(ports[n % processes], staff[n])
+        client.post(f"/windows/{n}/login", {})
+        while not stop.is_set():
+            status, body, took = client.post(f"/windows/{n}/call", {})
+            with lock:
+                latencies.append(took)
+            if status != 200:
+                time.sleep(0.01)  # nothing waiting yet
+                continue
+            with lock:
+                called.append(body["ticket"]["id"])
+            for step in ("start", "finish"):
+                status, _body, took = client.post(f"/windows/{n}/{step}", {})
+                with lock:
+                    latencies.append(took)
+                    if status != 200:
+                        errors[f"{step} {status}"] += 1
+
+    threads = ([threading.Thread(target=kiosk_loop, args=(i,)) for i in range(KIOSKS)]
+               + [threading.Thread(target=window_loop, args=(n,)) for n in range(1, WINDOWS + 1)])
+    for thread in threads:
+        thread.start()
+    time.sleep(seconds)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    operations = len(latencies)
+    time.sleep(2)  # let the last events arrive
+    expected = Counter([("issued", i) for i in issued] + [("called", i) for i in called])
+    lost = sum(max(expected[k] - counter[k], 0) for counter in seen for k in expected)
+    duplicated = sum(max(counter[k] - expected[k], 0) for counter in seen for k in counter)
+    for listener in listeners:
+        listener.disconnect()
+    for server in servers:
+        server.stop()
+    return {"scenario": name, "processes": processes, "ops_per_s": operations / seconds,
+            "issued": len(issued), "called": len(called), "p99_ms": percentile([t * 1000 for t in latencies], 99),
+            "lost": lost, "duplicated": duplicated, "errors": dict(errors)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=20)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="load-"))
+    postgres = PostgresServer(durable=True)  # default durability: fsync on, synchronous commit
+    redis_port = free_port()
+    redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
+                              "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    time.sleep(0.5)
+    queue = f"redis://127.0.0.1:{redis_port}/{{}}"  # a Redis database per scenario: log-in limits start afresh
+    try:
+        results = [
+            scenario("sqlite-1", f"sqlite:///{tmp / 'hall.db'}", "", 1, args.seconds, tmp),
+            scenario("postgresql-1", postgres.url(postgres.create_database()), queue.format(1), 1, args.seconds, tmp),
+            scenario("postgresql-2", postgres.url(postgres.create_database()), queue.format(2), 2, args.seconds, tmp),
+        ]
+    finally:
+        redis.terminate()
+        postgres.stop()
+    print(f"{'scenario':14} {'procs':>5} {'ops/s':>7} {'issued':>7} {'called':>7} {'p99 ms':>7} {'lost':>5} {'dup':>4}"
+          "  errors")
+    for r in results:
+        print(f"{r['scenario']:14} {r['processes']:>5} {r['ops_per_s']:>7.0f} {r['issued']:>7} {r['called']:>7} "
+              f"{r['p99_ms']:>7.1f} {r['lost']:>5} {r['duplicated']:>4}  {r['errors'] or ''}")
+    one, two = results[1]["ops_per_s"], results[2]["ops_per_s"]
+    print(f"two processes / one process on PostgreSQL + Redis: {two / one:.2f}×")
+
+
+if __name__ == "__main__":
+    main()
