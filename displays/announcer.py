@@ -12,7 +12,7 @@ import itertools
 import logging
 import queue
 import threading
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -124,6 +124,7 @@ class Announcer:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.clock = clock
         self.records: deque[Announcement] = deque(maxlen=keep)
+        self.totals: Counter[str] = Counter()  # made, played, failed — since start, beyond the kept records
         self.listeners: list[Callable[[dict], None]] = []
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -145,6 +146,8 @@ class Announcer:
         """Queue an announcement (never blocks); returns its record."""
         record = Announcement(id=next(self._ids), number=number, window=window, service=service, recall=recall,
                               queued_at=self.clock())
+        with self._lock:
+            self.totals["made"] += 1
         try:
             record.tokens = speech.tokens(self.template, number, window, english=self.english,
                                           phrases=self.pack.phrases if self.pack else speech.PHRASES_ZH)
@@ -216,8 +219,9 @@ class Announcer:
 
     def _finish(self, record: Announcement, state: str, reason: str | None, keep: bool = False) -> None:
         record.state, record.reason, record.finished_at = state, reason, self.clock()
-        if keep:
-            with self._lock:
+        with self._lock:
+            self.totals[state] += 1
+            if keep:
                 self.records.append(record)
         if reason:
             log.info("announcement %s (%s to window %s) %s: %s", record.id, record.number, record.window, state, reason)

@@ -103,6 +103,7 @@ def test_a_burst_of_ten_calls_plays_all_ten_in_call_order_one_at_a_time(voiced):
     assert [(r["number"], r["window"]) for r in done] == called
     assert called[:3] == [("A001", 1), ("A002", 2), ("A003", 1)]
     assert [r["state"] for r in done] == ["played"] * 10
+    assert hall.announcer.totals == {"made": 10, "played": 10}
     assert len(player.spans) == 10
     assert all(later[0] >= earlier[1] for earlier, later in zip(player.spans, player.spans[1:])), "overlap"
     first = done[0]
