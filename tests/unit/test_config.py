@@ -3,6 +3,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hallctl.config import ConfigError, parse_config
 from tests.conftest import hall_toml
@@ -129,3 +131,18 @@ def test_a_voice_template_without_the_window_is_reported_on_its_line():
     [issue] = problems(text)
     assert issue.key == "voice.template" and "{number} and {window}" in issue.message
     assert issue.line == line_of(text, "template =")
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.tuples(st.integers(min_value=0), st.integers(min_value=0, max_value=12),
+                          st.text(alphabet=' =[]{}".,\n#0123456789abcxyz_-号窗', max_size=8)), min_size=1, max_size=6))
+def test_a_mangled_config_is_either_valid_or_a_config_error_naming_its_problems(edits):
+    """Random cuts and insertions into a good file: never a crash, never an error without a key."""
+    text = GOOD
+    for position, cut, insert in edits:
+        at = position % (len(text) + 1)
+        text = text[:at] + insert + text[at + cut:]
+    try:
+        parse_config(text, "hall.toml")
+    except ConfigError as exc:
+        assert exc.issues and all(issue.key and issue.message for issue in exc.issues)
