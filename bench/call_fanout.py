@@ -83,7 +83,9 @@ def main() -> None:
         client.connect(base, auth={"token": display}, transports=["websocket"], wait_timeout=10)
         client.call("join", {"room": "hall"}, timeout=10)
         staff = requests.Session()
-        staff.post(f"{base}/api/v1/auth/login", json={"username": "li", "password": "bench-pass-1"}).raise_for_status()
+        login = staff.post(f"{base}/api/v1/auth/login", json={"username": "li", "password": "bench-pass-1"})
+        login.raise_for_status()
+        staff.headers["X-CSRF-Token"] = login.json()["csrf"]  # a cookie session sends its CSRF token on POSTs
         staff.post(f"{base}/api/v1/windows/12/login", json={}).raise_for_status()
         to_event, to_voice = [], []
         for _ in range(args.calls):

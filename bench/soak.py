@@ -131,7 +131,9 @@ def soak(tmp: Path, tickets: int, seconds: float, seed: int = 7) -> dict:
     def work(number: int) -> None:
         auth.add_user(hall, f"staff{number}", "staff", "soak-pass-1")
         client = app.test_client()
-        client.post("/api/v1/auth/login", json={"username": f"staff{number}", "password": "soak-pass-1"})
+        csrf = client.post("/api/v1/auth/login", json={"username": f"staff{number}", "password": "soak-pass-1"}
+                           ).get_json()["csrf"]
+        client.environ_base["HTTP_X_CSRF_TOKEN"] = csrf  # a cookie session sends its CSRF token on POSTs
         base = f"/api/v1/windows/{number}"
         client.post(f"{base}/login", json={})
         evaluator = WINDOWS[number][1]

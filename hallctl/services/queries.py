@@ -1,6 +1,8 @@
 """Read models: what screens, consoles and kiosks show. Read-only transactions."""
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta, timezone
+
 from hallctl.domain import model
 
 from .context import Hall
@@ -31,6 +33,25 @@ def services_list(hall: Hall) -> list[dict]:
                 "waiting": count, "est_wait_min": estimate(hall, s.code, count, open_windows),
             })
         return out
+
+
+SLOT_MIN = 30
+"""Appointment slots the kiosk offers: every half hour of today's opening spans."""
+
+
+def appointment_slots(hall: Hall) -> list[dict]:
+    """Today's appointment slots in the hall's time zone: ``[{label: "09:00", slot: UTC ISO}]``."""
+    zone = hall.config.hall.zone
+    today = model.business_day(hall.now(), zone)
+    slots = []
+    for start, end in hall.config.hall.spans():
+        moment = datetime.combine(today, start, tzinfo=zone)
+        stop = datetime.combine(today, end, tzinfo=zone) if end else datetime.combine(
+            today + timedelta(days=1), time(), tzinfo=zone)
+        while moment < stop:
+            slots.append({"label": moment.strftime("%H:%M"), "slot": iso(moment.astimezone(timezone.utc))})
+            moment += timedelta(minutes=SLOT_MIN)
+    return slots
 
 
 def hall_state(hall: Hall) -> dict:

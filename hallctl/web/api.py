@@ -6,6 +6,7 @@ pydantic models the view validates with.
 from __future__ import annotations
 
 import functools
+import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -89,6 +90,7 @@ class Registry:
             def wrapper(**kwargs):
                 principal = current_principal()
                 _authorize(spec, principal)
+                _check_csrf(spec)
                 parsed_body = _parse_body(body) if body else None
                 parsed_query = _parse_query(query) if query else None
                 call = functools.partial(view, principal=principal, body=parsed_body, query=parsed_query, **kwargs)
@@ -102,9 +104,28 @@ def current_principal() -> auth.Principal | None:
     if "principal" in g:
         return g.principal
     header = request.headers.get("Authorization", "")
-    token = header[7:].strip() if header.lower().startswith("bearer ") else session.get("token")
+    bearer = header.lower().startswith("bearer ")
+    token = header[7:].strip() if bearer else session.get("token")
     g.principal = auth.resolve(current_app.config["HALL"], token) if token else None
+    g.by_cookie = g.principal is not None and not bearer
     return g.principal
+
+
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_EXEMPT = frozenset({"hall.login", "hall.logout"})
+
+
+def _check_csrf(spec: RouteSpec) -> None:
+    """A POST authenticated by the session cookie must carry the session's CSRF token in a header.
+
+    A cross-site page can make the browser send the cookie (were SameSite ever relaxed) but cannot
+    read the token, which the hall's own pages get from the log-in reply or ``GET /auth/me``.
+    """
+    if spec.method != "POST" or not g.get("by_cookie") or request.endpoint in CSRF_EXEMPT:
+        return
+    expected = session.get("csrf") or ""
+    if not expected or not hmac.compare_digest(request.headers.get(CSRF_HEADER, ""), expected):
+        raise ApiError(403, "csrf", f"the {CSRF_HEADER} header is missing or stale; reload the page", CSRF_HEADER)
 
 
 def _authorize(spec: RouteSpec, principal: auth.Principal | None) -> None:

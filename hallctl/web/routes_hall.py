@@ -1,6 +1,8 @@
 """Hall-wide reads: services, hall state, ticket export, health; login and logout."""
 from __future__ import annotations
 
+import secrets
+
 from flask import Blueprint, Response, current_app, session, stream_with_context
 from sqlalchemy import text
 
@@ -8,7 +10,7 @@ from hallctl.reports import export
 from hallctl.services import audit, auth, queries
 
 from . import schemas
-from .api import MANAGERS, PUBLIC, STAFF, VIEWERS, ApiError, Registry
+from .api import ISSUERS, MANAGERS, PUBLIC, STAFF, VIEWERS, ApiError, Registry
 
 
 def register(api: Registry) -> Blueprint:
@@ -20,6 +22,11 @@ def register(api: Registry) -> Blueprint:
     @api.route(bp, "/services", "GET", summary="Services with waiting counts and wait estimates", roles=PUBLIC)
     def services(principal, body, query):
         return 200, queries.services_list(hall())
+
+    @api.route(bp, "/appointments/slots", "GET", summary="Today's appointment slots in the hall's time zone",
+               roles=ISSUERS)
+    def appointment_slots(principal, body, query):
+        return 200, queries.appointment_slots(hall())
 
     @api.route(bp, "/hall/state", "GET", summary="Windows, queues, longest waits, devices", roles=VIEWERS)
     def state(principal, body, query):
@@ -70,8 +77,9 @@ def register(api: Registry) -> Blueprint:
         token, who = auth.login(hall(), body.username, body.password)
         session.clear()
         session["token"] = token
+        session["csrf"] = secrets.token_urlsafe(24)
         session.permanent = True
-        return {"token": token, "role": who.role, "username": who.name}
+        return {"token": token, "role": who.role, "username": who.name, "csrf": session["csrf"]}
 
     @api.route(bp, "/auth/logout", "POST", summary="End the session", roles=PUBLIC, body=schemas.Empty)
     def logout(principal, body, query):
@@ -83,7 +91,7 @@ def register(api: Registry) -> Blueprint:
     @api.route(bp, "/auth/me", "GET", summary="Who am I (nulls when not logged in)", roles=PUBLIC)
     def me(principal, body, query):
         if principal is None or principal.role not in STAFF:
-            return {"username": None, "role": None}
-        return {"username": principal.name, "role": principal.role}
+            return {"username": None, "role": None, "csrf": None}
+        return {"username": principal.name, "role": principal.role, "csrf": session.get("csrf")}
 
     return bp

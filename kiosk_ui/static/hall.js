@@ -145,6 +145,7 @@ const Hall = (() => {
 
   const data = JSON.parse(document.getElementById("page-data").textContent);
   const langListeners = [];
+  let csrf = null;  // the session's CSRF token, sent on every POST made with the session cookie
   let lang = localStorage.getItem("hallctl.lang") === "en" ? "en" : "zh";
 
   function t(key, vars = {}) {
@@ -189,6 +190,7 @@ const Hall = (() => {
   async function api(method, path, body, options = {}) {
     const headers = { Accept: "application/json" };
     if (options.token) headers.Authorization = `Bearer ${options.token}`;
+    else if (csrf && method !== "GET") headers["X-CSRF-Token"] = csrf;
     if (body !== undefined) headers["Content-Type"] = "application/json";
     const reply = await fetch(`/api/v1${path}`, {
       method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: "same-origin",
@@ -273,6 +275,7 @@ const Hall = (() => {
   /** A login form in ``container``; resolves with ``{username, role}`` once logged in (or already). */
   async function login(container) {
     const me = await api("GET", "/auth/me");
+    csrf = me.csrf;
     if (me.username) return me;
     return new Promise((resolve) => {
       const user = el("input", { name: "username", autocomplete: "username", required: true });
@@ -285,6 +288,7 @@ const Hall = (() => {
         event.preventDefault();
         try {
           const who = await api("POST", "/auth/login", { username: user.value, password: pass.value });
+          csrf = who.csrf;
           form.remove();
           resolve(who);
         } catch (error) {

@@ -139,22 +139,29 @@ document.addEventListener("DOMContentLoaded", () => {
     refresh();
   }
 
-  function slots() {
-    const select = document.querySelector("select[name=slot]");
-    const now = new Date();
-    const options = [];
-    for (let minutes = 7 * 60; minutes <= 19 * 60; minutes += 30) {
-      const slot = new Date(now.getFullYear(), now.getMonth(), now.getDate(), Math.floor(minutes / 60), minutes % 60);
-      const label = slot.toTimeString().slice(0, 5);
-      options.push(el("option", { value: slot.toISOString(), selected: Math.abs(slot - now) <= 15 * 60000 }, label));
-    }
-    select.replaceChildren(...options);
+  /** Today's slots in the hall's time zone, from the server (the kiosk's own clock zone does not matter). */
+  async function slots() {
+    const offered = await api("GET", "/appointments/slots", undefined, { token });
+    const now = Date.now();
+    const nearest = offered.reduce((best, s) => (Math.abs(Date.parse(s.slot) - now) < Math.abs(Date.parse(best.slot) - now)
+      ? s : best), offered[0]);
+    document.querySelector("select[name=slot]").replaceChildren(...offered.map((s) => el("option",
+      { value: s.slot, selected: s === nearest }, s.label)));
   }
 
   $(".priority").addEventListener("click", () => { state.priority = !state.priority; render(); });
   $(".back").addEventListener("click", () => { state.category = null; render(); });
   $(".done").addEventListener("click", reset);
-  $(".appointment-open").addEventListener("click", () => { slots(); show("appointment"); $("input[name=code]").focus(); });
+  $(".appointment-open").addEventListener("click", async () => {
+    try {
+      await slots();
+    } catch (error) {
+      Hall.failed(error);
+      return;
+    }
+    show("appointment");
+    $("input[name=code]").focus();
+  });
   $(".appointment-cancel").addEventListener("click", () => { state.appointment = null; show("start"); render(); });
   $(".appointment-form").addEventListener("submit", (event) => {
     event.preventDefault();

@@ -281,13 +281,19 @@ def test_login_sets_a_session_cookie_that_works_and_logout_ends_it(web):
     ok = client.post("/api/v1/auth/login", json={"username": "li", "password": PASSWORD})
     assert ok.status_code == 200 and ok.get_json()["role"] == "staff"
     assert "HttpOnly" in ok.headers["Set-Cookie"] and "SameSite=Strict" in ok.headers["Set-Cookie"]
-    assert client.post("/api/v1/windows/1/login", json={}).status_code == 200
+    refused = client.post("/api/v1/windows/1/login", json={})  # the cookie alone is not enough for a POST
+    assert refused.status_code == 403 and error_of(refused)["code"] == "csrf"
+    stale = client.post("/api/v1/windows/1/login", json={}, headers={"X-CSRF-Token": "guessed"})
+    assert stale.status_code == 403
+    csrf = {"X-CSRF-Token": ok.get_json()["csrf"]}
+    assert client.post("/api/v1/windows/1/login", json={}, headers=csrf).status_code == 200
+    assert client.get("/api/v1/auth/me").get_json()["csrf"] == csrf["X-CSRF-Token"]
     token = ok.get_json()["token"]
     bearer = app.test_client()
     me = bearer.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).get_json()
-    assert me == {"username": "li", "role": "staff"}
+    assert me == {"username": "li", "role": "staff", "csrf": None}  # a bearer token needs no CSRF token
     client.post("/api/v1/auth/logout", json={})
-    nobody = {"username": None, "role": None}
+    nobody = {"username": None, "role": None, "csrf": None}
     assert client.get("/api/v1/auth/me").get_json() == nobody
     assert bearer.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).get_json() == nobody
     assert client.post("/api/v1/windows/1/call", json={}).status_code == 401
@@ -394,3 +400,13 @@ def test_one_address_may_try_ten_log_ins_a_minute(web):
     replies = [client.post("/api/v1/auth/login", json={"username": f"nobody{i}", "password": "x"}) for i in range(11)]
     assert [r.status_code for r in replies] == [403] * 10 + [429]
     assert error_of(replies[-1])["code"] == "too_many_requests"
+
+
+def test_appointment_slots_are_todays_half_hours_of_the_opening_spans_in_the_hall_zone(api):
+    slots = api["kiosk"].get("/appointments/slots").get_json()
+    assert [s["label"] for s in slots][:3] == ["08:30", "09:00", "09:30"] and len(slots) == 7 + 8
+    assert slots[0]["slot"] == "2026-11-23T00:30:00Z" and slots[-1]["label"] == "17:00"
+    assert api["anon"].get("/appointments/slots").status_code == 401
+    ticket = api["kiosk"].post("/tickets", json={"service": "SB", "appointment": {"code": "YY1",
+                                                                                  "slot": slots[1]["slot"]}})
+    assert ticket.status_code == 201

@@ -9,7 +9,7 @@ import requests
 import socketio
 
 from tests.conftest import hall_toml
-from tests.e2e.served import Served, free_port, run
+from tests.e2e.served import Served, free_port, logged_in, run
 
 
 @pytest.fixture
@@ -77,9 +77,7 @@ def test_a_call_through_one_process_reaches_a_screen_on_the_other_and_numbers_st
             taker.join()
         assert sorted(numbers) == [f"A{n:03d}" for n in range(1, 101)]
 
-        staff = requests.Session()
-        staff.post(f"{second.url}/api/v1/auth/login", json={"username": "li", "password": "correct-horse"},
-                   timeout=5).raise_for_status()
+        staff = logged_in(second.url, "li", "correct-horse")
         staff.post(f"{second.url}/api/v1/windows/2/login", json={}, timeout=5).raise_for_status()
         called = staff.post(f"{second.url}/api/v1/windows/2/call", json={}, timeout=5).json()["ticket"]
         assert got_call.wait(10), "the call made through the second process never reached the first one's client"

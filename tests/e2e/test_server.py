@@ -13,7 +13,7 @@ import requests
 import socketio
 
 from tests.conftest import hall_toml
-from tests.e2e.served import HALLCTL, Served, free_port, run
+from tests.e2e.served import HALLCTL, Served, free_port, logged_in, run
 
 @pytest.fixture
 def config_file(tmp_path):
@@ -72,9 +72,7 @@ def test_a_served_hall_issues_calls_and_pushes_the_call_to_a_socketio_client(pre
         assert client.call("join", {"room": "hall"}, timeout=10) == {"ok": True}
         ticket = requests.post(f"{server.url}/api/v1/tickets", json={"service": "GJJ"},
                                headers={"Authorization": f"Bearer {kiosk}"}, timeout=5).json()
-        staff = requests.Session()
-        assert staff.post(f"{server.url}/api/v1/auth/login", json={"username": "li", "password": "correct-horse"},
-                          timeout=5).ok
+        staff = logged_in(server.url, "li", "correct-horse")
         assert staff.post(f"{server.url}/api/v1/windows/3/login", json={}, timeout=5).ok
         called = staff.post(f"{server.url}/api/v1/windows/3/call", json={}, timeout=5).json()["ticket"]
         assert called["number"] == ticket["number"] == "B001"
@@ -111,8 +109,7 @@ def test_every_acknowledged_ticket_survives_kill_9_and_numbering_continues(prepa
     try:
         assert run("user", "add", "boss", "--role", "manager", "--config", str(config), "--password-stdin",
                    input="manager-pass\n").returncode == 0
-        boss = requests.Session()
-        boss.post(f"{server.url}/api/v1/auth/login", json={"username": "boss", "password": "manager-pass"}, timeout=5)
+        boss = logged_in(server.url, "boss", "manager-pass")
         utc_day = date.fromisoformat(acknowledged[0]["issued_at"][:10])
         span = f"from={utc_day - timedelta(days=1)}&to={utc_day + timedelta(days=1)}"
         export = boss.get(f"{server.url}/api/v1/tickets/export.csv?{span}", timeout=10).text
@@ -143,11 +140,9 @@ def test_kill_9_while_three_windows_call_start_and_finish_leaves_no_ticket_in_tw
     stop = threading.Event()
 
     def work(user: str, window: int) -> None:
-        staff = requests.Session()
         base = f"{server.url}/api/v1/windows/{window}"
         try:
-            staff.post(f"{server.url}/api/v1/auth/login", json={"username": user, "password": "correct-horse"},
-                       timeout=5).raise_for_status()
+            staff = logged_in(server.url, user, "correct-horse")
             staff.post(f"{base}/login", json={}, timeout=5).raise_for_status()
             while not stop.is_set():
                 reply = staff.post(f"{base}/call", json={}, timeout=5)
@@ -178,9 +173,7 @@ def test_kill_9_while_three_windows_call_start_and_finish_leaves_no_ticket_in_tw
     server = Served(config, tmp_path)
     try:  # the windows go on where they stopped
         for user, window in (("li", 1), ("wang", 2), ("zhao", 3)):
-            staff = requests.Session()
-            staff.post(f"{server.url}/api/v1/auth/login", json={"username": user, "password": "correct-horse"},
-                       timeout=5).raise_for_status()
+            staff = logged_in(server.url, user, "correct-horse")
             base = f"{server.url}/api/v1/windows/{window}"
             view = staff.get(base, timeout=5).json()
             if view["current"] and view["current"]["status"] == "called":
@@ -265,13 +258,11 @@ def test_the_hall_screen_shows_calls_live_and_heals_after_the_server_restarts(pr
     config, kiosk, display = prepared
     server = Served(config, tmp_path)
     pages = Pages(browser, server.url)
-    staff = requests.Session()
 
     def call(window: int, service: str) -> None:
         requests.post(f"{server.url}/api/v1/tickets", json={"service": service},
                       headers={"Authorization": f"Bearer {kiosk}"}, timeout=5).raise_for_status()
-        staff.post(f"{server.url}/api/v1/auth/login", json={"username": "li", "password": "correct-horse"},
-                   timeout=5).raise_for_status()
+        staff = logged_in(server.url, "li", "correct-horse")
         staff.post(f"{server.url}/api/v1/windows/{window}/login", json={}, timeout=5)
         staff.post(f"{server.url}/api/v1/windows/{window}/no-show", json={}, timeout=5)  # frees the window, if called
         staff.post(f"{server.url}/api/v1/windows/{window}/call", json={}, timeout=5).raise_for_status()
@@ -288,13 +279,13 @@ def test_the_hall_screen_shows_calls_live_and_heals_after_the_server_restarts(pr
         server.kill()
         expect(screen.locator(".toast")).to_contain_text("连接中断")
         server = Served(config, tmp_path, port=server.port)
-        staff = requests.Session()
         expect(screen.locator(".toast")).to_be_hidden(timeout=15_000)
         call(3, "GJJ")
         expect(screen.locator(".now-number")).to_have_text("B002")
         expect(screen.locator(".recent tbody tr")).to_have_count(2)
         expect(screen.locator(".recent tbody tr").nth(1)).to_contain_text("B001")
         pages.screenshot(screen, "hall-screen")
+        staff = logged_in(server.url, "li", "correct-horse")
         staff.post(f"{server.url}/api/v1/windows/3/recall", json={}, timeout=5).raise_for_status()
         expect(screen.locator(".recent tbody tr").first).to_contain_text("重呼 recall")
         expect(screen.locator(".now")).to_have_class(re.compile(r"\bflash\b"))
