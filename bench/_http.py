@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from importlib import resources
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +29,13 @@ def hallctl(*args: str, cwd: Path, stdin: str | None = None) -> str:
     """Run a ``hallctl`` command with this Python; its standard output."""
     return subprocess.run([python(), "-m", "hallctl.cli", *args], cwd=cwd, check=True, capture_output=True,
                           text=True, input=stdin).stdout.strip()
+
+
+def voice_section() -> str:
+    """``[voice]`` for benches: the demo's espeak-ng pack, libvlc silent and sped up (adummy plays in real time)."""
+    pack = resources.files("hallctl") / "demo" / "voice"
+    return (f'[voice]\nenabled = true\npack = "{pack}"\nrepeat = 1\n'
+            'vlc_args = ["--aout=adummy", "--rate=16", "--quiet"]\n')
 
 
 def wait_for(port: int, path: str, timeout: float = 30) -> None:

@@ -18,7 +18,6 @@ import tempfile
 import threading
 import time
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 
 import requests
@@ -26,7 +25,7 @@ import socketio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._http import Server, hallctl, percentile, python  # noqa: E402
+from bench._http import Server, hallctl, percentile, python, voice_section  # noqa: E402
 
 CONFIG = """
 [hall]
@@ -35,12 +34,7 @@ name = "叫号压测"
 database = "sqlite:///{db}"
 hours = ["00:00-24:00"]
 
-[voice]
-enabled = true
-pack = "{pack}"
-repeat = 1
-vlc_args = ["--aout=adummy", "--rate=16", "--quiet"]
-
+{voice}
 [[services]]
 code = "SB"
 name = "社保医保"
@@ -59,8 +53,7 @@ def main() -> None:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="fanout-"))
     config = tmp / "hall.toml"
-    config.write_text(CONFIG.format(db=tmp / "hall.db", pack=resources.files("hallctl") / "demo" / "voice"),
-                      encoding="utf-8")
+    config.write_text(CONFIG.format(db=tmp / "hall.db", voice=voice_section()), encoding="utf-8")
     hallctl("db", "upgrade", "--config", str(config), cwd=tmp)
     hallctl("user", "add", "li", "--role", "manager", "--config", str(config), "--password-stdin", cwd=tmp,
             stdin="bench-pass-1\n")

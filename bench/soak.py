@@ -15,11 +15,11 @@ import sys
 import tempfile
 import threading
 import time
-from importlib import resources
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench._http import voice_section  # noqa: E402
 from devices.bus import BusTiming  # noqa: E402
 from devices.printer import PrinterTiming  # noqa: E402
 from devices.simulators.escpos_printer import PrinterSimulator  # noqa: E402
@@ -43,12 +43,7 @@ hours = ["00:00-24:00"]
 [routing]
 rating_timeout_s = 600
 
-[voice]
-enabled = true
-pack = "{pack}"
-repeat = 1
-vlc_args = ["--aout=adummy", "--rate=16", "--quiet"]
-
+{voice}
 [[services]]
 code = "SB"
 name = "社保医保"
@@ -75,8 +70,7 @@ url = "{printer}"
 
 
 def config_text(tmp: Path, printer: str, bus: str) -> str:
-    text = CONFIG.format(db=tmp / "hall.db", pack=resources.files("hallctl") / "demo" / "voice", bus=bus,
-                         printer=printer)
+    text = CONFIG.format(db=tmp / "hall.db", voice=voice_section(), bus=bus, printer=printer)
     for number, addresses in WINDOWS.items():
         names = {KINDS[i]: f"{KINDS[i]}-{number}" for i, a in enumerate(addresses) if a is not None}
         text += f'\n[[windows]]\nnumber = {number}\nservices = ["SB", "GJJ"]\n'
