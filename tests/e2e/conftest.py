@@ -16,6 +16,7 @@ from hallctl.bootstrap import build_app
 from hallctl.config import parse_config
 from hallctl.services import auth
 from tests.conftest import PASSWORD, hall_toml
+from tests.e2e.served import noon_zone, real_clock_toml
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -24,8 +25,8 @@ FAST_PRINTER = PrinterTiming(status_timeout_s=0.2, poll_s=0.2, retry_window_s=2,
 
 
 def served_config(db_url: str, printer_url: str, hours: str) -> str:
-    """The test hall with these opening hours and kiosk k1's printer on the simulator."""
-    text = hall_toml(db_url).replace('hours = ["08:30-12:00", "13:30-17:30"]', f'hours = ["{hours}"]')
+    """The test hall in the noon zone, with these opening hours and kiosk k1's printer on the simulator."""
+    text = real_clock_toml(hall_toml(db_url)).replace('hours = ["00:00-24:00"]', f'hours = ["{hours}"]')
     text = text.replace('[[kiosks]]\nid = "k1"\n', '[[kiosks]]\nid = "k1"\nname = "一号取号机"\nprinter = "printer-k1"\n')
     return text + f'\n[[devices]]\nname = "printer-k1"\nkind = "printer"\nurl = "{printer_url}"\n'
 
@@ -61,7 +62,7 @@ def served(request, db_url, tmp_path):
     """The served hall, open all day; parametrize indirectly with "closed" for a hall outside its hours."""
     hours = "00:00-24:00"
     if getattr(request, "param", None) == "closed":  # open for one hour, starting three hours from now
-        start = (datetime.now(ZoneInfo("Asia/Shanghai")).hour + 3) % 24
+        start = (datetime.now(ZoneInfo(noon_zone())).hour + 3) % 24
         hours = f"{start:02d}:00-{start + 1:02d}:00"
     hall = ServedHall(db_url, tmp_path, hours)
     yield hall

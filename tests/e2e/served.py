@@ -6,11 +6,25 @@ import subprocess
 import sys
 import time
 
+from datetime import datetime, timezone
+
 import requests
 
 from tests.postgres import free_port
 
 HALLCTL = [sys.executable, "-m", "hallctl.cli"]
+
+
+def noon_zone() -> str:
+    """A fixed-offset zone where it is about noon now, so a test on the real clock never crosses a business day."""
+    shift = 12 - datetime.now(timezone.utc).hour  # -11 … +12 hours
+    return "Etc/GMT" + (f"{-shift:+d}" if shift else "")  # Etc/GMT-8 is UTC+8
+
+
+def real_clock_toml(text: str) -> str:
+    """The test hall for a server on the real clock: open all day, in the noon zone."""
+    return (text.replace('timezone = "Asia/Shanghai"', f'timezone = "{noon_zone()}"')
+            .replace('hours = ["08:30-12:00", "13:30-17:30"]', 'hours = ["00:00-24:00"]'))
 
 
 def run(*args, input=None, cwd=None):

@@ -9,7 +9,7 @@ import requests
 import socketio
 
 from tests.conftest import hall_toml
-from tests.e2e.served import Served, free_port, logged_in, run
+from tests.e2e.served import Served, free_port, logged_in, real_clock_toml, run
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def redis_url(tmp_path):
 @pytest.fixture
 def shared_config(tmp_path, postgres, redis_url):
     name = postgres.create_database(postgres.template)
-    text = hall_toml(postgres.url(name)).replace('hours = ["08:30-12:00", "13:30-17:30"]', 'hours = ["00:00-24:00"]')
+    text = real_clock_toml(hall_toml(postgres.url(name)))
     text = text.replace('public_url = "http://hall.test"', f'public_url = "http://hall.test"\nmessage_queue = "{redis_url}"')
     path = tmp_path / "hall.toml"
     path.write_text(text, encoding="utf-8")

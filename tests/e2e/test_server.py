@@ -13,12 +13,11 @@ import requests
 import socketio
 
 from tests.conftest import hall_toml
-from tests.e2e.served import HALLCTL, Served, free_port, logged_in, run
+from tests.e2e.served import HALLCTL, Served, free_port, logged_in, real_clock_toml, run
 
 @pytest.fixture
 def config_file(tmp_path):
-    text = hall_toml(f"sqlite:///{tmp_path}/hall.db").replace(
-        'hours = ["08:30-12:00", "13:30-17:30"]', 'hours = ["00:00-24:00"]')
+    text = real_clock_toml(hall_toml(f"sqlite:///{tmp_path}/hall.db"))
     path = tmp_path / "hall.toml"
     path.write_text(text, encoding="utf-8")
     return path
