@@ -18,6 +18,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from hallctl.services.formats import iso
+
 from . import speech
 from .voicepack import VoicePack, VoicePackError
 
@@ -32,10 +34,6 @@ class PlaybackError(Exception):
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat().replace("+00:00", "Z") if moment else None
 
 
 @dataclass
@@ -57,7 +55,7 @@ class Announcement:
     def as_dict(self) -> dict:
         out = asdict(self)
         for key in ("queued_at", "started_at", "finished_at"):
-            out[key] = _iso(out[key])
+            out[key] = iso(out[key])
         return out
 
 

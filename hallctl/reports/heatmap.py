@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .kpis import T, _round, _scope
+from .kpis import T, in_range, round1
 
 
 def weekday_hour(session: Session, hall_id: str, first: date, last: date) -> dict:
@@ -16,13 +16,13 @@ def weekday_hour(session: Session, hall_id: str, first: date, last: date) -> dic
     (days the hall was closed count too, so the figure is what a planner should expect).
     """
     stmt = (select(T.c.issue_weekday, T.c.issue_hour, func.count(), func.avg(T.c.wait_s))
-            .where(_scope(hall_id, first, last)).group_by(T.c.issue_weekday, T.c.issue_hour)
+            .where(in_range(hall_id, first, last)).group_by(T.c.issue_weekday, T.c.issue_hour)
             .order_by(T.c.issue_weekday, T.c.issue_hour))
     days = {w: 0 for w in range(1, 8)}
     for offset in range((last - first).days + 1):
         days[(first + timedelta(days=offset)).isoweekday()] += 1
     cells = [{"weekday": weekday, "hour": hour, "issued": issued,
-              "arrivals_per_day": _round(issued / days[weekday]) if days[weekday] else None,
-              "wait_mean_s": _round(wait)}
+              "arrivals_per_day": round1(issued / days[weekday]) if days[weekday] else None,
+              "wait_mean_s": round1(wait)}
              for weekday, hour, issued, wait in session.execute(stmt)]
     return {"from": first.isoformat(), "to": last.isoformat(), "days": days, "cells": cells}

@@ -38,11 +38,12 @@ GROUPS = {
 }
 
 
-def _count(condition):
+def count_if(condition):
     return func.sum(case((condition, 1), else_=0))
 
 
-def _scope(hall_id: str, first: date, last: date):
+def in_range(hall_id: str, first: date, last: date):
+    """Tickets of the hall issued on business days ``first``..``last``."""
     return and_(T.c.hall_id == hall_id, T.c.business_day >= first, T.c.business_day <= last)
 
 
@@ -82,13 +83,13 @@ def accumulate(session: Session, scope, group_column, targets_s: dict[str, float
     target = case(*((T.c.service == code, literal(seconds)) for code, seconds in targets_s.items()), else_=None)
     stmt = select(
         *columns, func.count().label("issued"),
-        _count(T.c.status == "finished").label("served"), _count(T.c.status == "no_show").label("no_show"),
-        _count(T.c.status == "transferred").label("transferred"), _count(T.c.hold_kind.is_not(None)).label("held"),
+        count_if(T.c.status == "finished").label("served"), count_if(T.c.status == "no_show").label("no_show"),
+        count_if(T.c.status == "transferred").label("transferred"), count_if(T.c.hold_kind.is_not(None)).label("held"),
         func.count(T.c.wait_s).label("called"), func.sum(T.c.wait_s).label("wait_sum"),
         func.max(T.c.wait_s).label("wait_max"), func.sum(T.c.walk_s).label("walk_sum"),
         func.count(T.c.walk_s).label("walk_n"), func.sum(T.c.service_s).label("service_sum"),
-        func.count(T.c.service_s).label("service_n"), _count(T.c.wait_s <= target).label("within_target"),
-        *(_count(T.c.outcome == o.value).label(f"outcome_{o.value}") for o in Outcome),
+        func.count(T.c.service_s).label("service_n"), count_if(T.c.wait_s <= target).label("within_target"),
+        *(count_if(T.c.outcome == o.value).label(f"outcome_{o.value}") for o in Outcome),
     ).where(scope).group_by(*columns)
     groups = {}
     for row in session.execute(stmt):
@@ -117,7 +118,7 @@ def kpis(session: Session, hall_id: str, first: date, last: date, by: str,
     """
     groups: dict = {}
     covered = rollups.load(session, hall_id, by, first, last, targets_s, groups)
-    scope = _scope(hall_id, first, last)
+    scope = in_range(hall_id, first, last)
     live = and_(scope, T.c.business_day.not_in(covered)) if covered else scope
     for (_day, key), group in accumulate(session, live, GROUPS[by], targets_s).items():
         groups.setdefault(key, Group({})).add(group)
@@ -130,7 +131,7 @@ def kpis(session: Session, hall_id: str, first: date, last: date, by: str,
     for row in rows.values():
         rated = sum(row["ratings"].values())
         good = row["ratings"]["1"] + row["ratings"]["2"]
-        row["satisfaction_pct"] = _round(100 * good / rated) if rated else None
+        row["satisfaction_pct"] = round1(100 * good / rated) if rated else None
     return [_public_key(row, by) for row in rows.values()]
 
 
@@ -139,11 +140,11 @@ def _sort_key(key) -> tuple:
 
 
 def _mean(total, n) -> float | None:
-    return _round(total / n) if n else None
+    return round1(total / n) if n else None
 
 
 def _percentile(values: list[float], p: int) -> float | None:
-    return _round(values[nearest_rank(p, len(values)) - 1]) if values else None
+    return round1(values[nearest_rank(p, len(values)) - 1]) if values else None
 
 
 def _row(key, group: Group) -> dict:
@@ -152,13 +153,13 @@ def _row(key, group: Group) -> dict:
     waits, services = sorted(group.waits), sorted(group.services)
     return {
         "key": key, "issued": issued, "served": f["served"] or 0, "no_show": f["no_show"] or 0,
-        "no_show_pct": _round(100 * (f["no_show"] or 0) / issued) if issued else None,
+        "no_show_pct": round1(100 * (f["no_show"] or 0) / issued) if issued else None,
         "transferred": f["transferred"] or 0, "held": f["held"] or 0, "called": called,
         "wait_mean_s": _mean(f["wait_sum"], called), "wait_p50_s": _percentile(waits, 50),
-        "wait_p90_s": _percentile(waits, 90), "wait_max_s": _round(f["wait_max"]),
+        "wait_p90_s": _percentile(waits, 90), "wait_max_s": round1(f["wait_max"]),
         "walk_mean_s": _mean(f["walk_sum"], f["walk_n"]), "service_mean_s": _mean(f["service_sum"], f["service_n"]),
         "service_p50_s": _percentile(services, 50), "service_p90_s": _percentile(services, 90),
-        "sl_pct": _round(100 * (f["within_target"] or 0) / called) if called else None,
+        "sl_pct": round1(100 * (f["within_target"] or 0) / called) if called else None,
         "ratings": {str(level): 0 for level in range(1, 6)}, "ratings_default": 0, "satisfaction_pct": None,
         "outcomes": {o.value: f[f"outcome_{o.value}"] or 0 for o in Outcome},
     }
@@ -177,7 +178,7 @@ def nearest_rank(p: int, n: int) -> int:
     return (p * n + 99) // 100
 
 
-def _round(value) -> float | None:
+def round1(value) -> float | None:
     return None if value is None else round(float(value), 1)
 
 

@@ -69,8 +69,8 @@ def load(session: Session, hall_id: str, by: str, first: date, last: date, targe
 
 def closed_days(session: Session, hall_id: str, first: date, last: date) -> list[date]:
     """Days in the range with tickets, none of them still in the queue or at a window."""
-    active = kpis._count(T.c.status.in_(ACTIVE))
-    stmt = (select(T.c.business_day).where(kpis._scope(hall_id, first, last))
+    active = kpis.count_if(T.c.status.in_(ACTIVE))
+    stmt = (select(T.c.business_day).where(kpis.in_range(hall_id, first, last))
             .group_by(T.c.business_day).having(active == 0))
     return list(session.scalars(stmt))
 
@@ -80,7 +80,7 @@ def build(session: Session, hall_id: str, by: str, days: list[date], targets_s: 
     if not days:
         return 0
     wanted = set(days)
-    scope = and_(kpis._scope(hall_id, min(days), max(days)), T.c.business_day.in_(wanted))
+    scope = and_(kpis.in_range(hall_id, min(days), max(days)), T.c.business_day.in_(wanted))
     groups = kpis.accumulate(session, scope, kpis.GROUPS[by], targets_s, per_day=True)
     session.execute(delete(K).where(K.c.hall_id == hall_id, K.c.grouping == by, K.c.business_day.in_(wanted)))
     rows = [{"hall_id": hall_id, "grouping": by, "business_day": day, "key": _encode_key(key),
