@@ -259,6 +259,19 @@ const Hall = (() => {
     return parts[0] ? `${parts[0]}:${m}:${sec}` : `${Number(m)}:${sec}`;
   }
 
+  /**
+   * A device page's bearer token: taken from ``?token=`` once (then removed from the address bar and
+   * history) and kept in this browser under ``key``.
+   */
+  function deviceToken(key) {
+    const given = new URLSearchParams(location.search).get("token");
+    if (given) {
+      localStorage.setItem(key, given);
+      history.replaceState(null, "", location.pathname);
+    }
+    return localStorage.getItem(key);
+  }
+
   function since(iso) { return iso ? (Date.now() - Date.parse(iso)) / 1000 : 0; }
 
   function estimateText(range) {
@@ -309,6 +322,7 @@ const Hall = (() => {
 
   return {
     data, t, name, serviceName, onLang, api, ApiFailure, live, debounce, el, toast, failed, clockText, since,
+    deviceToken,
     estimateText, login, get lang() { return lang; },
   };
 })();

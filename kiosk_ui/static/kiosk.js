@@ -6,13 +6,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const $ = (selector) => document.querySelector(selector);
   const CONFIRM_S = 20;
   const REFRESH_MS = 15000;
-  const tokenKey = `hallctl.kiosk.${data.kiosk}.token`;
-  const params = new URLSearchParams(location.search);
-  if (params.get("token")) {
-    localStorage.setItem(tokenKey, params.get("token"));
-    history.replaceState(null, "", location.pathname);  // the token does not stay on screen or in history
-  }
-  const token = localStorage.getItem(tokenKey);
+  const token = Hall.deviceToken(`hallctl.kiosk.${data.kiosk}.token`);
   const green = data.priorities.filter((p) => p.weight > 1).sort((a, b) => b.weight - a.weight)[0];
 
   const state = { services: [], category: null, priority: false, appointment: null, ticket: null,
@@ -129,12 +123,17 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   }
 
+  function setLarge(large) {
+    const button = $(".size");
+    document.body.classList.toggle("large", large);
+    button.setAttribute("aria-pressed", String(large));
+    button.dataset.t = large ? "normal_text" : "large_text";
+    button.textContent = t(button.dataset.t);
+  }
+
   function reset() {
     Object.assign(state, { category: null, priority: false, appointment: null, ticket: null });
-    document.body.classList.remove("large");
-    $(".size").setAttribute("aria-pressed", "false");
-    $(".size").dataset.t = "large_text";
-    $(".size").textContent = t("large_text");
+    setLarge(false);
     show("start");
     refresh();
   }
@@ -172,12 +171,7 @@ document.addEventListener("DOMContentLoaded", () => {
     show("start");
     render();
   });
-  $(".size").addEventListener("click", (event) => {
-    const large = document.body.classList.toggle("large");
-    event.target.setAttribute("aria-pressed", String(large));
-    event.target.dataset.t = large ? "normal_text" : "large_text";
-    event.target.textContent = t(event.target.dataset.t);
-  });
+  $(".size").addEventListener("click", () => setLarge(!document.body.classList.contains("large")));
   for (const kind of ["pointerdown", "keydown"]) {
     document.addEventListener(kind, () => { state.touchedAt = Date.now(); }, { capture: true });
   }

@@ -5,12 +5,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const { data, el, api } = Hall;
   const $ = (selector) => document.querySelector(selector);
   const KEEP = 8;
-  const params = new URLSearchParams(location.search);
-  if (params.get("token")) {
-    localStorage.setItem("hallctl.display.token", params.get("token"));
-    history.replaceState(null, "", location.pathname);
-  }
-  const token = localStorage.getItem("hallctl.display.token");
+  const token = Hall.deviceToken("hallctl.display.token");
   let state = null;
 
   const service = (code) => data.services.find((s) => s.code === code) || { name: code, name_en: code };

@@ -9,7 +9,9 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
+from tests.conftest import PASSWORD
 from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.served import logged_in
 
 KIOSK_POST = re.compile(r".*/api/v1/tickets$")
 
@@ -111,21 +113,14 @@ def test_a_ticket_goes_from_kiosk_to_console_to_phone_and_its_bad_rating_is_foll
         expect(case.locator(".case-state")).to_have_text(state)
     case.locator("button[data-action=close]").click()
     expect(dashboard.locator(".followups tbody")).to_contain_text("暂无待办的差评整改")
-    closed = requests.get(f"{served.url}/api/v1/followups?state=closed", timeout=5, headers={
-        "Authorization": f"Bearer {login_token(served, 'manager')}"}).json()
+    closed = logged_in(served.url, "manager", PASSWORD).get(f"{served.url}/api/v1/followups?state=closed",
+                                                            timeout=5).json()
     assert [(c["number"], [s["action"] for s in c["steps"]]) for c in closed] == [
         ("A001", ["verify", "rectify", "revisit", "close"])]
 
     results = pages.open("/results")
     by_service = results.locator("table").first.locator("tbody tr", has_text="社保医保")
     expect(by_service.locator("td")).to_have_text(["社保医保", "1", "0.0%", "1", "1"])
-
-
-def login_token(served, user: str) -> str:
-    from tests.conftest import PASSWORD
-
-    reply = requests.post(f"{served.url}/api/v1/auth/login", json={"username": user, "password": PASSWORD}, timeout=5)
-    return reply.json()["token"]
 
 
 def test_a_ticket_taken_while_the_printer_is_out_of_paper_asks_the_citizen_to_remember_the_number(pages, served):
@@ -277,9 +272,9 @@ def test_the_phone_page_follows_its_place_in_the_queue_live(pages, served):
     second = issue(served, "SB")
     phone = pages.open(f"/t/{second['id']}?token={second['track_token']}", viewport=(390, 844))
     expect(phone.locator(".detail")).to_have_text("前面还有 1 人")
-    staff = {"Authorization": f"Bearer {login_token(served, 'staff1')}"}
-    requests.post(f"{served.url}/api/v1/windows/1/login", json={}, headers=staff, timeout=5)
-    requests.post(f"{served.url}/api/v1/windows/1/call", json={}, headers=staff, timeout=5)
+    staff = logged_in(served.url, "staff1", PASSWORD)
+    staff.post(f"{served.url}/api/v1/windows/1/login", json={}, timeout=5).raise_for_status()
+    staff.post(f"{served.url}/api/v1/windows/1/call", json={}, timeout=5).raise_for_status()
     expect(phone.locator(".detail")).to_have_text("前面还有 0 人")
 
 
@@ -312,10 +307,10 @@ def test_the_dashboard_draws_the_report_charts_from_the_hall_history(pages, serv
     drawn = dashboard.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.chart')].map(
         (node) => [node.dataset.chart, echarts.getInstanceByDom(node).getOption().series.map((s) => s.data)]))""")
     day = dashboard.evaluate("() => document.querySelector('.links a').href.match(/to=([0-9-]+)/)[1]")
-    token = {"Authorization": f"Bearer {login_token(served, 'manager')}"}
+    manager = logged_in(served.url, "manager", PASSWORD)
 
     def report(path):
-        return requests.get(f"{served.url}/api/v1{path}", headers=token, timeout=10).json()
+        return manager.get(f"{served.url}/api/v1{path}", timeout=10).json()
 
     first = (date.fromisoformat(day) - timedelta(days=29)).isoformat()
     heat = report(f"/reports/heatmap?from={first}&to={day}")
