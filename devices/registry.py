@@ -63,6 +63,19 @@ class DeviceRegistry:
                 "device %s: %s → %s %s", name, previous, state, detail)
         self._publish([event])
 
+    def states(self) -> list[DeviceChanged]:
+        """Every device's current state, as the events that set it (for the hall's other processes)."""
+        with self._lock:
+            return [DeviceChanged(at=d.since, device=d.name, device_kind=d.kind, state=d.state, detail=d.detail)
+                    for d in self._devices.values()]
+
+    def mirror(self, event: DeviceChanged) -> None:
+        """Take a state another server process (the device leader) reported, without publishing it again."""
+        with self._lock:
+            device = self._devices.get(event.device)
+            if device is not None:
+                device.state, device.detail, device.since = event.state, event.detail, event.at
+
     def count(self, name: str, counter: str) -> None:
         with self._lock:
             counters = self._devices[name].counters

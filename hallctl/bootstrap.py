@@ -7,12 +7,16 @@ from collections.abc import Callable
 from datetime import datetime
 
 from hallctl.adapters import orm
-from hallctl.adapters.announcing import start_announcer
+from hallctl.adapters.announcing import start_announcer, stop_announcer
 from hallctl.adapters.database import open_database
+from hallctl.adapters.device_host import DeviceHost
 from hallctl.adapters.eventbus import EventBus
 from hallctl.adapters.hall_devices import HallDevices
+from hallctl.adapters.leader import LeaderLock
 from hallctl.adapters.printing import Printers
+from hallctl.adapters.relay import EventRelay
 from hallctl.config import Config
+from hallctl.domain import events as ev
 from hallctl.migrations import require_current
 from hallctl.reports import rollups
 from hallctl.reports.estimates import HISTORY
@@ -30,7 +34,8 @@ def bootstrap(config: Config, *, clock: Callable[[], datetime] = utcnow, synchro
     """Open the database (which must be migrated), sync services and windows, return the hall.
 
     Args:
-        devices: start the device workers (printers, RS-485 lines) — the server does; most tests do not.
+        devices: start the device workers (printers, RS-485 lines, voice) — the server does, in the one
+            process that holds the hall's device leader lock; most tests do not.
         housekeeping: run the daily jobs (dropping expired citizen hashes, the default-rating rule,
             rolling up closed days for the reports).
         printer_timing, bus_timing: override device timeouts and back-off (tests).
@@ -47,18 +52,40 @@ def bootstrap(config: Config, *, clock: Callable[[], datetime] = utcnow, synchro
     hall.citizen_key = citizens.citizen_key(hall)
     with hall.uow(write=False) as uow:
         hall.service_times.learn(uow.session, orm.tickets, hall.hall_id, hall.now() - HISTORY)
-    hall.bus.subscribe("service-times", hall.service_times.on_domain_events)
+    hall.bus.subscribe("service-times", hall.service_times.on_domain_events, remote=True)
+    relay = None
+    if config.hall.message_queue.startswith("redis"):
+        relay = EventRelay(config.hall.message_queue, hall.hall_id, hall.bus)
+        hall.closers.append(relay.stop)
+        hall.bus.subscribe("device-states", _mirror_device_states(hall), remote=True)
     if devices:
-        hall.closers.append(Printers(hall, printer_timing).stop)
-        hall.closers.append(HallDevices(hall, bus_timing).stop)
-        if config.voice.enabled:
-            hall.announcer = start_announcer(hall, voice_player)
-            hall.closers.append(hall.announcer.stop)
+        def start_devices() -> list[Callable[[], None]]:
+            printers = Printers(hall, printer_timing)
+            stoppers = [printers.stop, HallDevices(hall, bus_timing).stop]
+            if config.voice.enabled:
+                hall.announcer = start_announcer(hall, voice_player)
+                stoppers.append(lambda: stop_announcer(hall))
+            recovered = printers.recover()
+            if recovered:
+                log.info("printing %d recent tickets that were never printed", recovered)
+            return stoppers
+
+        tell_states = (lambda: relay.on_domain_events(hall.devices.states())) if relay else None
+        hall.device_host = DeviceHost(LeaderLock(database, hall.hall_id), start_devices, tick=tell_states)
+        hall.closers.append(hall.device_host.stop)
     if housekeeping:
         hall.closers.append(_daily(hall, lambda: {"citizen hashes dropped": citizens.purge(hall),
                                                   "tickets rated by default": apply_default_ratings(hall),
                                                   "KPI day roll-ups written": rollups.roll_up(hall)}))
     return hall
+
+
+def _mirror_device_states(hall: Hall):
+    def on_domain_events(batch: list[ev.Event]) -> None:
+        for event in batch:
+            if isinstance(event, ev.DeviceChanged):
+                hall.devices.mirror(event)
+    return on_domain_events
 
 
 def _daily(hall: Hall, job) -> Callable[[], None]:

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -143,6 +145,33 @@ def db_url(request, tmp_path, migrated_template):
     path = tmp_path / "hall.db"
     shutil.copy(migrated_template, path)
     yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A throwaway redis-server (Debian package) on a free port, for the message queue."""
+    import redis
+
+    from tests.postgres import free_port
+
+    port = free_port()
+    log = open(tmp_path / "redis.log", "w")
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no"], stdout=log, stderr=subprocess.STDOUT)
+    url = f"redis://127.0.0.1:{port}/0"
+    deadline = time.time() + 10
+    while True:
+        try:
+            redis.Redis.from_url(url).ping()
+            break
+        except redis.ConnectionError:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.05)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
 
 
 BOTH_DATABASES = pytest.mark.parametrize("db_url", ["sqlite", "postgresql"], indirect=True)

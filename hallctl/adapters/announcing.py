@@ -12,7 +12,7 @@ WORKDIR = Path(tempfile.gettempdir()) / "hallctl-announcements"
 
 
 def start_announcer(hall, player=None, workdir: Path = WORKDIR) -> Announcer:
-    """Start the announcer of ``[voice]`` and subscribe it to ``TicketCalled``.
+    """Start the announcer of ``[voice]``, subscribe it to ``TicketCalled`` and tell ``hall.announcement_listeners``.
 
     Args:
         player: the player to use (default: python-vlc with ``vlc_args``).
@@ -20,11 +20,19 @@ def start_announcer(hall, player=None, workdir: Path = WORKDIR) -> Announcer:
     voice = hall.config.voice
     announcer = Announcer(pack_dir=voice.pack, template=voice.template, repeat=voice.repeat, english=voice.english,
                           player=player or VlcPlayer(voice.vlc_args), workdir=workdir, clock=hall.now)
+    for listener in hall.announcement_listeners:
+        announcer.listen(listener)
 
     def on_domain_events(batch: list[ev.Event]) -> None:
         for event in batch:
             if isinstance(event, ev.TicketCalled) and event.window is not None:
                 announcer.announce(event.number, event.window, event.service, event.recall)
 
-    hall.bus.subscribe("voice", on_domain_events)
+    hall.bus.subscribe("voice", on_domain_events, remote=True)
     return announcer
+
+
+def stop_announcer(hall) -> None:
+    hall.bus.unsubscribe("voice")
+    hall.announcer.stop()
+    hall.announcer = None

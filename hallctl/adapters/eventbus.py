@@ -63,23 +63,52 @@ class EventBus:
         self.synchronous = synchronous
         self._workers: list[_Worker] = []
         self._inline: list[tuple[str, Handler]] = []
+        self._remote: set[str] = set()
 
-    def subscribe(self, name: str, handler: Handler) -> None:
+    def subscribe(self, name: str, handler: Handler, remote: bool = False) -> None:
+        """Deliver this process's events to ``handler``.
+
+        Args:
+            remote: also deliver the events of the hall's other server processes (relayed through
+                the message queue) — for the device workers and learners, not for Socket.IO, whose
+                emits the message queue already shares.
+        """
+        if remote:
+            self._remote.add(name)
         if self.synchronous:
             self._inline.append((name, handler))
         else:
             self._workers.append(_Worker(name, handler))
 
+    def unsubscribe(self, name: str) -> None:
+        """Stop delivering to ``name`` (after what it already has queued)."""
+        self._inline = [(n, h) for n, h in self._inline if n != name]
+        for worker in [w for w in self._workers if w.name == name]:
+            self._workers.remove(worker)
+            worker.queue.put(None)
+            worker.thread.join(timeout=5)
+        self._remote.discard(name)
+
     def publish(self, events: Iterable[Event]) -> None:
-        batch = list(events)
+        self._deliver(list(events), remote=False)
+
+    def publish_remote(self, events: Iterable[Event]) -> None:
+        """Events committed by another server process of this hall: only to ``remote`` subscribers."""
+        self._deliver(list(events), remote=True)
+
+    def _deliver(self, batch: list[Event], remote: bool) -> None:
         if not batch:
             return
         for name, handler in self._inline:
+            if remote and name not in self._remote:
+                continue
             try:
                 handler(batch)
             except Exception:
                 log.exception("event subscriber %s failed on %s", name, [e.kind for e in batch])
         for worker in self._workers:
+            if remote and worker.name not in self._remote:
+                continue
             for event in batch:
                 worker.queue.put(event)
 

@@ -51,9 +51,10 @@ class HallDevices:
         for window in config.windows:
             self._idle(window.number)
             self._caller_display(window.number)
-        hall.bus.subscribe("hallbus", self.on_domain_events)
+        hall.bus.subscribe("hallbus", self.on_domain_events, remote=True)
 
     def stop(self) -> None:
+        self.hall.bus.unsubscribe("hallbus")
         self._presses.put(None)
         for worker in [*self.workers.values(), *self.frame_lines.values()]:
             worker.stop()

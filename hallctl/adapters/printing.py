@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 from devices.escpos_ticket import Layout, TicketContent, encode_ticket
 from devices.printer import PrinterTiming, PrintJob, PrinterWorker
@@ -9,6 +10,9 @@ from devices.transport import Transport
 from hallctl.domain import events as ev
 from hallctl.services import printing
 from hallctl.services.context import Hall
+
+RECOVER_S = PrinterTiming.retry_window_s
+"""Tickets issued this recently and never printed are printed when a process takes the devices over."""
 
 
 class Printers:
@@ -28,7 +32,7 @@ class Printers:
                 timing or PrinterTiming(status_timeout_s=device.status_timeout_ms / 1000)).start()
             self.layouts[device.name] = Layout(device.encoding, device.columns, device.cut)
             self.footers[device.name] = device.footer
-        hall.bus.subscribe("printers", self.on_domain_events)
+        hall.bus.subscribe("printers", self.on_domain_events, remote=True)
 
     def on_printer_result(self, ticket_id: int, ok: bool, reason: str) -> None:
         printing.record_print(self.hall, ticket_id, ok, reason)
@@ -51,6 +55,15 @@ class Printers:
         data = encode_ticket(content, self.layouts[event.printer])
         self.workers[event.printer].submit(PrintJob(event.ticket_id, data, time.monotonic()))
 
+    def recover(self) -> int:
+        """Print the recent tickets still waiting for their printer (the process that had them stopped)."""
+        pending = printing.pending_prints(self.hall, self.hall.now() - timedelta(seconds=RECOVER_S))
+        for ticket_id, printer, at in pending:
+            if printer in self.workers:
+                self._print(ev.TicketPrintRequested(at=at, ticket_id=ticket_id, printer=printer))
+        return len(pending)
+
     def stop(self) -> None:
+        self.hall.bus.unsubscribe("printers")
         for worker in self.workers.values():
             worker.stop()

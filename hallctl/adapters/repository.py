@@ -92,6 +92,14 @@ class TicketRepository(_Repository):
         stmt = _NEXT_SEQ[self.session.get_bind().dialect.name]
         return self.session.execute(stmt, {"hall": self.hall_id, "service": service, "day": day}).scalar_one()
 
+    def pending_prints(self, kiosks: list[str], since: datetime) -> list[tuple[int, str, datetime]]:
+        """(id, kiosk, issued at) of tickets from these kiosks issued since ``since`` and not yet printed."""
+        stmt = (select(T.c.id, T.c.kiosk, T.c.issued_at)
+                .where(T.c.hall_id == self.hall_id, T.c.issued_at >= since, T.c.kiosk.in_(kiosks),
+                       T.c.print_status == model.PrintStatus.PENDING.value)
+                .order_by(T.c.issued_at, T.c.id))
+        return [tuple(row) for row in self.session.execute(stmt)]
+
     def issued_today(self, service: str, day: date) -> int:
         return self.session.execute(_ISSUED_TODAY, {"hall": self.hall_id, "service": service, "day": day}).scalar() or 0
 

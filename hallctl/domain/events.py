@@ -19,8 +19,7 @@ class Event:
     @property
     def kind(self) -> str:
         """snake_case name stored in the timeline, e.g. ``ticket_called``."""
-        name = type(self).__name__
-        return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
+        return _kind_of(type(self))
 
     def data(self) -> dict:
         """Event-specific fields, JSON-ready (times as ISO 8601)."""
@@ -144,3 +143,42 @@ class DeviceChanged(Event):
     device_kind: str = ""
     state: str = ""
     detail: str = ""
+
+
+
+def _kind_of(cls: type) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in cls.__name__).lstrip("_")
+
+
+def to_wire(event: Event) -> dict:
+    """The event as JSON-ready data with its ``kind``, for the other server processes of the hall."""
+    out = {"kind": event.kind}
+    for f in fields(event):
+        value = getattr(event, f.name)
+        out[f.name] = value.isoformat() if isinstance(value, datetime) else value
+    return out
+
+
+def from_wire(data: dict) -> Event:
+    """The event :func:`to_wire` described.
+
+    Raises:
+        ValueError: an unknown kind, or fields that do not fit it.
+    """
+    classes, todo = {}, [Event]
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        classes[_kind_of(cls)] = cls
+    cls = classes.get(data.get("kind"))
+    if cls is None:
+        raise ValueError(f"unknown event kind {data.get('kind')!r}")
+    values = {}
+    for f in fields(cls):
+        if f.name in data:
+            value = data[f.name]
+            values[f.name] = datetime.fromisoformat(value) if "datetime" in str(f.type) and value else value
+    try:
+        return cls(**values)
+    except TypeError as exc:
+        raise ValueError(f"event {data['kind']}: {exc}") from None

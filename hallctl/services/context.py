@@ -39,7 +39,12 @@ class Hall:
     citizen_key: bytes = field(init=False, default=b"")
     closers: list[Callable[[], None]] = field(init=False, default_factory=list)
     announcer: Any = field(init=False, default=None)
-    """The voice announcer (``displays.announcer.Announcer``) when ``[voice] enabled`` and devices run."""
+    """The voice announcer (``displays.announcer.Announcer``) when ``[voice] enabled`` and this process drives
+    the devices."""
+    device_host: Any = field(init=False, default=None)
+    """``hallctl.adapters.device_host.DeviceHost`` when this process may drive the devices (``.leading``)."""
+    announcement_listeners: list[Callable[[dict], None]] = field(init=False, default_factory=list)
+    """Told of every announcement's change of state, whenever this process starts an announcer."""
 
     def __post_init__(self) -> None:
         self.token_cache = TokenCache()

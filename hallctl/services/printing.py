@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from hallctl.domain import model
 from hallctl.domain.errors import Invalid, NotFound
@@ -79,3 +80,14 @@ def request_reprint(hall: Hall, ticket_id: int, printer: str | None = None) -> d
         ticket.request_print(target, hall.now(), reprint=True)
         uow.commit()
         return ticket_dto(ticket)
+
+
+def pending_prints(hall: Hall, since: datetime) -> list[tuple[int, str, datetime]]:
+    """``(ticket id, printer, issued at)`` of the tickets issued since ``since`` at a kiosk with a printer
+    whose print is still pending — nobody printed them (the process that would have stopped)."""
+    printer_of = {k.id: k.printer for k in hall.config.kiosks if k.printer}
+    if not printer_of:
+        return []
+    with hall.uow(write=False) as uow:
+        rows = uow.tickets.pending_prints(list(printer_of), since)
+    return [(ticket_id, printer_of[kiosk], issued_at) for ticket_id, kiosk, issued_at in rows]

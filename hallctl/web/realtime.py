@@ -33,6 +33,7 @@ class Realtime:
         socketio.on_event("disconnect", self.on_client_disconnect)
         socketio.on_event("join", self.on_client_join)
         hall.bus.subscribe("socketio", self.on_domain_events)
+        hall.announcement_listeners.append(self.on_announcement)
         if hall.announcer is not None:
             hall.announcer.listen(self.on_announcement)
 

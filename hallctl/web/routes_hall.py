@@ -1,6 +1,7 @@
 """Hall-wide reads: services, hall state, ticket export, health; login and logout."""
 from __future__ import annotations
 
+import os
 import secrets
 
 from flask import Blueprint, Response, current_app, session, stream_with_context
@@ -69,7 +70,9 @@ def register(api: Registry) -> Blueprint:
                 uow.session.execute(text("SELECT 1"))
         except Exception as exc:  # any driver error means: not healthy
             raise ApiError(503, "database_unavailable", f"the database does not answer: {type(exc).__name__}")
-        return {"status": "ok", "hall": hall().hall_id}
+        host = hall().device_host
+        return {"status": "ok", "hall": hall().hall_id, "pid": os.getpid(),
+                "devices": "off" if host is None else "leader" if host.leading else "standby"}
 
     @api.route(bp, "/auth/login", "POST", summary="Log in; returns a token and sets a session cookie",
                roles=PUBLIC, body=schemas.LoginIn, responses={200: "Logged in", 403: "Wrong username or password"})

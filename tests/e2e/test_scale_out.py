@@ -1,37 +1,13 @@
 """Two `hallctl serve` processes on one PostgreSQL database and one Redis (Debian packages, started by the tests)."""
-import subprocess
 import threading
 import time
 
 import pytest
-import redis
 import requests
 import socketio
 
 from tests.conftest import hall_toml
-from tests.e2e.served import Served, free_port, logged_in, real_clock_toml, run
-
-
-@pytest.fixture
-def redis_url(tmp_path):
-    port = free_port()
-    log = open(tmp_path / "redis.log", "w")
-    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no"], stdout=log, stderr=subprocess.STDOUT)
-    url = f"redis://127.0.0.1:{port}/0"
-    deadline = time.time() + 10
-    while True:
-        try:
-            redis.Redis.from_url(url).ping()
-            break
-        except redis.ConnectionError:
-            if time.time() > deadline:
-                raise
-            time.sleep(0.05)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+from tests.e2e.served import Served, logged_in, real_clock_toml, run
 
 
 @pytest.fixture

@@ -1,0 +1,94 @@
+"""Domain events shared by the hall's server processes through the Redis message queue.
+
+Each process publishes the events it committed on ``hallctl:{hall}:events``;
+each process hands the events of the others to its ``remote`` subscribers —
+so the device leader drives the LED, printer and speaker for a ticket another
+process called or issued. (Socket.IO emits are shared by Flask-SocketIO's own
+use of the same queue, so they are not relayed here.)
+
+Redis publish/subscribe does not store messages: an event sent while the
+leader is disconnected is not replayed. Printing, the one job that must not be
+lost, is recovered from the database when a process becomes the leader
+(:func:`hallctl.services.printing.pending_prints`).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import uuid
+
+from hallctl.domain import events as ev
+
+log = logging.getLogger(__name__)
+RECONNECT_S = (0.5, 1.0, 2.0, 5.0)
+
+
+class EventRelay:
+    """Publishes this process's events and delivers the other processes' ones to ``bus.publish_remote``.
+
+    Args:
+        url: the ``redis://`` message queue.
+        hall_id: names the channel, so halls sharing a Redis do not hear each other.
+        bus: the process's event bus.
+    """
+
+    def __init__(self, url: str, hall_id: str, bus) -> None:
+        import redis
+
+        self.redis = redis.Redis.from_url(url)
+        self.channel = f"hallctl:{hall_id}:events"
+        self.origin = uuid.uuid4().hex
+        self.bus = bus
+        self.received = 0
+        self._stop = threading.Event()
+        self._subscribed = threading.Event()
+        self._thread = threading.Thread(target=self._listen, name="event-relay", daemon=True)
+        self._thread.start()
+        bus.subscribe("relay", self.on_domain_events)
+
+    def on_domain_events(self, batch: list[ev.Event]) -> None:
+        message = json.dumps({"origin": self.origin, "events": [ev.to_wire(e) for e in batch]})
+        try:
+            self.redis.publish(self.channel, message)
+        except Exception as exc:  # Redis down: the other processes miss these; ours are served
+            log.warning("could not relay %d events to the other processes: %s", len(batch), exc)
+
+    def wait_subscribed(self, timeout: float = 10.0) -> bool:
+        return self._subscribed.wait(timeout)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _listen(self) -> None:
+        failures = 0
+        while not self._stop.is_set():
+            try:
+                pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+                pubsub.subscribe(self.channel)
+                self._subscribed.set()
+                failures = 0
+                while not self._stop.is_set():
+                    message = pubsub.get_message(timeout=0.5)
+                    if message is not None:
+                        self._deliver(message["data"])
+                pubsub.close()
+            except Exception as exc:
+                self._subscribed.clear()
+                delay = RECONNECT_S[min(failures, len(RECONNECT_S) - 1)]
+                failures += 1
+                log.warning("event relay lost Redis (%s); retrying in %.1f s", exc, delay)
+                self._stop.wait(delay)
+
+    def _deliver(self, data: bytes) -> None:
+        try:
+            message = json.loads(data)
+            if message["origin"] == self.origin:
+                return
+            batch = [ev.from_wire(item) for item in message["events"]]
+        except (ValueError, KeyError, TypeError) as exc:
+            log.warning("ignored a relayed message that is not a batch of hall events: %s", exc)
+            return
+        self.received += len(batch)
+        self.bus.publish_remote(batch)
