@@ -1,4 +1,5 @@
 """Two `hallctl serve` processes on one PostgreSQL database and one Redis (Debian packages, started by the tests)."""
+import signal
 import threading
 import time
 
@@ -6,7 +7,9 @@ import pytest
 import requests
 import socketio
 
+from devices.simulators.escpos_printer import PrinterSimulator
 from tests.conftest import hall_toml
+from tests.integration.test_printer import printer_config
 from tests.e2e.served import Served, logged_in, real_clock_toml, run
 
 
@@ -66,3 +69,60 @@ def test_a_call_through_one_process_reaches_a_screen_on_the_other_and_numbers_st
         screen.disconnect()
         first.kill()
         second.kill()
+
+
+@pytest.fixture
+def printer():
+    sim = PrinterSimulator(tcp_port=0).start()
+    yield sim
+    sim.stop()
+
+
+def wait_role(server: Served, role: str, timeout: float = 15) -> None:
+    deadline = time.time() + timeout
+    while requests.get(f"{server.url}/api/v1/healthz", timeout=5).json()["devices"] != role:
+        assert time.time() < deadline, f"{server.url} never became the device {role}"
+        time.sleep(0.1)
+
+
+def test_only_one_process_drives_the_printer_and_the_other_takes_over_when_it_is_killed(tmp_path, postgres,
+                                                                                       redis_url, printer):
+    name = postgres.create_database(postgres.template)
+    config = tmp_path / "printing.toml"
+    config.write_text(real_clock_toml(printer_config(postgres.url(name), printer.url)).replace(
+        'public_url = "http://hall.test"', f'public_url = "http://hall.test"\nmessage_queue = "{redis_url}"'),
+        encoding="utf-8")
+    kiosk = run("token", "add", "k1", "--role", "kiosk", "--config", str(config)).stdout.strip()
+    first = Served(config, tmp_path)
+    wait_role(first, "leader")
+    second = Served(config, tmp_path)
+
+    def issue(server: Served) -> dict:
+        reply = requests.post(f"{server.url}/api/v1/tickets", json={"service": "SB", "kiosk": "k1"},
+                              headers={"Authorization": f"Bearer {kiosk}"}, timeout=10)
+        assert reply.status_code == 201, reply.text
+        return reply.json()
+
+    def recorded_printed(server: Served, ticket: dict) -> None:
+        deadline = time.time() + 10
+        url = f"{server.url}/api/v1/tickets/{ticket['id']}?token={ticket['track_token']}"
+        while requests.get(url, timeout=5).json()["print"]["status"] != "printed":
+            assert time.time() < deadline, f"{ticket['number']} was never recorded as printed"
+            time.sleep(0.05)
+
+    try:
+        wait_role(second, "standby")
+        through_standby = issue(second)
+        assert [t.big_lines() for t in printer.wait_for_tickets(1, timeout=10)] == [[through_standby["number"]]]
+        recorded_printed(second, through_standby)  # (killed between printing and recording, it would print again)
+        first.kill(signal.SIGKILL)
+        wait_role(second, "leader")
+        after = issue(second)
+        printer.wait_for_tickets(2, timeout=10)
+        recorded_printed(second, after)
+        assert [t.big_lines() for t in printer.tickets] == [[through_standby["number"]], [after["number"]]]
+    finally:
+        if first.proc.poll() is None:
+            first.kill()
+        second.kill()
+        postgres.drop_database(name)

@@ -12,9 +12,12 @@ from hallctl.adapters.leader import LeaderLock
 from hallctl.bootstrap import bootstrap
 from hallctl.config import parse_config
 from hallctl.domain import events as ev
+from hallctl.services import windows
 from hallctl.services.tickets import IssueTicket, issue_ticket
+from hallctl.services.windows import WindowAction
 from tests.conftest import BOTH_DATABASES
 from tests.integration.test_printer import FAST, printer_config
+from tests.integration.test_voice import pack, voice_toml  # noqa: F401 (a fixture)
 
 HOLD = """
 import sys, time
@@ -120,3 +123,28 @@ def test_when_the_leader_stops_the_other_process_takes_the_devices_and_prints_wh
     after = issue_ticket(follower, IssueTicket(service="SB", kiosk="k1"))
     assert [t.big_lines() for t in printer.wait_for_tickets(2, timeout=5)] == [[orphan["number"]],
                                                                               [after["number"]]]
+
+
+@pytest.fixture
+def two_voiced(db_url, clock, redis_url, pack):
+    text = voice_toml(db_url, pack).replace(
+        'public_url = "http://hall.test"', f'public_url = "http://hall.test"\nmessage_queue = "{redis_url}"')
+    halls = [bootstrap(parse_config(text), clock=clock, devices=True) for _ in range(2)]
+    yield halls
+    for hall in halls:
+        hall.close()
+
+
+def test_a_call_made_in_the_standby_process_is_spoken_by_the_leader_only(two_voiced):
+    leader, standby = two_voiced
+    assert standby.announcer is None
+    issue_ticket(standby, IssueTicket(service="SB"))
+    windows.login(standby, WindowAction(2, "li"))
+    called = windows.call(standby, WindowAction(2, "li"))
+    deadline = time.monotonic() + 10
+    while not leader.announcer.recent():
+        assert time.monotonic() < deadline, "the leader never announced the call made in the other process"
+        time.sleep(0.02)
+    assert leader.announcer.wait_idle(30)
+    [spoken] = leader.announcer.recent()
+    assert (spoken["number"], spoken["window"], spoken["state"]) == (called["number"], 2, "played")
