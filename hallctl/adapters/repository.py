@@ -1,9 +1,11 @@
 """Repositories: the queries the services need, and nothing else."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
+from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, func, insert, select, update
+from sqlalchemy import and_, bindparam, func, insert, literal, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, make_transient_to_detached
@@ -28,12 +30,16 @@ _QUEUE_ORDER = (T.c.arrival_at, T.c.issued_at, T.c.id)
 _WAITING = and_(T.c.hall_id == bindparam("hall"), T.c.status == model.Status.WAITING.value)
 
 # Hot-path statements are built once; building expressions costs more than running them.
-_HEAD = (select(*_CANDIDATE_COLUMNS)
-         .where(_WAITING, T.c.service == bindparam("service"), T.c.priority == bindparam("priority"),
-                T.c.target_window.is_(None))
-         .order_by(*_QUEUE_ORDER).limit(1))
-_TARGETED = select(*_CANDIDATE_COLUMNS).where(_WAITING, T.c.target_window == bindparam("window")) \
+_NOT_SKIPPED = T.c.id.not_in(bindparam("skip", expanding=True))
+_TARGETED = select(*_CANDIDATE_COLUMNS).where(_WAITING, _NOT_SKIPPED, T.c.target_window == bindparam("window")) \
     .order_by(*_QUEUE_ORDER).limit(1)
+_DUE = (select(*_CANDIDATE_COLUMNS)
+        .where(_WAITING, _NOT_SKIPPED, T.c.target_window.is_(None), T.c.appointment_at.is_not(None),
+               T.c.appointment_at <= bindparam("now", type_=orm.UTCDateTime))
+        .order_by(T.c.appointment_at, T.c.issued_at, T.c.id).limit(1))
+_CLAIM = select(T.c.id).where(T.c.id == bindparam("id"), T.c.status == model.Status.WAITING.value) \
+    .with_for_update(skip_locked=True)
+_CANDIDATES: dict[tuple[tuple[str, ...], tuple[str, ...]], object] = {}
 _AHEAD = select(func.count()).select_from(T).where(
     _WAITING, T.c.service == bindparam("service"),
     (T.c.arrival_at < bindparam("arrival", type_=orm.UTCDateTime))
@@ -55,6 +61,29 @@ _NEXT_SEQ = {
     ).returning(orm.counters.c.last_seq)
     for dialect, builder in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
 }
+
+
+class Candidates(NamedTuple):
+    targeted: list[Candidate]
+    heads: list[Candidate]
+    appointments: list[Candidate]
+
+
+def _candidates_statement(services: tuple[str, ...], classes: tuple[str, ...]):
+    """UNION ALL of the LIMIT 1 probes (each an index range scan), built once per window profile."""
+    key = (services, classes)
+    if key not in _CANDIDATES:
+        branches = [_TARGETED.add_columns(literal("targeted").label("source"))]
+        for service in services:
+            for cls in classes:
+                branches.append(select(*_CANDIDATE_COLUMNS, literal("heads").label("source"))
+                                .where(_WAITING, _NOT_SKIPPED, T.c.service == service, T.c.priority == cls,
+                                       T.c.target_window.is_(None))
+                                .order_by(*_QUEUE_ORDER).limit(1))
+        branches.append(_DUE.where(T.c.service.in_(services)).add_columns(literal("appointments").label("source")))
+        subqueries = [branch.subquery() for branch in branches]
+        _CANDIDATES[key] = union_all(*(select(*sq.c) for sq in subqueries))
+    return _CANDIDATES[key]
 
 
 class _Repository:
@@ -106,24 +135,25 @@ class TicketRepository(_Repository):
     def _waiting(self):
         return and_(T.c.hall_id == self.hall_id, T.c.status == model.Status.WAITING)
 
-    def heads(self, services: list[str], classes: list[str]) -> list[Candidate]:
-        """The oldest untargeted waiting ticket of each (service, class)."""
-        rows = []
-        for service in services:
-            for cls in classes:
-                params = {"hall": self.hall_id, "service": service, "priority": cls}
-                rows.extend(self.session.execute(_HEAD, params).all())
-        return [_candidate(r) for r in rows]
+    def candidates(self, window: int, services: list[str], classes: list[str], now: datetime,
+                   skip: Iterable[int] = ()) -> Candidates:
+        """What call-next chooses from, in one query: the oldest waiting ticket sent to ``window``, the oldest
+        untargeted one of each (service, class), and the earliest due appointment of the services.
 
-    def targeted(self, window: int) -> list[Candidate]:
-        return [_candidate(r) for r in self.session.execute(_TARGETED, {"hall": self.hall_id, "window": window})]
+        Args:
+            skip: ticket ids to leave out (another window is taking them).
+        """
+        params = {"hall": self.hall_id, "window": window, "now": now, "skip": list(skip)}
+        found = Candidates([], [], [])
+        for row in self.session.execute(_candidates_statement(tuple(services), tuple(classes)), params):
+            getattr(found, row.source).append(_candidate(row))
+        return found
 
-    def due_appointments(self, services: list[str], now: datetime) -> list[Candidate]:
-        stmt = (select(*_CANDIDATE_COLUMNS)
-                .where(self._waiting(), T.c.service.in_(services), T.c.target_window.is_(None),
-                       T.c.appointment_at.is_not(None), T.c.appointment_at <= now)
-                .order_by(T.c.appointment_at, T.c.issued_at, T.c.id).limit(1))
-        return [_candidate(r) for r in self.session.execute(stmt)]
+    def claim(self, ticket_id: int) -> bool:
+        """Lock a waiting ticket for this transaction; False if it is no longer waiting or another
+        transaction holds it (PostgreSQL ``FOR UPDATE SKIP LOCKED``; SQLite's write lock already excludes
+        every other writer)."""
+        return self.session.execute(_CLAIM, {"id": ticket_id}).first() is not None
 
     def ahead_of(self, ticket: model.Ticket) -> int:
         """Waiting tickets of the same service that arrived before this one."""

@@ -1,9 +1,6 @@
 """Unit of work: one transaction; events stored with it and published after it commits."""
 from __future__ import annotations
 
-import hashlib
-
-from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -49,17 +46,6 @@ class UnitOfWork:
         finally:
             if self.write:
                 self.database.write_lock.__exit__(None, None, None)
-
-    def serialize(self, name: str) -> None:
-        """Hold a hall-wide lock named ``name`` until this transaction ends (PostgreSQL: an advisory lock).
-
-        On SQLite a write transaction already excludes every other writer, in every process.
-        """
-        if self.database.is_sqlite:
-            return
-        digest = hashlib.sha256(f"{self.hall_id}:{name}".encode()).digest()
-        self.session.execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                             {"key": int.from_bytes(digest[:8], "big", signed=True)})
 
     def flush(self) -> None:
         """Assign ids; a concurrent change to the same row raises ConcurrencyConflict."""

@@ -17,7 +17,7 @@ import array
 import json
 from datetime import date, timedelta
 
-from sqlalchemy import and_, delete, func, insert, select
+from sqlalchemy import and_, delete, insert, select
 from sqlalchemy.orm import Session
 
 from hallctl.adapters import orm

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from hallctl.domain import model
-from hallctl.domain.errors import Forbidden, Invalid, NotFound, Refused
+from hallctl.domain.errors import Invalid, NotFound, Refused
 from hallctl.reports.estimates import wait_range
 
 from .citizens import citizen_hash

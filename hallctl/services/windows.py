@@ -1,8 +1,10 @@
 """Window use cases: log in/out, call next, recall, no-show, start, finish, transfer, hold, resume, pause.
 
 Every action is taken by the staff member logged in at the window, inside one
-transaction. Call-next is atomic: the ticket row carries a version, so two
-windows racing for one ticket cannot both win; the loser picks again.
+transaction. Call-next is atomic: the chosen ticket is locked before it is
+called (PostgreSQL ``FOR UPDATE SKIP LOCKED``; SQLite has one writer at a time),
+so windows in any number of processes call at once and never the same ticket —
+a window whose choice another window is taking chooses again without it.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from .context import Hall
 from .tickets import ticket_dto
 
 CALL_ATTEMPTS = 5
+CLAIM_ATTEMPTS = 20
 
 
 @dataclass(frozen=True)
@@ -83,31 +86,36 @@ def call(hall: Hall, act: WindowAction, ticket_ref: int | str | None = None) -> 
 
 def _call_once(hall: Hall, uow, window: model.Window, now, ticket_ref) -> dict | None:
     window.require_ready_to_call()
-    uow.serialize("call")  # one call at a time per hall, across processes: no two windows choose together
     profile = hall.profile(window.number)
     if ticket_ref is not None:
         ticket = _specific(hall, uow, window, ticket_ref)
         chosen = routing.Candidate(ticket.id, ticket.service, ticket.priority, ticket.arrival_at, ticket.issued_at)
     else:
-        services = list(profile.service_weights)
-        choice = routing.choose(
-            profile, now,
-            targeted=uow.tickets.targeted(window.number),
-            heads=uow.tickets.heads(services, list(profile.class_weights)),
-            appointments=uow.tickets.due_appointments(services, now),
-            streak=window.priority_streak,
-        )
-        if choice is None:
+        chosen = _claim_next(uow, window, profile, now)
+        if chosen is None:
             return None
-        chosen = choice.candidate
         ticket = uow.tickets.get(chosen.id)
-        if ticket is None or ticket.status != model.Status.WAITING:
-            # another window took it after our candidates were read (READ COMMITTED): pick again
-            raise ConcurrencyConflict(f"ticket {chosen.id} was called by another window first")
     ticket.call(window.number, window.staff, now)
     window.take(ticket)
     window.priority_streak = routing.next_streak(profile, chosen, window.priority_streak)
     return ticket_dto(ticket)
+
+
+def _claim_next(uow, window: model.Window, profile: routing.WorkProfile, now) -> routing.Candidate | None:
+    """Choose by the routing rules and lock the choice; a ticket another window is taking (locked, or called
+    since the candidates were read) is left out and the choice made again."""
+    skipped: set[int] = set()
+    for _attempt in range(CLAIM_ATTEMPTS):
+        found = uow.tickets.candidates(window.number, list(profile.service_weights), list(profile.class_weights),
+                                       now, skipped)
+        choice = routing.choose(profile, now, targeted=found.targeted, heads=found.heads,
+                                appointments=found.appointments, streak=window.priority_streak)
+        if choice is None:
+            return None
+        if uow.tickets.claim(choice.candidate.id):
+            return choice.candidate
+        skipped.add(choice.candidate.id)
+    raise ConcurrencyConflict("other windows kept taking the next tickets first; call again")
 
 
 def _specific(hall: Hall, uow, window: model.Window, ref: int | str) -> model.Ticket:
@@ -119,6 +127,8 @@ def _specific(hall: Hall, uow, window: model.Window, ref: int | str) -> model.Ti
         raise NotFound(f"no ticket {ref} today", field="ticket")
     if ticket.status != model.Status.WAITING:
         raise InvalidTransition(f"ticket {ticket.number} is {ticket.status}, not waiting", field="ticket")
+    if not uow.tickets.claim(ticket.id):
+        raise InvalidTransition(f"ticket {ticket.number} is being called at another window", field="ticket")
     if ticket.target_window not in (None, window.number):
         raise InvalidTransition(f"ticket {ticket.number} was sent to window {ticket.target_window}", field="ticket")
     if ticket.target_window is None and ticket.service not in hall.profile(window.number).service_weights:

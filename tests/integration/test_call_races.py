@@ -105,24 +105,25 @@ def test_issuing_from_two_processes_keeps_numbers_unique(db_url, clock):
 
 
 def test_a_candidate_taken_by_another_window_meanwhile_makes_call_next_pick_again(hall, monkeypatch):
-    """What PostgreSQL's READ COMMITTED allows: window 2 read the queue heads, then window 1 called the first."""
+    """What PostgreSQL's READ COMMITTED allows: window 2 read the candidates, then window 1 called the first."""
     from hallctl.adapters.repository import TicketRepository
 
     first = issue_ticket(hall, IssueTicket(service="SB"))
     second = issue_ticket(hall, IssueTicket(service="SB"))
     for n in SB_WINDOWS:
         win.login(hall, WindowAction(n, f"staff{n}"))
-    real_heads = TicketRepository.heads
-    with hall.uow(write=False) as uow:
-        snapshot = uow.tickets.heads(["SB"], ["normal", "green"])  # read while A001 still waits
-    assert [c.id for c in snapshot] == [first["id"]]
+    real_candidates = TicketRepository.candidates
+    profile = hall.profile(2)
+    with hall.uow(write=False) as uow:  # read while A001 still waits
+        snapshot = uow.tickets.candidates(2, list(profile.service_weights), list(profile.class_weights), hall.now())
+    assert [c.id for c in snapshot.heads] == [first["id"]]
     assert win.call(hall, WindowAction(1, "staff1"))["id"] == first["id"]
-    reads = []
+    skips = []
 
-    def stale_first_read(self, services, classes):
-        reads.append(services)
-        return snapshot if len(reads) == 1 else real_heads(self, services, classes)
+    def stale_first_read(self, window, services, classes, now, skip=()):
+        skips.append(set(skip))
+        return snapshot if len(skips) == 1 else real_candidates(self, window, services, classes, now, skip)
 
-    monkeypatch.setattr(TicketRepository, "heads", stale_first_read)
+    monkeypatch.setattr(TicketRepository, "candidates", stale_first_read)
     assert win.call(hall, WindowAction(2, "staff2"))["id"] == second["id"]
-    assert len(reads) == 2
+    assert skips == [set(), {first["id"]}]  # the stale choice could not be claimed, so it was left out
