@@ -96,9 +96,10 @@ class Realtime:
         return bool(self.socketio.server.manager.rooms.get("/", {}).get(room))
 
     def _emit(self, event: str, payload: dict, rooms: list[str]) -> None:
-        for room in rooms:
-            if self._listened(room):
-                self.socketio.emit(event, payload, to=room)
+        """One emit to all of ``rooms`` (one message-queue publish; a client in several of them hears it once)."""
+        heard = [room for room in rooms if self._listened(room)]
+        if heard:
+            self.socketio.emit(event, payload, to=heard)
 
     def on_domain_events(self, batch: list[ev.Event]) -> None:
         """Emit each event, then one queue_changed per touched service and one window_changed per window."""
