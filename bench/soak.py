@@ -15,6 +15,7 @@ import sys
 import tempfile
 import threading
 import time
+import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -88,8 +89,15 @@ def rss_mb() -> float:
         return int(statm.read().split()[1]) * 4096 / 2**20
 
 
-def soak(tmp: Path, tickets: int, seconds: float, seed: int = 7) -> dict:
-    """Run the day; returns what it counted. Raises AssertionError naming anything lost."""
+def soak(tmp: Path, tickets: int, seconds: float, seed: int = 7, trace_memory: bool = False) -> dict:
+    """Run the day; returns what it counted. Raises AssertionError naming anything lost.
+
+    Args:
+        trace_memory: trace Python allocations (tracemalloc, slower) and report the lines whose
+            memory grew most between the first quarter of the tickets and the end.
+    """
+    if trace_memory:
+        tracemalloc.start(8)
     rng = random.Random(seed)
     printer = PrinterSimulator(tmp / "dev" / "printer-k1").start()
     line = HallBusLine(tmp / "dev" / "bus-a", {a: KINDS[i] for addresses in WINDOWS.values()
@@ -115,6 +123,8 @@ def soak(tmp: Path, tickets: int, seconds: float, seed: int = 7) -> dict:
             if n == tickets // 4:
                 gc.collect()
                 memory["quarter"] = rss_mb()
+                if trace_memory:
+                    memory["snapshot"] = tracemalloc.take_snapshot()
             time.sleep(seconds / tickets)
         done_issuing.set()
 
@@ -183,6 +193,11 @@ def soak(tmp: Path, tickets: int, seconds: float, seed: int = 7) -> dict:
         time.sleep(0.1)
     gc.collect()
     memory["end"] = rss_mb()
+    growth = []
+    if trace_memory:
+        diff = tracemalloc.take_snapshot().compare_to(memory["snapshot"], "lineno")
+        growth = [f"{d.size_diff / 1024:+.0f} KiB {d.count_diff:+d} blocks {d.traceback[0]}" for d in diff[:12]]
+        tracemalloc.stop()
     with hall.uow(write=False) as uow:
         stored = {t: (lambda k: (k.status, k.print_status, k.number))(uow.tickets.get(t)) for t in issued}
         ratings = {t: (lambda r: r and (r.level, bool(r.bound)))(uow.ratings.for_ticket(t)) for t in rated}
@@ -196,6 +211,8 @@ def soak(tmp: Path, tickets: int, seconds: float, seed: int = 7) -> dict:
         "announcements_played": totals.get("played", 0), "announcements_failed": totals.get("failed", 0),
         "rss_quarter_mb": round(memory["quarter"], 1), "rss_end_mb": round(memory["end"], 1),
     }
+    if growth:
+        result["python_memory_growth"] = "\n  " + "\n  ".join(growth)
     hall.close()
     line.unplug()
     printer.stop()
@@ -214,8 +231,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tickets", type=int, default=883)
     parser.add_argument("--seconds", type=float, default=600)
+    parser.add_argument("--trace-memory", action="store_true",
+                        help="tracemalloc: the lines whose allocations grew most (slower)")
     args = parser.parse_args()
-    result = soak(Path(tempfile.mkdtemp(prefix="soak-")), args.tickets, args.seconds)
+    result = soak(Path(tempfile.mkdtemp(prefix="soak-")), args.tickets, args.seconds, trace_memory=args.trace_memory)
     for key, value in result.items():
         print(f"{key:22} {value}")
 
