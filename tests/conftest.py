@@ -6,6 +6,7 @@ import subprocess
 import threading
 import time
 from datetime import datetime, timedelta, timezone
+from importlib import resources
 
 import pytest
 
@@ -15,6 +16,7 @@ from hallctl.migrations import upgrade
 from hallctl.services import auth
 
 PASSWORD = "test-pass-1"
+DEMO_PACK = resources.files("hallctl") / "demo" / "voice"
 
 HALL_TOML = """
 [hall]
@@ -100,6 +102,11 @@ def hall_toml(database: str, interleave: int = 0, requeue: bool = False) -> str:
     return HALL_TOML.format(database=database, interleave=interleave, requeue=str(requeue).lower())
 
 
+def with_queue(text: str, url: str) -> str:
+    """The test hall's config with ``[hall] message_queue = url`` (several processes sharing events)."""
+    return text.replace('public_url = "http://hall.test"', f'public_url = "http://hall.test"\nmessage_queue = "{url}"')
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(monkeypatch):
     """scrypt is deliberately slow; tests hash dozens of passwords."""
@@ -172,6 +179,14 @@ def redis_url(tmp_path):
     server.terminate()
     server.wait(timeout=10)
     log.close()
+
+
+@pytest.fixture
+def pack(tmp_path):
+    """A copy of the demo's voice pack (tests may break clips in it)."""
+    copy = tmp_path / "voice"
+    shutil.copytree(DEMO_PACK, copy)
+    return copy
 
 
 BOTH_DATABASES = pytest.mark.parametrize("db_url", ["sqlite", "postgresql"], indirect=True)

@@ -8,7 +8,7 @@ import requests
 import socketio
 
 from devices.simulators.escpos_printer import PrinterSimulator
-from tests.conftest import hall_toml
+from tests.conftest import hall_toml, with_queue
 from tests.integration.test_printer import printer_config
 from tests.e2e.served import Served, logged_in, real_clock_toml, run
 
@@ -17,7 +17,7 @@ from tests.e2e.served import Served, logged_in, real_clock_toml, run
 def shared_config(tmp_path, postgres, redis_url):
     name = postgres.create_database(postgres.template)
     text = real_clock_toml(hall_toml(postgres.url(name)))
-    text = text.replace('public_url = "http://hall.test"', f'public_url = "http://hall.test"\nmessage_queue = "{redis_url}"')
+    text = with_queue(text, redis_url)
     path = tmp_path / "hall.toml"
     path.write_text(text, encoding="utf-8")
     yield path
@@ -89,9 +89,8 @@ def test_only_one_process_drives_the_printer_and_the_other_takes_over_when_it_is
                                                                                        redis_url, printer):
     name = postgres.create_database(postgres.template)
     config = tmp_path / "printing.toml"
-    config.write_text(real_clock_toml(printer_config(postgres.url(name), printer.url)).replace(
-        'public_url = "http://hall.test"', f'public_url = "http://hall.test"\nmessage_queue = "{redis_url}"'),
-        encoding="utf-8")
+    config.write_text(with_queue(real_clock_toml(printer_config(postgres.url(name), printer.url)), redis_url),
+                      encoding="utf-8")
     kiosk = run("token", "add", "k1", "--role", "kiosk", "--config", str(config)).stdout.strip()
     first = Served(config, tmp_path)
     wait_role(first, "leader")

@@ -15,9 +15,9 @@ from hallctl.domain import events as ev
 from hallctl.services import windows
 from hallctl.services.tickets import IssueTicket, issue_ticket
 from hallctl.services.windows import WindowAction
-from tests.conftest import BOTH_DATABASES
+from tests.conftest import BOTH_DATABASES, with_queue
 from tests.integration.test_printer import FAST, printer_config
-from tests.integration.test_voice import pack, voice_toml  # noqa: F401 (a fixture)
+from tests.integration.test_voice import voice_toml
 
 HOLD = """
 import sys, time
@@ -84,8 +84,7 @@ def printer():
 @pytest.fixture
 def two_processes(db_url, clock, printer, redis_url):
     """Two halls on one database and one Redis, as two server processes would be; the first leads."""
-    text = printer_config(db_url, printer.url).replace(
-        'public_url = "http://hall.test"', f'public_url = "http://hall.test"\nmessage_queue = "{redis_url}"')
+    text = with_queue(printer_config(db_url, printer.url), redis_url)
     halls = [bootstrap(parse_config(text), clock=clock, devices=True, printer_timing=FAST) for _ in range(2)]
     yield halls
     for hall in halls:
@@ -127,8 +126,7 @@ def test_when_the_leader_stops_the_other_process_takes_the_devices_and_prints_wh
 
 @pytest.fixture
 def two_voiced(db_url, clock, redis_url, pack):
-    text = voice_toml(db_url, pack).replace(
-        'public_url = "http://hall.test"', f'public_url = "http://hall.test"\nmessage_queue = "{redis_url}"')
+    text = with_queue(voice_toml(db_url, pack), redis_url)
     halls = [bootstrap(parse_config(text), clock=clock, devices=True) for _ in range(2)]
     yield halls
     for hall in halls:

@@ -1,9 +1,7 @@
 """Voice announcements through real libvlc (``--aout=adummy``), the demo's espeak-ng voice pack, and the hall's events."""
 import logging
-import shutil
 import threading
 import time
-from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,6 @@ from hallctl.config import parse_config
 from hallctl.services import auth
 from tests.conftest import PASSWORD, Api, hall_toml
 
-DEMO_PACK = resources.files("hallctl") / "demo" / "voice"
 FAST_VLC = ["--aout=adummy", "--rate=16", "--quiet"]  # adummy plays in near real time; rate 16 keeps tests short
 
 
@@ -44,13 +41,6 @@ class Recording:
             self.player.play(path, timeout_s)
         finally:
             self.spans.append((start, time.monotonic()))
-
-
-@pytest.fixture
-def pack(tmp_path):
-    copy = tmp_path / "voice"
-    shutil.copytree(DEMO_PACK, copy)
-    return copy
 
 
 @pytest.fixture
