@@ -22,6 +22,7 @@ from hallctl.domain import events as ev
 
 log = logging.getLogger(__name__)
 RECONNECT_S = (0.5, 1.0, 2.0, 5.0)
+SUBSCRIBE_WAIT_S = 5.0
 
 
 class EventRelay:
@@ -40,11 +41,14 @@ class EventRelay:
         self.channel = f"hallctl:{hall_id}:events"
         self.origin = uuid.uuid4().hex
         self.bus = bus
-        self.received = 0
         self._stop = threading.Event()
         self._subscribed = threading.Event()
         self._thread = threading.Thread(target=self._listen, name="event-relay", daemon=True)
         self._thread.start()
+        # a process serves once it hears the others: what they publish before then is not replayed
+        if not self._subscribed.wait(SUBSCRIBE_WAIT_S):
+            log.warning("event relay: no Redis at %s yet; events of the other processes are missed until it answers",
+                        url)
         bus.subscribe("relay", self.on_domain_events)
 
     def on_domain_events(self, batch: list[ev.Event]) -> None:
@@ -53,9 +57,6 @@ class EventRelay:
             self.redis.publish(self.channel, message)
         except Exception as exc:  # Redis down: the other processes miss these; ours are served
             log.warning("could not relay %d events to the other processes: %s", len(batch), exc)
-
-    def wait_subscribed(self, timeout: float = 10.0) -> bool:
-        return self._subscribed.wait(timeout)
 
     def stop(self) -> None:
         self._stop.set()
@@ -90,5 +91,4 @@ class EventRelay:
         except (ValueError, KeyError, TypeError) as exc:
             log.warning("ignored a relayed message that is not a batch of hall events: %s", exc)
             return
-        self.received += len(batch)
         self.bus.publish_remote(batch)

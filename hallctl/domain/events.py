@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+from functools import cache
 
 
 _COMMON = frozenset({"at", "window", "staff", "ticket_id"})
@@ -145,7 +146,6 @@ class DeviceChanged(Event):
     detail: str = ""
 
 
-
 def _kind_of(cls: type) -> str:
     return "".join("_" + c.lower() if c.isupper() else c for c in cls.__name__).lstrip("_")
 
@@ -159,18 +159,24 @@ def to_wire(event: Event) -> dict:
     return out
 
 
+@cache
+def _classes() -> dict[str, type[Event]]:
+    """Every event class by kind (walked once: every relayed event is looked up here)."""
+    classes, todo = {}, [Event]
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        classes[_kind_of(cls)] = cls
+    return classes
+
+
 def from_wire(data: dict) -> Event:
     """The event :func:`to_wire` described.
 
     Raises:
         ValueError: an unknown kind, or fields that do not fit it.
     """
-    classes, todo = {}, [Event]
-    while todo:
-        cls = todo.pop()
-        todo.extend(cls.__subclasses__())
-        classes[_kind_of(cls)] = cls
-    cls = classes.get(data.get("kind"))
+    cls = _classes().get(data.get("kind"))
     if cls is None:
         raise ValueError(f"unknown event kind {data.get('kind')!r}")
     values = {}
