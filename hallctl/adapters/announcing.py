@@ -20,8 +20,7 @@ def start_announcer(hall, player=None, workdir: Path = WORKDIR) -> Announcer:
     voice = hall.config.voice
     announcer = Announcer(pack_dir=voice.pack, template=voice.template, repeat=voice.repeat, english=voice.english,
                           player=player or VlcPlayer(voice.vlc_args), workdir=workdir, clock=hall.now)
-    for listener in hall.announcement_listeners:
-        announcer.listen(listener)
+    announcer.listen(lambda record: [listener(record) for listener in hall.announcement_listeners])
 
     def on_domain_events(batch: list[ev.Event]) -> None:
         for event in batch:

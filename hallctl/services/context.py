@@ -44,7 +44,7 @@ class Hall:
     device_host: Any = field(init=False, default=None)
     """``hallctl.adapters.device_host.DeviceHost`` when this process may drive the devices (``.leading``)."""
     announcement_listeners: list[Callable[[dict], None]] = field(init=False, default_factory=list)
-    """Told of every announcement's change of state, whenever this process starts an announcer."""
+    """Told of every announcement's change of state by whichever announcer this process runs."""
 
     def __post_init__(self) -> None:
         self.token_cache = TokenCache()

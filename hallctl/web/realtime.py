@@ -34,8 +34,6 @@ class Realtime:
         socketio.on_event("join", self.on_client_join)
         hall.bus.subscribe("socketio", self.on_domain_events)
         hall.announcement_listeners.append(self.on_announcement)
-        if hall.announcer is not None:
-            hall.announcer.listen(self.on_announcement)
 
     # -- clients -----------------------------------------------------------
     def on_client_connect(self, auth_data=None):
