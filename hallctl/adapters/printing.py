@@ -57,10 +57,11 @@ class Printers:
 
     def recover(self) -> int:
         """Print the recent tickets still waiting for their printer (the process that had them stopped)."""
-        pending = printing.pending_prints(self.hall, self.hall.now() - timedelta(seconds=RECOVER_S))
+        pending = [(ticket_id, printer, at) for ticket_id, printer, at
+                   in printing.pending_prints(self.hall, self.hall.now() - timedelta(seconds=RECOVER_S))
+                   if printer in self.workers]
         for ticket_id, printer, at in pending:
-            if printer in self.workers:
-                self._print(ev.TicketPrintRequested(at=at, ticket_id=ticket_id, printer=printer))
+            self._print(ev.TicketPrintRequested(at=at, ticket_id=ticket_id, printer=printer))
         return len(pending)
 
     def stop(self) -> None:

@@ -127,14 +127,14 @@ def _specific(hall: Hall, uow, window: model.Window, ref: int | str) -> model.Ti
         raise NotFound(f"no ticket {ref} today", field="ticket")
     if ticket.status != model.Status.WAITING:
         raise InvalidTransition(f"ticket {ticket.number} is {ticket.status}, not waiting", field="ticket")
-    if not uow.tickets.claim(ticket.id):
-        raise InvalidTransition(f"ticket {ticket.number} is being called at another window", field="ticket")
     if ticket.target_window not in (None, window.number):
         raise InvalidTransition(f"ticket {ticket.number} was sent to window {ticket.target_window}", field="ticket")
     if ticket.target_window is None and ticket.service not in hall.profile(window.number).service_weights:
         raise InvalidTransition(
             f"window {window.number} does not serve {hall.service(ticket.service).name} ({ticket.service})",
             field="ticket")
+    if not uow.tickets.claim(ticket.id):
+        raise InvalidTransition(f"ticket {ticket.number} is being called at another window", field="ticket")
     return ticket
 
 
