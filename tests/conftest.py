@@ -182,6 +182,16 @@ def redis_url(tmp_path):
 
 
 @pytest.fixture
+def printer():
+    """An ESC/POS printer simulator on a TCP port."""
+    from devices.simulators.escpos_printer import PrinterSimulator
+
+    sim = PrinterSimulator(tcp_port=0).start()
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture
 def pack(tmp_path):
     """A copy of the demo's voice pack (tests may break clips in it)."""
     copy = tmp_path / "voice"

@@ -7,10 +7,9 @@ import pytest
 import requests
 import socketio
 
-from devices.simulators.escpos_printer import PrinterSimulator
 from tests.conftest import hall_toml, with_queue
-from tests.integration.test_printer import printer_config
 from tests.e2e.served import Served, logged_in, real_clock_toml, run
+from tests.integration.test_printer import printer_config
 
 
 @pytest.fixture
@@ -69,13 +68,6 @@ def test_a_call_through_one_process_reaches_a_screen_on_the_other_and_numbers_st
         screen.disconnect()
         first.kill()
         second.kill()
-
-
-@pytest.fixture
-def printer():
-    sim = PrinterSimulator(tcp_port=0).start()
-    yield sim
-    sim.stop()
 
 
 def wait_role(server: Served, role: str, timeout: float = 15) -> None:

@@ -6,7 +6,6 @@ from datetime import datetime, timezone
 
 import pytest
 
-from devices.simulators.escpos_printer import PrinterSimulator
 from hallctl.adapters.database import open_database
 from hallctl.adapters.leader import LeaderLock
 from hallctl.bootstrap import bootstrap
@@ -72,13 +71,6 @@ def test_every_event_kind_survives_the_trip_to_another_process():
         ev.from_wire({"kind": "ticket_called", "number": "A001"})  # no time
     newer = {**ev.to_wire(samples[1]), "colour": "red"}  # a field from a newer version is ignored
     assert ev.from_wire(newer) == samples[1]
-
-
-@pytest.fixture
-def printer():
-    sim = PrinterSimulator(tcp_port=0).start()
-    yield sim
-    sim.stop()
 
 
 @pytest.fixture
