@@ -1,32 +1,35 @@
-"""Group commit: write jobs from many request threads share one transaction and one durable commit.
+"""Group commit: write requests from many request threads share one transaction and one durable commit.
 
 Issuing is the hottest write in a hall. Under load, each request thread hands
-its job to one writer thread, which runs every job that queued up meanwhile in a
-single transaction and commits once (one fsync). Each caller gets its result only
-after that commit, so an acknowledged ticket is as durable as with a commit of
-its own; a lone request simply forms a batch of one.
+its request to one writer thread, which takes every request that queued up
+meanwhile and passes them to their handler together — so the handler can write
+a batch with a few statements instead of a few per request — in a single
+transaction that commits once (one fsync). Each caller gets its result only after
+that commit, so an acknowledged ticket is as durable as with a commit of its own;
+a lone request simply forms a batch of one.
 
-Contract for a job: it may raise a DomainError only before it writes anything
-(check first, then write), so a refused job never leaves rows in its batch.
+Contract for a handler ``handler(uow, requests) -> outcomes``: one outcome per
+request, in order — its result, or the DomainError that refuses it. A refused
+request must have written nothing (check first, then write).
 """
 from __future__ import annotations
 
 import logging
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from typing import TypeVar
+from typing import Any
 
 from hallctl.domain.errors import DomainError
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 MAX_BATCH = 64
+Handler = Callable[[Any, Sequence[Any]], list]
 
 
 class GroupCommit:
-    """A writer thread that runs jobs ``job(uow) -> result`` in shared transactions."""
+    """A writer thread that runs requests through their handlers in shared transactions."""
 
     def __init__(self, uow_factory: Callable, max_batch: int = MAX_BATCH) -> None:
         self.uow_factory = uow_factory
@@ -35,10 +38,10 @@ class GroupCommit:
         self._thread = threading.Thread(target=self._run, name="group-commit", daemon=True)
         self._thread.start()
 
-    def submit(self, job: Callable[..., T]) -> T:
-        """Run ``job`` in the next batch and return its result once the batch has committed."""
+    def submit(self, handler: Handler, request: Any) -> Any:
+        """Run ``request`` through ``handler`` in the next batch; its result once the batch has committed."""
         future: Future = Future()
-        self._queue.put((job, future))
+        self._queue.put((handler, request, future))
         return future.result()
 
     def close(self) -> None:
@@ -62,21 +65,26 @@ class GroupCommit:
                 batch.append(item)
             self._execute(batch)
 
-    def _execute(self, batch: list[tuple[Callable, Future]]) -> None:
-        done: list[tuple[Future, object]] = []
+    def _execute(self, batch: list[tuple[Handler, Any, Future]]) -> None:
+        by_handler: dict[Handler, list[tuple[Any, Future]]] = {}
+        for handler, request, future in batch:
+            by_handler.setdefault(handler, []).append((request, future))
+        settled: list[tuple[Future, Any]] = []
         try:
             with self.uow_factory() as uow:
-                for job, future in batch:
-                    try:
-                        done.append((future, job(uow)))
-                    except DomainError as exc:  # raised before the job wrote: its batch-mates go on
-                        future.set_exception(exc)
+                for handler, items in by_handler.items():
+                    outcomes = handler(uow, [request for request, _future in items])
+                    if len(outcomes) != len(items):
+                        raise RuntimeError(f"{handler.__qualname__} answered {len(outcomes)} of {len(items)} requests")
+                    settled.extend((future, outcome) for (_request, future), outcome in zip(items, outcomes))
                 uow.commit()
         except BaseException as exc:  # the transaction failed: nothing in it was stored
-            failed = [future for _job, future in batch if not future.done()]
-            log.warning("a batch of %d writes failed: %s", len(failed), exc)
-            for future in failed:  # including the job that raised: its caller must not wait forever
+            log.warning("a batch of %d writes failed: %s", len(batch), exc)
+            for _handler, _request, future in batch:  # every caller must hear, none may wait forever
                 future.set_exception(exc)
             return
-        for future, result in done:
-            future.set_result(result)
+        for future, outcome in settled:
+            if isinstance(outcome, DomainError):
+                future.set_exception(outcome)
+            else:
+                future.set_result(outcome)

@@ -5,6 +5,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from hallctl.config import ServiceConfig
 from hallctl.domain import model
 from hallctl.domain.errors import Invalid, NotFound, Refused
 from hallctl.reports.estimates import wait_range
@@ -82,6 +83,19 @@ def estimate(hall: Hall, service: str, ahead: int, windows: tuple[set[int], set[
                            hall.mean_service_min(service), idle))
 
 
+@dataclass(frozen=True)
+class _Issue:
+    """An issue request checked by the request thread, for the writer's batch."""
+
+    hall: Hall
+    cmd: IssueTicket
+    service: ServiceConfig
+    priority: str
+    printer: str | None
+    track_token: str
+    citizen: str | None
+
+
 def issue_ticket(hall: Hall, cmd: IssueTicket) -> dict:
     """Issue a numbered ticket; it exists (and is durable) before anything is printed.
 
@@ -102,32 +116,58 @@ def issue_ticket(hall: Hall, cmd: IssueTicket) -> dict:
     if cmd.enforce_hours and not hall.is_open(hall.now()):
         hours = ", ".join(hall.config.hall.hours)
         raise Refused(f"the hall is closed now; tickets are issued {hours} / 现在不是取号时间")
-    track_token = secrets.token_urlsafe(16)
-    citizen = citizen_hash(hall.citizen_key, cmd.citizen_id) if cmd.citizen_id else None
+    request = _Issue(hall=hall, cmd=cmd, service=service, priority=priority, printer=kiosk.printer if kiosk else None,
+                     track_token=secrets.token_urlsafe(16),
+                     citizen=citizen_hash(hall.citizen_key, cmd.citizen_id) if cmd.citizen_id else None)
+    return hall.writer.submit(issue_batch, request)
 
-    def job(uow) -> dict:
-        now = hall.now()
-        day = model.business_day(now, zone)
-        if cmd.enforce_hours and service.daily_cap and uow.tickets.issued_today(service.code, day) >= service.daily_cap:
-            raise Refused(f"{service.name} has reached today's limit of {service.daily_cap} tickets / 今日号源已满",
-                          field="service")
-        seq = uow.tickets.next_seq(service.code, day)
-        ticket = model.Ticket(
-            hall_id=hall.hall_id, service=service.code, number=model.format_number(service.prefix, seq, service.digits),
-            seq=seq, business_day=day, priority=priority, issued_at=now, track_token=track_token,
-            kiosk=cmd.kiosk, appointment_code=cmd.appointment.code if cmd.appointment else None,
-            appointment_at=cmd.appointment.slot if cmd.appointment else None, zone=zone, citizen_hash=citizen,
-        )
-        uow.tickets.add(ticket)
+
+def issue_batch(uow, requests: list[_Issue]) -> list[dict | Refused]:
+    """The writer's handler for issue requests: one counter update and one count per service, one INSERT
+    for all tickets and one look at the windows for the whole batch (instead of four statements a ticket)."""
+    hall = requests[0].hall
+    now = hall.now()
+    zone = hall.config.hall.zone
+    day = model.business_day(now, zone)
+    outcomes: list[dict | Refused | None] = [None] * len(requests)
+    accepted: dict[str, list[int]] = {}  # service → indexes of the requests it numbers, in arrival order
+    issued: dict[str, int] = {}
+    for i, req in enumerate(requests):
+        service = req.service
+        if req.cmd.enforce_hours and service.daily_cap:
+            if service.code not in issued:
+                issued[service.code] = uow.tickets.issued_today(service.code, day)
+            if issued[service.code] + len(accepted.get(service.code, [])) >= service.daily_cap:
+                outcomes[i] = Refused(f"{service.name} has reached today's limit of {service.daily_cap} tickets"
+                                      " / 今日号源已满", field="service")
+                continue
+        accepted.setdefault(service.code, []).append(i)
+    tickets: dict[int, model.Ticket] = {}
+    for code, indexes in accepted.items():
+        last = uow.tickets.reserve_seqs(code, day, len(indexes))
+        for seq, i in zip(range(last - len(indexes) + 1, last + 1), indexes):
+            req = requests[i]
+            appointment = req.cmd.appointment
+            tickets[i] = model.Ticket(
+                hall_id=hall.hall_id, service=code, number=model.format_number(req.service.prefix, seq, req.service.digits),
+                seq=seq, business_day=day, priority=req.priority, issued_at=now, track_token=req.track_token,
+                kiosk=req.cmd.kiosk, appointment_code=appointment.code if appointment else None,
+                appointment_at=appointment.slot if appointment else None, zone=zone, citizen_hash=req.citizen,
+                print_status=model.PrintStatus.PENDING if req.printer else model.PrintStatus.NONE,
+            )
+    if not tickets:
+        return outcomes
+    uow.tickets.insert([tickets[i] for i in sorted(tickets)])
+    ahead = uow.tickets.ahead_of_each(list(tickets.values()))
+    windows = uow.windows.open_numbers()
+    for i, ticket in sorted(tickets.items()):
         ticket.issued()
-        if kiosk and kiosk.printer:
-            ticket.request_print(kiosk.printer, now)
-        ahead = uow.tickets.ahead_of(ticket)
-        return {**ticket_dto(ticket), "ahead": ahead,
-                "est_wait_min": estimate(hall, ticket.service, ahead, uow.windows.open_numbers()),
-                "track_token": track_token}
-
-    return hall.writer.submit(job)
+        if requests[i].printer:
+            ticket.request_print(requests[i].printer, now)
+        outcomes[i] = {**ticket_dto(ticket), "ahead": ahead[ticket.id],
+                       "est_wait_min": estimate(hall, ticket.service, ahead[ticket.id], windows),
+                       "track_token": ticket.track_token}
+    return outcomes
 
 
 def _tracked(uow, ticket_id: int, token: str) -> model.Ticket:
