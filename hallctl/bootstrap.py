@@ -52,12 +52,14 @@ def bootstrap(config: Config, *, clock: Callable[[], datetime] = utcnow, synchro
     hall.citizen_key = citizens.citizen_key(hall)
     with hall.uow(write=False) as uow:
         hall.service_times.learn(uow.session, orm.tickets, hall.hall_id, hall.now() - HISTORY)
-    hall.bus.subscribe("service-times", hall.service_times.on_domain_events, remote=True)
+    hall.bus.subscribe("service-times", hall.service_times.on_domain_events, remote=True,
+                       wants=lambda event: isinstance(event, ev.TicketFinished))
     relay = None
     if config.hall.message_queue.startswith("redis"):
         relay = EventRelay(config.hall.message_queue, hall.hall_id, hall.bus)
         hall.closers.append(relay.stop)
-        hall.bus.subscribe("device-states", _mirror_device_states(hall), remote=True)
+        hall.bus.subscribe("device-states", _mirror_device_states(hall), remote=True,
+                           wants=lambda event: isinstance(event, ev.DeviceChanged))
     if devices:
         def start_devices() -> list[Callable[[], None]]:
             printers = Printers(hall, printer_timing)

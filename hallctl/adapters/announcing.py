@@ -27,7 +27,7 @@ def start_announcer(hall, player=None, workdir: Path = WORKDIR) -> Announcer:
             if isinstance(event, ev.TicketCalled) and event.window is not None:
                 announcer.announce(event.number, event.window, event.service, event.recall)
 
-    hall.bus.subscribe("voice", on_domain_events, remote=True)
+    hall.bus.subscribe("voice", on_domain_events, remote=True, wants=lambda event: isinstance(event, ev.TicketCalled))
     return announcer
 
 

@@ -3,7 +3,9 @@
 A slow or failing subscriber (a serial LED, the voice player) never delays
 another (Socket.IO) nor the request that published the events. Subscribers
 receive events in batches (whatever queued up while they were busy, in order),
-so they can coalesce work such as recounting a queue.
+so they can coalesce work such as recounting a queue. A subscriber may say which
+events it wants; it is then not woken for the others (most events concern few
+subscribers, and every wake-up of a thread costs the publisher a turn at the GIL).
 """
 from __future__ import annotations
 
@@ -16,30 +18,39 @@ from hallctl.domain.events import Event
 
 log = logging.getLogger(__name__)
 Handler = Callable[[list[Event]], None]
+Wants = Callable[[Event], bool]
 MAX_BATCH = 200
 
 
+def _everything(event: Event) -> bool:
+    return True
+
+
 class _Worker:
-    def __init__(self, name: str, handler: Handler) -> None:
+    def __init__(self, name: str, handler: Handler, wants: Wants) -> None:
         self.name = name
         self.handler = handler
-        self.queue: queue.Queue[Event | None] = queue.Queue()
+        self.wants = wants
+        self.queue: queue.Queue[list[Event] | None] = queue.Queue()
         self.thread = threading.Thread(target=self._run, name=f"bus-{name}", daemon=True)
         self.thread.start()
 
-    def _take(self) -> list[Event | None]:
+    def _take(self) -> list[list[Event] | None]:
+        """The lists of events queued so far (up to about MAX_BATCH events); None last when stopping."""
         items = [self.queue.get()]
-        while items[-1] is not None and len(items) < MAX_BATCH:
+        taken = len(items[0] or ())
+        while items[-1] is not None and taken < MAX_BATCH:
             try:
                 items.append(self.queue.get_nowait())
             except queue.Empty:
                 break
+            taken += len(items[-1] or ())
         return items
 
     def _run(self) -> None:
         while True:
             items = self._take()
-            batch = [item for item in items if item is not None]
+            batch = [event for item in items if item is not None for event in item]
             try:
                 if batch:
                     self.handler(batch)
@@ -62,27 +73,28 @@ class EventBus:
     def __init__(self, synchronous: bool = False) -> None:
         self.synchronous = synchronous
         self._workers: list[_Worker] = []
-        self._inline: list[tuple[str, Handler]] = []
+        self._inline: list[tuple[str, Handler, Wants]] = []
         self._remote: set[str] = set()
 
-    def subscribe(self, name: str, handler: Handler, remote: bool = False) -> None:
+    def subscribe(self, name: str, handler: Handler, remote: bool = False, wants: Wants = _everything) -> None:
         """Deliver this process's events to ``handler``.
 
         Args:
             remote: also deliver the events of the hall's other server processes (relayed through
                 the message queue) — for the device workers and learners, not for Socket.IO, whose
                 emits the message queue already shares.
+            wants: the events ``handler`` acts on (default: all); it never sees the others.
         """
         if remote:
             self._remote.add(name)
         if self.synchronous:
-            self._inline.append((name, handler))
+            self._inline.append((name, handler, wants))
         else:
-            self._workers.append(_Worker(name, handler))
+            self._workers.append(_Worker(name, handler, wants))
 
     def unsubscribe(self, name: str) -> None:
         """Stop delivering to ``name`` (after what it already has queued)."""
-        self._inline = [(n, h) for n, h in self._inline if n != name]
+        self._inline = [entry for entry in self._inline if entry[0] != name]
         for worker in [w for w in self._workers if w.name == name]:
             self._workers.remove(worker)
             worker.queue.put(None)
@@ -99,18 +111,18 @@ class EventBus:
     def _deliver(self, batch: list[Event], remote: bool) -> None:
         if not batch:
             return
-        for name, handler in self._inline:
-            if remote and name not in self._remote:
+        for name, handler, wants in self._inline:
+            wanted = [event for event in batch if wants(event)]
+            if not wanted or (remote and name not in self._remote):
                 continue
             try:
-                handler(batch)
+                handler(wanted)
             except Exception:
-                log.exception("event subscriber %s failed on %s", name, [e.kind for e in batch])
+                log.exception("event subscriber %s failed on %s", name, [e.kind for e in wanted])
         for worker in self._workers:
-            if remote and worker.name not in self._remote:
-                continue
-            for event in batch:
-                worker.queue.put(event)
+            wanted = [event for event in batch if worker.wants(event)]
+            if wanted and not (remote and worker.name not in self._remote):
+                worker.queue.put(wanted)
 
     def drain(self) -> None:
         """Wait until every queued event was handled (tests, shutdown)."""

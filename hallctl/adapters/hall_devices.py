@@ -51,7 +51,7 @@ class HallDevices:
         for window in config.windows:
             self._idle(window.number)
             self._caller_display(window.number)
-        hall.bus.subscribe("hallbus", self.on_domain_events, remote=True)
+        hall.bus.subscribe("hallbus", self.on_domain_events, remote=True, wants=lambda event: event.window is not None)
 
     def stop(self) -> None:
         self.hall.bus.unsubscribe("hallbus")

@@ -32,6 +32,7 @@ class Hall:
     bus: EventBus
     clock: Callable[[], datetime] = utcnow
     profiles: dict[int, WorkProfile] = field(init=False)
+    _serving: dict[str, list[int]] = field(init=False)
     token_cache: TokenCache = field(init=False)
     writer: GroupCommit = field(init=False)
     devices: DeviceRegistry = field(init=False)
@@ -60,6 +61,8 @@ class Hall:
                                   max_wait=max_wait, interleave=self.config.routing.priority_interleave)
             for w in self.config.windows
         }
+        self._serving = {s.code: [n for n, p in self.profiles.items() if s.code in p.service_weights]
+                         for s in self.config.services}
 
     @property
     def hall_id(self) -> str:
@@ -97,7 +100,7 @@ class Hall:
         return self.service_times.mean_min(service, self.now())
 
     def windows_serving(self, service: str) -> list[int]:
-        return [n for n, p in self.profiles.items() if service in p.service_weights]
+        return self._serving.get(service, [])
 
     def is_open(self, now: datetime) -> bool:
         """Inside one of the hall's opening spans, in the hall's timezone."""

@@ -3,12 +3,13 @@ request leaves its batch-mates alone; a failing write fails every caller of its 
 and the writer goes on."""
 import threading
 import time
+from datetime import timedelta
 
 from sqlalchemy import insert, select
 
 from hallctl.adapters import orm
 from hallctl.domain.errors import Refused
-from hallctl.services.tickets import IssueTicket, issue_ticket
+from hallctl.services.tickets import Appointment, IssueTicket, issue_ticket
 
 
 def submit_in_thread(hall, handler, request, outcomes: list) -> threading.Thread:
@@ -116,18 +117,22 @@ def test_a_handler_that_answers_too_few_requests_fails_its_batch(hall):
 
 def test_tickets_issued_in_one_batch_are_numbered_in_order_with_the_people_ahead_and_the_daily_cap_counted(hall):
     issue_ticket(hall, IssueTicket("SB"))  # A001, waiting before the batch
+    afternoon = Appointment(code="Y-1", slot=hall.now() + timedelta(hours=6))
+    assert issue_ticket(hall, IssueTicket("SB", appointment=afternoon))["number"] == "A002"  # queued for 15:00
     issue_ticket(hall, IssueTicket("BDC"))  # C001; BDC allows 3 a day
     services = ["SB", "BDC", "SB", "BDC", "BDC", "GJJ", "SB"]
     outcomes = queue_behind_a_busy_writer(
         hall, [lambda s=s: issue_ticket(hall, IssueTicket(s, kiosk="k1")) for s in services])
     issued = [(kind, out["number"], out["ahead"]) if kind == "ok" else (kind, out) for kind, out in outcomes]
-    assert issued == [("ok", "A002", 1), ("ok", "C002", 1), ("ok", "A003", 2), ("ok", "C003", 2),
+    assert issued == [("ok", "A003", 1), ("ok", "C002", 1), ("ok", "A004", 2), ("ok", "C003", 2),
                       ("error", "不动产登记 has reached today's limit of 3 tickets / 今日号源已满"),
-                      ("ok", "B001", 0), ("ok", "A004", 3)]
+                      ("ok", "B001", 0), ("ok", "A005", 3)], "the 15:00 appointment is not ahead of the walk-ins"
     ids = [out["id"] for kind, out in outcomes if kind == "ok"]
     assert ids == sorted(ids), "ids follow the order the requests arrived in"
     with hall.uow(write=False) as uow:
-        assert [uow.tickets.get(i).number for i in ids] == ["A002", "C002", "A003", "C003", "B001", "A004"]
+        tickets = [uow.tickets.get(i) for i in ids]
+        assert [t.number for t in tickets] == ["A003", "C002", "A004", "C003", "B001", "A005"]
+        assert [uow.tickets.ahead_of(t) for t in tickets] == [1, 1, 2, 2, 0, 3], "the same as counted one by one"
         assert uow.tickets.issued_today("BDC", uow.tickets.get(ids[0]).business_day) == 3
         kinds = list(uow.session.execute(select(orm.events.c.ticket_id, orm.events.c.kind)
                                           .where(orm.events.c.ticket_id.in_(ids)).order_by(orm.events.c.id)))
