@@ -1,6 +1,7 @@
 """Flask app factory: API blueprints under /api/v1, Socket.IO, JSON errors."""
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 
 from flask import Flask, g, jsonify, request
@@ -62,10 +63,18 @@ LOGIN_RATE = "10 per minute"
 
 def _limit_logins(app: Flask, hall) -> None:
     queue = hall.config.hall.message_queue
-    limiter = Limiter(get_remote_address, app=app, default_limits=[],
+    # checked in the log-in view only: with auto_check the limiter would look up limits on every request
+    limiter = Limiter(get_remote_address, app=app, default_limits=[], auto_check=False,
                       storage_uri=queue if queue.startswith("redis") else "memory://")
     endpoint = "hall.login"
-    app.view_functions[endpoint] = limiter.limit(LOGIN_RATE)(app.view_functions[endpoint])
+    login = app.view_functions[endpoint]
+    limiter.limit(LOGIN_RATE)(login)
+
+    @functools.wraps(login)
+    def limited_login(**kwargs):
+        limiter.check()
+        return login(**kwargs)
+    app.view_functions[endpoint] = limited_login
 
 
 SECURITY_HEADERS = {
