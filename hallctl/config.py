@@ -6,6 +6,7 @@ Errors name the key path and the line in the file, e.g.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 import tomllib
 from dataclasses import dataclass
@@ -62,8 +63,9 @@ class HallConfig(_Strict):
         return [parse_span(span) for span in self.hours]
 
 
+@functools.lru_cache(maxsize=256)
 def parse_span(span: str) -> tuple[time, time | None]:
-    """Parse ``"08:30-12:00"``; ``24:00`` as an end means end of day (None)."""
+    """Parse ``"08:30-12:00"``; ``24:00`` as an end means end of day (None). Cached: every ticket asks."""
     match = re.fullmatch(r"(\d{2}):(\d{2})-(\d{2}):(\d{2})", span)
     if not match:
         raise ValueError(f"opening span {span!r} is not HH:MM-HH:MM")
