@@ -89,6 +89,13 @@ def rss_mb() -> float:
         return int(statm.read().split()[1]) * 4096 / 2**20
 
 
+def pending_prints(hall, issued: list[int]) -> int:
+    """Tickets still waiting for the printer (a function, so that the tickets it loads are not kept alive
+    in a local of ``soak`` when memory is measured)."""
+    with hall.uow(write=False) as uow:
+        return sum(uow.tickets.get(t).print_status == "pending" for t in issued)
+
+
 def soak(tmp: Path, tickets: int, seconds: float, seed: int = 7, trace_memory: bool = False) -> dict:
     """Run the day; returns what it counted. Raises AssertionError naming anything lost.
 
@@ -107,11 +114,15 @@ def soak(tmp: Path, tickets: int, seconds: float, seed: int = 7, trace_memory: b
         parse_config(config_text(tmp, printer.url, str(line.link))), devices=True,
         printer_timing=PrinterTiming(status_timeout_s=0.2, poll_s=0.5, retry_window_s=3, backoff_min_s=0.1,
                                      backoff_max_s=0.5),
-        bus_timing=BusTiming(reply_timeout_s=0.05, backoff_min_s=0.1, backoff_max_s=0.5, idle_s=0.01))
+        # tracemalloc slows every thread, the line simulator's too: give the devices time to answer
+        bus_timing=BusTiming(reply_timeout_s=0.5 if trace_memory else 0.05, backoff_min_s=0.1, backoff_max_s=0.5,
+                             idle_s=0.01))
     kiosk = {"Authorization": f"Bearer {auth.add_token(hall, 'k1', 'kiosk')}"}
     issued, rated, served, lock = [], {}, [], threading.Lock()
     done_issuing = threading.Event()
-    memory: dict[str, float] = {}
+    memory: dict[str, float] = {}  # RSS at ¼, ½ and ¾ of the tickets, and at the end
+    marks = {tickets // 4: "¼", tickets // 2: "½", 3 * tickets // 4: "¾"}
+    snapshots: dict[str, tracemalloc.Snapshot] = {}
 
     def issue_all() -> None:
         client = app.test_client()
@@ -120,11 +131,11 @@ def soak(tmp: Path, tickets: int, seconds: float, seed: int = 7, trace_memory: b
             assert reply.status_code == 201, reply.get_json()
             with lock:
                 issued.append(reply.get_json()["id"])
-            if n == tickets // 4:
+            if n in marks:
                 gc.collect()
-                memory["quarter"] = rss_mb()
-                if trace_memory:
-                    memory["snapshot"] = tracemalloc.take_snapshot()
+                memory[marks[n]] = rss_mb()
+                if trace_memory and marks[n] == "¼":
+                    snapshots["¼"] = tracemalloc.take_snapshot()
             time.sleep(seconds / tickets)
         done_issuing.set()
 
@@ -185,18 +196,17 @@ def soak(tmp: Path, tickets: int, seconds: float, seed: int = 7, trace_memory: b
     elapsed = time.monotonic() - began
     hall.announcer.wait_idle(120)
     deadline = time.monotonic() + 10  # the last prints
-    while time.monotonic() < deadline:
-        with hall.uow(write=False) as uow:
-            pending = sum(uow.tickets.get(t).print_status == "pending" for t in issued)
-        if not pending:
-            break
+    while pending_prints(hall, issued) and time.monotonic() < deadline:
         time.sleep(0.1)
     gc.collect()
     memory["end"] = rss_mb()
     growth = []
     if trace_memory:
-        diff = tracemalloc.take_snapshot().compare_to(memory["snapshot"], "lineno")
-        growth = [f"{d.size_diff / 1024:+.0f} KiB {d.count_diff:+d} blocks {d.traceback[0]}" for d in diff[:12]]
+        traced = tracemalloc.take_snapshot()
+        diff = traced.compare_to(snapshots["¼"], "lineno")
+        total = sum(d.size_diff for d in diff)
+        growth = [f"{total / 1024:+.0f} KiB of Python objects in all"]
+        growth += [f"{d.size_diff / 1024:+.0f} KiB {d.count_diff:+d} blocks {d.traceback[0]}" for d in diff[:12]]
         tracemalloc.stop()
     with hall.uow(write=False) as uow:
         stored = {t: (lambda k: (k.status, k.print_status, k.number))(uow.tickets.get(t)) for t in issued}
@@ -209,7 +219,7 @@ def soak(tmp: Path, tickets: int, seconds: float, seed: int = 7, trace_memory: b
         "print_failed": sum(p == "failed" for _s, p, _n in stored.values()),
         "rated": len(rated), "announcements": totals.get("made", 0),
         "announcements_played": totals.get("played", 0), "announcements_failed": totals.get("failed", 0),
-        "rss_quarter_mb": round(memory["quarter"], 1), "rss_end_mb": round(memory["end"], 1),
+        "rss_mb": {mark: round(memory[mark], 1) for mark in ("¼", "½", "¾", "end")},
     }
     if growth:
         result["python_memory_growth"] = "\n  " + "\n  ".join(growth)

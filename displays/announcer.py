@@ -60,16 +60,21 @@ class Announcement:
 
 
 class VlcPlayer:
-    """Plays one WAV file at a time through libvlc; ``problem`` says why it cannot, if it cannot."""
+    """Plays one WAV file at a time through libvlc; ``problem`` says why it cannot, if it cannot.
+
+    One libvlc media player serves every play, its end and error events attached once: python-vlc keeps a
+    player's event callbacks (and what they hold) alive after the player is released, so a player per
+    announcement leaked a few KiB each time.
+    """
 
     def __init__(self, args: list[str] | None = None) -> None:
         self.args = list(args or [])
         self.problem: str | None = None
         self.instance = None
+        self._ended, self._broken = threading.Event(), threading.Event()
         try:
             import vlc  # python-vlc loads libvlc lazily: a missing library shows on the first call
 
-            self.vlc = vlc
             self.instance = vlc.Instance(self.args)
         except (ImportError, NameError, OSError, AttributeError) as exc:
             self.problem = f"libvlc is not available ({type(exc).__name__}: {exc}); install libvlc5 and vlc-plugin-base"
@@ -77,6 +82,18 @@ class VlcPlayer:
         if self.instance is None:
             self.problem = (f"libvlc could not start with {self.args or 'no arguments'} (no plugins, or a bad "
                             "vlc_args entry); install vlc-plugin-base")
+            return
+        self.player = self.instance.media_player_new()
+        events = self.player.event_manager()
+        events.event_attach(vlc.EventType.MediaPlayerEndReached, self._on_end)
+        events.event_attach(vlc.EventType.MediaPlayerEncounteredError, self._on_error)
+
+    def _on_end(self, _event) -> None:  # libvlc's thread
+        self._ended.set()
+
+    def _on_error(self, _event) -> None:  # libvlc's thread
+        self._broken.set()
+        self._ended.set()
 
     def play(self, path: Path, timeout_s: float) -> None:
         """Play ``path`` to its end.
@@ -86,23 +103,20 @@ class VlcPlayer:
         """
         if self.problem:
             raise PlaybackError(self.problem)
-        vlc = self.vlc
-        ended, broken = threading.Event(), threading.Event()
-        player = self.instance.media_player_new()
+        self._ended.clear()
+        self._broken.clear()
+        media = self.instance.media_new_path(str(path))
+        self.player.set_media(media)
+        media.release()  # the player holds the media now
         try:
-            player.set_media(self.instance.media_new_path(str(path)))
-            events = player.event_manager()
-            events.event_attach(vlc.EventType.MediaPlayerEndReached, lambda _e: ended.set())
-            events.event_attach(vlc.EventType.MediaPlayerEncounteredError, lambda _e: (broken.set(), ended.set()))
-            if player.play() == -1:
+            if self.player.play() == -1:
                 raise PlaybackError(f"libvlc refused to play {path.name}")
-            if not ended.wait(timeout_s):
+            if not self._ended.wait(timeout_s):
                 raise PlaybackError(f"{path.name} did not finish playing within {timeout_s:.0f} s")
-            if broken.is_set():
+            if self._broken.is_set():
                 raise PlaybackError(f"libvlc could not play {path.name}")
         finally:
-            player.stop()
-            player.release()
+            self.player.stop()  # synchronous: no event of this play arrives after it
 
 
 class Announcer:

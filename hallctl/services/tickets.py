@@ -148,9 +148,9 @@ def issue_batch(uow, requests: list[_Issue]) -> list[dict | Refused]:
         for seq, i in zip(range(last - len(indexes) + 1, last + 1), indexes):
             req = requests[i]
             appointment = req.cmd.appointment
+            number = model.format_number(req.service.prefix, seq, req.service.digits)
             tickets[i] = model.Ticket(
-                hall_id=hall.hall_id, service=code, number=model.format_number(req.service.prefix, seq, req.service.digits),
-                seq=seq, business_day=day, priority=req.priority, issued_at=now, track_token=req.track_token,
+                hall_id=hall.hall_id, service=code, number=number, seq=seq, business_day=day, priority=req.priority, issued_at=now, track_token=req.track_token,
                 kiosk=req.cmd.kiosk, appointment_code=appointment.code if appointment else None,
                 appointment_at=appointment.slot if appointment else None, zone=zone, citizen_hash=req.citizen,
                 print_status=model.PrintStatus.PENDING if req.printer else model.PrintStatus.NONE,

@@ -7,4 +7,4 @@ def test_a_compressed_busy_day_with_faults_loses_no_ticket_print_rating_or_annou
     assert result["served"] == result["tickets"] == result["announcements"] == 80
     assert result["print_failed"] > 0 and result["printed"] > 0  # the paper ran out for a while, then came back
     assert result["rated"] > 40
-    assert result["rss_end_mb"] - result["rss_quarter_mb"] < 40
+    assert result["rss_mb"]["end"] - result["rss_mb"]["¼"] < 40

@@ -63,7 +63,8 @@ def queue_behind_a_busy_writer(hall, jobs: list) -> list:
     outcomes: list = [[] for _ in jobs]
     threads = []
     for job, outcome in zip(jobs, outcomes):
-        threads.append(submit_in_thread(hall, *job, outcome) if isinstance(job, tuple) else call_in_thread(job, outcome))
+        call = (lambda job=job: hall.writer.submit(*job)) if isinstance(job, tuple) else job
+        threads.append(call_in_thread(call, outcome))
         deadline = time.monotonic() + 5  # one at a time, so that they queue in this order
         while hall.writer._queue.qsize() < len(threads) and time.monotonic() < deadline:
             time.sleep(0.005)

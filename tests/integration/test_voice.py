@@ -1,7 +1,9 @@
 """Voice announcements through real libvlc (``--aout=adummy``), the demo's espeak-ng voice pack, and the hall's events."""
+import gc
 import logging
 import threading
 import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -167,3 +169,33 @@ def test_a_stuck_announcer_never_delays_the_call_reaching_the_hall_screen(voiced
     assert second == "queued" and first in ("queued", "playing")  # nothing played yet
     player.gate.set()
     assert [r["state"] for r in records(hall)] == ["played", "played"]
+
+
+def a_clip(pack: Path) -> Path:
+    return next(pack.glob("*.wav"))
+
+
+def test_the_player_plays_a_clip_to_its_end_and_fails_on_a_file_it_cannot_open(pack, tmp_path):
+    player = VlcPlayer(FAST_VLC)
+    assert player.problem is None
+    started = time.monotonic()
+    player.play(a_clip(pack), timeout_s=10)  # returns once libvlc reports the end
+    assert time.monotonic() - started < 10
+    with pytest.raises(PlaybackError, match="could not play gone.wav"):
+        player.play(tmp_path / "gone.wav", timeout_s=10)
+
+
+def test_playing_keeps_nothing_alive_once_a_clip_has_ended(pack):
+    """python-vlc keeps event callbacks of released players; the player polls instead of attaching any."""
+    player, clip = VlcPlayer(FAST_VLC), a_clip(pack)
+    player.play(clip, timeout_s=10)  # warm up: libvlc loads its plugins once
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.take_snapshot()
+    for _ in range(30):
+        player.play(clip, timeout_s=10)
+    gc.collect()
+    grown = tracemalloc.take_snapshot().compare_to(before, "filename")
+    tracemalloc.stop()
+    kept = {d.traceback[0].filename: d.count_diff for d in grown if d.count_diff >= 30}
+    assert not kept, f"objects kept per play, by file: {kept}"
