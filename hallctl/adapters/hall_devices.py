@@ -12,7 +12,7 @@ from devices.frame_line import FrameLineWorker
 from displays import hallbus as hb
 from hallctl.domain import events as ev
 from hallctl.domain.errors import DomainError
-from hallctl.domain.model import HoldKind, Outcome
+from hallctl.domain.model import HoldKind, Outcome, WindowState
 from hallctl.services import queries, ratings, windows
 from hallctl.services.context import Hall
 from hallctl.services.windows import WindowAction
@@ -20,6 +20,7 @@ from hallctl.services.windows import WindowAction
 log = logging.getLogger(__name__)
 THANKS_S = 3.0
 LOG_IN_FIRST = "请先登录 Log in first"
+PAUSED_TEXT = "暂停服务"
 
 
 class HallDevices:
@@ -49,7 +50,7 @@ class HallDevices:
         self._presses: queue.Queue = queue.Queue()
         threading.Thread(target=self._handle_presses, name="hallbus-presses", daemon=True).start()
         for window in config.windows:
-            self._idle(window.number)
+            self._restore(window.number)
             self._caller_display(window.number)
         hall.bus.subscribe("hallbus", self.on_domain_events, remote=True, wants=lambda event: event.window is not None)
 
@@ -74,11 +75,26 @@ class HallDevices:
             self.sequence[name] = self.sequence.get(name, 0) + 1
             self._write(name, 0, hb.led_block(text, self.sequence[name], effect, 10 if effect else 0))
 
-    def _idle(self, window: int) -> None:
+    def _reset(self, window: int, text: str | None = None) -> None:
+        """The evaluator idle and the LED showing ``text`` (default: its idle text)."""
         name = self.of_window.get((window, "led"))
         if name:
-            self._led(window, self.device[name].idle_text.format(window=window))
+            self._led(window, text or self.device[name].idle_text.format(window=window))
         self._write(self.of_window.get((window, "evaluator")), 0, hb.evaluator_block(hb.MODE_IDLE, ""))
+
+    def _restore(self, window: int) -> None:
+        """Show what the window is doing now: at start, which is also when this process takes over the devices
+        from a leader that died while windows were calling and serving."""
+        name = self.of_window.get((window, "led"))
+        text = None
+        with self.hall.uow(write=False) as uow:
+            state = uow.windows.get(window)
+            current = uow.tickets.get(state.current_ticket_id) if state and state.current_ticket_id else None
+            if name and state is not None and state.state == WindowState.PAUSED:
+                text = PAUSED_TEXT
+            elif name and current is not None:
+                text = self.device[name].template.format(number=current.number, window=window)
+        self._reset(window, text)
 
     def _caller_display(self, window: int) -> None:
         name = self.of_window.get((window, "caller"))
@@ -104,7 +120,7 @@ class HallDevices:
                     text = self.device[name].template.format(number=event.number, window=event.window)
                     self._led(event.window, text, hb.EFFECT_BLINK if event.recall else hb.EFFECT_STATIC)
             elif isinstance(event, ev.WindowPaused):
-                self._led(event.window, "暂停服务")
+                self._led(event.window, PAUSED_TEXT)
             elif isinstance(event, (ev.WindowUnpaused, ev.WindowOpened, ev.WindowClosed, ev.TicketFinished,
                                     ev.TicketNoShow, ev.TicketTransferred, ev.TicketHeld)):
                 name = self.of_window.get((event.window, "led"))

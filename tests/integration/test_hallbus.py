@@ -227,3 +227,38 @@ def test_a_vendor_screen_driven_by_a_frame_template_shows_the_call(tmp_path, db_
     finally:
         hall.close()
         screens.stop()
+
+
+def test_devices_started_while_a_window_is_calling_show_the_call_not_the_idle_text(db_url, clock, setup):
+    """What a process shows when it takes the devices over from a leader that died mid-day."""
+    hall, line = setup
+    hall.issue()
+    hall.act("login")
+    hall.act("call")
+    assert eventually(lambda: line[1].text == "请A001号 到1号窗口")
+    shown = line[1].inputs[hb.LED_SHOWN]
+    hall.hall.close()  # the leader stops; its successor starts the devices on the same database
+    successor, _app, _sio = build_app(parse_config(bus_config(db_url, line.link)), clock=clock, devices=True,
+                                      bus_timing=FAST)
+    try:
+        assert eventually(lambda: line[1].inputs[hb.LED_SHOWN] != shown, timeout=3.0), "the successor wrote nothing"
+        assert line[1].text == "请A001号 到1号窗口" and line[1].effect == hb.EFFECT_STATIC
+        assert eventually(lambda: line[3].display == "当前A001 等候0")
+    finally:
+        successor.close()
+
+
+def test_devices_started_while_a_window_is_paused_show_the_pause(db_url, clock, setup):
+    hall, line = setup
+    hall.act("login")
+    hall.act("pause", {"reason": "午休"})
+    assert eventually(lambda: line[1].text == "暂停服务")
+    shown = line[1].inputs[hb.LED_SHOWN]
+    hall.hall.close()
+    successor, _app, _sio = build_app(parse_config(bus_config(db_url, line.link)), clock=clock, devices=True,
+                                      bus_timing=FAST)
+    try:
+        assert eventually(lambda: line[1].inputs[hb.LED_SHOWN] != shown, timeout=3.0), "the successor wrote nothing"
+        assert line[1].text == "暂停服务"
+    finally:
+        successor.close()
