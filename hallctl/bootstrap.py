@@ -55,15 +55,20 @@ def bootstrap(config: Config, *, clock: Callable[[], datetime] = utcnow, synchro
     hall.bus.subscribe("service-times", hall.service_times.on_domain_events, remote=True,
                        wants=lambda event: isinstance(event, ev.TicketFinished))
     relay = None
+    driven: dict[str, HallDevices] = {}  # the RS-485 devices while this process drives them
     if config.hall.message_queue.startswith("redis"):
-        relay = EventRelay(config.hall.message_queue, hall.hall_id, hall.bus)
+        def show_afresh() -> None:  # Redis was down: this process may have missed the others' events
+            if "hall_devices" in driven:
+                driven["hall_devices"].restore()
+        relay = EventRelay(config.hall.message_queue, hall.hall_id, hall.bus, on_reconnect=show_afresh)
         hall.closers.append(relay.stop)
         hall.bus.subscribe("device-states", _mirror_device_states(hall), remote=True,
                            wants=lambda event: isinstance(event, ev.DeviceChanged))
     if devices:
         def start_devices() -> list[Callable[[], None]]:
             printers = Printers(hall, printer_timing)
-            stoppers = [printers.stop, HallDevices(hall, bus_timing).stop]
+            driven["hall_devices"] = HallDevices(hall, bus_timing)
+            stoppers = [printers.stop, driven["hall_devices"].stop, lambda: driven.pop("hall_devices", None)]
             if config.voice.enabled:
                 hall.announcer = start_announcer(hall, voice_player)
                 stoppers.append(lambda: stop_announcer(hall))

@@ -7,6 +7,7 @@ import threading
 import time
 from datetime import datetime, timedelta, timezone
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
@@ -154,31 +155,51 @@ def db_url(request, tmp_path, migrated_template):
     yield f"sqlite:///{path}"
 
 
+class RedisServer:
+    """A throwaway redis-server (Debian package) on a free port; it can be stopped and started again."""
+
+    def __init__(self, log_path: Path) -> None:
+        from tests.postgres import free_port
+
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.log = open(log_path, "w")
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "RedisServer":
+        import redis
+
+        self.process = subprocess.Popen(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+                                         "--save", "", "--appendonly", "no"], stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 10
+        while True:
+            try:
+                redis.Redis.from_url(self.url).ping()
+                return self
+            except redis.ConnectionError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
 @pytest.fixture
-def redis_url(tmp_path):
-    """A throwaway redis-server (Debian package) on a free port, for the message queue."""
-    import redis
+def redis_server(tmp_path):
+    server = RedisServer(tmp_path / "redis.log").start()
+    yield server
+    server.stop()
+    server.log.close()
 
-    from tests.postgres import free_port
 
-    port = free_port()
-    log = open(tmp_path / "redis.log", "w")
-    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no"], stdout=log, stderr=subprocess.STDOUT)
-    url = f"redis://127.0.0.1:{port}/0"
-    deadline = time.time() + 10
-    while True:
-        try:
-            redis.Redis.from_url(url).ping()
-            break
-        except redis.ConnectionError:
-            if time.time() > deadline:
-                raise
-            time.sleep(0.05)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+@pytest.fixture
+def redis_url(redis_server):
+    """The ``redis://`` URL of a throwaway redis-server, for the message queue."""
+    return redis_server.url
 
 
 @pytest.fixture

@@ -49,9 +49,7 @@ class HallDevices:
                                                    self.on_press, timing or BusTiming(bus.timeout_ms / 1000)).start()
         self._presses: queue.Queue = queue.Queue()
         threading.Thread(target=self._handle_presses, name="hallbus-presses", daemon=True).start()
-        for window in config.windows:
-            self._restore(window.number)
-            self._caller_display(window.number)
+        self.restore()
         hall.bus.subscribe("hallbus", self.on_domain_events, remote=True, wants=lambda event: event.window is not None)
 
     def stop(self) -> None:
@@ -82,9 +80,15 @@ class HallDevices:
             self._led(window, text or self.device[name].idle_text.format(window=window))
         self._write(self.of_window.get((window, "evaluator")), 0, hb.evaluator_block(hb.MODE_IDLE, ""))
 
+    def restore(self) -> None:
+        """Show on every window's devices what the window is doing now, from the database: at start — also when
+        this process takes the devices over from a leader that died mid-day — and when events may have been
+        missed (the message queue was down)."""
+        for window in self.hall.config.windows:
+            self._restore(window.number)
+            self._caller_display(window.number)
+
     def _restore(self, window: int) -> None:
-        """Show what the window is doing now: at start, which is also when this process takes over the devices
-        from a leader that died while windows were calling and serving."""
         name = self.of_window.get((window, "led"))
         text = None
         with self.hall.uow(write=False) as uow:

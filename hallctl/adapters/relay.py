@@ -17,6 +17,7 @@ import json
 import logging
 import threading
 import uuid
+from collections.abc import Callable
 
 from hallctl.domain import events as ev
 
@@ -32,15 +33,18 @@ class EventRelay:
         url: the ``redis://`` message queue.
         hall_id: names the channel, so halls sharing a Redis do not hear each other.
         bus: the process's event bus.
+        on_reconnect: called (on the relay's thread) when Redis answers again after an outage: the
+            other processes' events of the outage are lost, so whoever shows state should show it afresh.
     """
 
-    def __init__(self, url: str, hall_id: str, bus) -> None:
+    def __init__(self, url: str, hall_id: str, bus, on_reconnect: Callable[[], None] | None = None) -> None:
         import redis
 
         self.redis = redis.Redis.from_url(url)
         self.channel = f"hallctl:{hall_id}:events"
         self.origin = uuid.uuid4().hex
         self.bus = bus
+        self.on_reconnect = on_reconnect
         self._stop = threading.Event()
         self._subscribed = threading.Event()
         self._thread = threading.Thread(target=self._listen, name="event-relay", daemon=True)
@@ -69,6 +73,9 @@ class EventRelay:
                 pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(self.channel)
                 self._subscribed.set()
+                if failures and self.on_reconnect:
+                    log.info("event relay: Redis answers again; showing the hall's state afresh")
+                    self._call_on_reconnect()
                 failures = 0
                 while not self._stop.is_set():
                     message = pubsub.get_message(timeout=0.5)
@@ -81,6 +88,12 @@ class EventRelay:
                 failures += 1
                 log.warning("event relay lost Redis (%s); retrying in %.1f s", exc, delay)
                 self._stop.wait(delay)
+
+    def _call_on_reconnect(self) -> None:
+        try:
+            self.on_reconnect()
+        except Exception:  # the relay must go on delivering
+            log.exception("event relay: refreshing after Redis came back failed")
 
     def _deliver(self, data: bytes) -> None:
         try:

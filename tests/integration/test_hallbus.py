@@ -8,10 +8,13 @@ from devices.bus import BusTiming
 from devices.simulators.hallbus_line import HallBusLine
 from displays import hallbus as hb
 from hallctl.adapters import orm
-from hallctl.bootstrap import build_app
+from hallctl.bootstrap import bootstrap, build_app
 from hallctl.config import parse_config
 from hallctl.services import auth
-from tests.conftest import hall_toml
+from hallctl.services import windows as win
+from hallctl.services.tickets import IssueTicket, issue_ticket
+from hallctl.services.windows import WindowAction
+from tests.conftest import hall_toml, with_queue
 
 FAST = BusTiming(reply_timeout_s=0.05, backoff_min_s=0.05, backoff_max_s=0.2, idle_s=0.01)
 ADDRESSES = {1: "window_led", 2: "evaluator", 3: "caller", 4: "evaluator"}
@@ -262,3 +265,26 @@ def test_devices_started_while_a_window_is_paused_show_the_pause(db_url, clock, 
         assert line[1].text == "暂停服务"
     finally:
         successor.close()
+
+
+def test_after_a_redis_outage_the_leader_shows_the_call_it_did_not_hear(tmp_path, db_url, clock, redis_server):
+    """Two processes on one database and Redis; the standby's window calls while Redis is down."""
+    line = HallBusLine(tmp_path / "dev" / "bus-a", ADDRESSES).start()
+    text = with_queue(bus_config(db_url, line.link), redis_server.url)
+    leader, standby = (bootstrap(parse_config(text), clock=clock, devices=True, bus_timing=FAST) for _ in range(2))
+    try:
+        assert leader.device_host.leading and not standby.device_host.leading
+        assert eventually(lambda: line[1].text == "1号窗口 欢迎您")
+        redis_server.stop()
+        issue_ticket(standby, IssueTicket("SB"))
+        win.login(standby, WindowAction(1, "staff1"))
+        assert win.call(standby, WindowAction(1, "staff1"))["number"] == "A001"
+        time.sleep(0.3)
+        assert line[1].text == "1号窗口 欢迎您", "the leader cannot have heard of the call"
+        redis_server.start()
+        assert eventually(lambda: line[1].text == "请A001号 到1号窗口", timeout=10)
+        assert eventually(lambda: line[3].display == "当前A001 等候0")
+    finally:
+        standby.close()
+        leader.close()
+        line.stop()
