@@ -150,7 +150,8 @@ def issue_batch(uow, requests: list[_Issue]) -> list[dict | Refused]:
             appointment = req.cmd.appointment
             number = model.format_number(req.service.prefix, seq, req.service.digits)
             tickets[i] = model.Ticket(
-                hall_id=hall.hall_id, service=code, number=number, seq=seq, business_day=day, priority=req.priority, issued_at=now, track_token=req.track_token,
+                hall_id=hall.hall_id, service=code, number=number, seq=seq, business_day=day, priority=req.priority,
+                issued_at=now, track_token=req.track_token,
                 kiosk=req.cmd.kiosk, appointment_code=appointment.code if appointment else None,
                 appointment_at=appointment.slot if appointment else None, zone=zone, citizen_hash=req.citizen,
                 print_status=model.PrintStatus.PENDING if req.printer else model.PrintStatus.NONE,
