@@ -90,14 +90,12 @@ class HallDevices:
 
     def _restore(self, window: int) -> None:
         name = self.of_window.get((window, "led"))
+        summary = queries.window_summary(self.hall, window)
         text = None
-        with self.hall.uow(write=False) as uow:
-            state = uow.windows.get(window)
-            current = uow.tickets.get(state.current_ticket_id) if state and state.current_ticket_id else None
-            if name and state is not None and state.state == WindowState.PAUSED:
-                text = PAUSED_TEXT
-            elif name and current is not None:
-                text = self.device[name].template.format(number=current.number, window=window)
+        if name and summary["state"] == WindowState.PAUSED:
+            text = PAUSED_TEXT
+        elif name and summary["current"]:
+            text = self.device[name].template.format(number=summary["current"]["number"], window=window)
         self._reset(window, text)
 
     def _caller_display(self, window: int) -> None:
