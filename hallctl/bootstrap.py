@@ -88,10 +88,9 @@ def bootstrap(config: Config, *, clock: Callable[[], datetime] = utcnow, synchro
 
 
 def _mirror_device_states(hall: Hall):
-    def on_domain_events(batch: list[ev.Event]) -> None:
+    def on_domain_events(batch: list[ev.DeviceChanged]) -> None:
         for event in batch:
-            if isinstance(event, ev.DeviceChanged):
-                hall.devices.mirror(event)
+            hall.devices.mirror(event)
     return on_domain_events
 
 

@@ -22,12 +22,12 @@ def start_announcer(hall, player=None, workdir: Path = WORKDIR) -> Announcer:
                           player=player or VlcPlayer(voice.vlc_args), workdir=workdir, clock=hall.now)
     announcer.listen(lambda record: [listener(record) for listener in hall.announcement_listeners])
 
-    def on_domain_events(batch: list[ev.Event]) -> None:
+    def on_domain_events(batch: list[ev.TicketCalled]) -> None:
         for event in batch:
-            if isinstance(event, ev.TicketCalled) and event.window is not None:
-                announcer.announce(event.number, event.window, event.service, event.recall)
+            announcer.announce(event.number, event.window, event.service, event.recall)
 
-    hall.bus.subscribe("voice", on_domain_events, remote=True, wants=lambda event: isinstance(event, ev.TicketCalled))
+    hall.bus.subscribe("voice", on_domain_events, remote=True,
+                       wants=lambda event: isinstance(event, ev.TicketCalled) and event.window is not None)
     return announcer
 
 

@@ -38,10 +38,9 @@ class Printers:
     def on_printer_result(self, ticket_id: int, ok: bool, reason: str) -> None:
         printing.record_print(self.hall, ticket_id, ok, reason)
 
-    def on_domain_events(self, batch: list[ev.Event]) -> None:
-        for event in batch:
-            if isinstance(event, ev.TicketPrintRequested):
-                self._print(event)
+    def on_domain_events(self, batch: list[ev.TicketPrintRequested]) -> None:
+        for event in batch:  # the bus hands this subscriber print requests only
+            self._print(event)
 
     def _print(self, event: ev.TicketPrintRequested) -> None:
         order = printing.print_order(self.hall, event.ticket_id, event.printer)
