@@ -9,7 +9,9 @@ use of the same queue, so they are not relayed here.)
 Redis publish/subscribe does not store messages: an event sent while the
 leader is disconnected is not replayed. Printing, the one job that must not be
 lost, is recovered from the database when a process becomes the leader
-(:func:`hallctl.services.printing.pending_prints`).
+(:func:`hallctl.services.printing.pending_prints`); when Redis answers again
+after an outage, ``on_reconnect`` lets the leader show the windows' LEDs and
+caller displays afresh from the database. Calls missed meanwhile are not spoken.
 """
 from __future__ import annotations
 
