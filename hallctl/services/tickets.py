@@ -126,9 +126,8 @@ def issue_batch(uow, requests: list[_Issue]) -> list[dict | Refused]:
     """The writer's handler for issue requests: one counter update and one count per service, one INSERT
     for all tickets and one look at the windows for the whole batch (instead of four statements a ticket)."""
     hall = requests[0].hall
-    now = hall.now()
     zone = hall.config.hall.zone
-    day = model.business_day(now, zone)
+    day = model.business_day(hall.now(), zone)
     outcomes: list[dict | Refused | None] = [None] * len(requests)
     accepted: dict[str, list[int]] = {}  # service → indexes of the requests it numbers, in arrival order
     issued: dict[str, int] = {}
@@ -142,9 +141,13 @@ def issue_batch(uow, requests: list[_Issue]) -> list[dict | Refused]:
                                       " / 今日号源已满", field="service")
                 continue
         accepted.setdefault(service.code, []).append(i)
+    reserved = {code: uow.tickets.reserve_seqs(code, day, len(indexes)) for code, indexes in accepted.items()}
+    # the issue time is read once the counters are locked: in another process a later number of the same service
+    # waits for this commit, so it cannot carry an earlier time and be called first
+    now = hall.now()
     tickets: dict[int, model.Ticket] = {}
     for code, indexes in accepted.items():
-        last = uow.tickets.reserve_seqs(code, day, len(indexes))
+        last = reserved[code]
         for seq, i in zip(range(last - len(indexes) + 1, last + 1), indexes):
             req = requests[i]
             appointment = req.cmd.appointment

@@ -1,13 +1,16 @@
 """Call-next is atomic: one ticket never goes to two windows, in one process or across two."""
 import threading
+import time
 from collections import Counter
+from datetime import timedelta
 
 from sqlalchemy import text
 
 from hallctl.bootstrap import bootstrap
 from hallctl.config import parse_config
+from hallctl.services import tickets
 from hallctl.services import windows as win
-from hallctl.services.tickets import IssueTicket, issue_ticket
+from hallctl.services.tickets import IssueTicket, issue_batch, issue_ticket
 from hallctl.services.windows import WindowAction
 from tests.conftest import BOTH_DATABASES, hall_toml
 
@@ -127,3 +130,42 @@ def test_a_candidate_taken_by_another_window_meanwhile_makes_call_next_pick_agai
     monkeypatch.setattr(TicketRepository, "candidates", stale_first_read)
     assert win.call(hall, WindowAction(2, "staff2"))["id"] == second["id"]
     assert skips == [set(), {first["id"]}]  # the stale choice could not be claimed, so it was left out
+
+
+@BOTH_DATABASES
+def test_a_number_taken_while_another_process_held_the_counter_is_not_called_before_the_earlier_one(
+        db_url, clock, monkeypatch):
+    """Process B starts its batch (reading the clock) before process A, but A takes the counter first: B's ticket
+    gets the next number and must not carry the earlier time, or it would be called first."""
+    first, second = (bootstrap(parse_config(hall_toml(db_url)), clock=clock, synchronous_bus=True) for _ in range(2))
+    holding, release = threading.Event(), threading.Event()
+
+    def issue_then_hold(uow, requests):  # the first batch (A's) is numbered and inserted, then waits uncommitted
+        outcomes = issue_batch(uow, requests)
+        if not holding.is_set():
+            holding.set()
+            release.wait(10)
+        return outcomes
+
+    monkeypatch.setattr(tickets, "issue_batch", issue_then_hold)
+    started = clock()
+    late: list[dict] = []
+    try:
+        a = threading.Thread(target=issue_ticket, args=(first, IssueTicket(service="SB")))
+        a.start()
+        assert holding.wait(10)
+        clock.set(started - timedelta(seconds=1))  # B's batch begins "before" A's…
+        b = threading.Thread(target=lambda: late.append(issue_ticket(second, IssueTicket(service="SB"))))
+        b.start()
+        time.sleep(0.3)  # …and waits for A's counter
+        clock.set(started + timedelta(seconds=1))
+        release.set()
+        a.join(10)
+        b.join(30)
+        assert late[0]["number"] == "A002"
+        win.login(first, WindowAction(1, "staff1"))
+        assert win.call(first, WindowAction(1, "staff1"))["number"] == "A001"
+    finally:
+        release.set()
+        for hall in (first, second):
+            hall.close()
