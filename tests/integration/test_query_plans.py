@@ -1,0 +1,58 @@
+"""Call-next finds each queue's head without reading the queue: its probes walk an index in the queue order."""
+from sqlalchemy import event
+
+from hallctl.services.tickets import IssueTicket, issue_ticket
+from hallctl.services.windows import WindowAction, login
+from tests.conftest import BOTH_DATABASES
+
+WAITING = 120
+
+
+def candidates_statement(hall) -> tuple[str, object]:
+    """The SQL and parameters call-next sends to choose window 1's next ticket."""
+    sent = []
+
+    def capture(_conn, _cursor, statement, parameters, _context, _many):
+        sent.append((statement, parameters))
+
+    engine = hall.database.write_engine
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        profile = hall.profile(1)
+        with hall.uow() as uow:
+            uow.tickets.candidates(1, list(profile.service_weights), list(profile.class_weights), hall.now())
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    [found] = [(sql, params) for sql, params in sent if "UNION ALL" in sql]
+    return found
+
+
+def plan_nodes(plan: dict):
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from plan_nodes(child)
+
+
+@BOTH_DATABASES
+def test_call_next_reads_one_index_entry_per_queue_and_sorts_nothing(make_hall):
+    hall = make_hall()
+    for _ in range(WAITING):
+        issue_ticket(hall, IssueTicket(service="SB"))
+    login(hall, WindowAction(1, "staff1"))
+    sql, params = candidates_statement(hall)
+    with hall.database.write_engine.connect() as conn:
+        cursor = conn.connection.dbapi_connection.cursor()
+        if hall.database.is_sqlite:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            steps = [row[-1] for row in cursor.fetchall()]
+            assert not [s for s in steps if "TEMP B-TREE" in s], steps
+            assert [s for s in steps if "ix_tickets_queue" in s], steps
+            return
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+        nodes = list(plan_nodes(cursor.fetchone()[0][0]["Plan"]))
+    assert [n["Node Type"] for n in nodes if "Sort" in n["Node Type"]] == []
+    scans = [n for n in nodes if n.get("Index Name") == "ix_tickets_queue"]
+    assert scans, [n["Node Type"] for n in nodes]
+    # the SB queue holds WAITING tickets; its probe stops at the first
+    assert max(n["Actual Rows"] for n in scans) == 1
+
