@@ -31,7 +31,12 @@ def _csv_time(value: datetime | None) -> str:
 
 
 def ticket_rows(session, hall_id: str, first: date, last: date, batch: int = 2000) -> Iterator[dict]:
-    """Tickets issued on business days ``first``..``last`` (inclusive), oldest first."""
+    """Tickets issued on business days ``first``..``last`` (inclusive), oldest first, read in batches
+    through a server-side cursor. Call it first in its session: on PostgreSQL, whose readers run in
+    autocommit, it opens the session's transaction (a cursor lives in one), at REPEATABLE READ, so the
+    whole export is one snapshot."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     t, r = orm.tickets, orm.ratings
     stmt = (select(t, r.c.level.label("rating_level")).outerjoin(r, r.c.ticket_id == t.c.id)
             .where(t.c.hall_id == hall_id, t.c.business_day >= first, t.c.business_day <= last)

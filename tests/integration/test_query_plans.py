@@ -1,11 +1,14 @@
 """Call-next finds each queue's head without reading the queue: its probes walk an index in the queue order."""
-from sqlalchemy import event
+import psycopg
+import pytest
+from sqlalchemy import event, text
 
 from hallctl.services.tickets import IssueTicket, issue_ticket
 from hallctl.services.windows import WindowAction, login
 from tests.conftest import BOTH_DATABASES
 
 WAITING = 120
+PSYCOPG_PREPARE_THRESHOLD = 5  # psycopg prepares a statement on its sixth run on a connection
 
 
 def candidates_statement(hall) -> tuple[str, object]:
@@ -56,3 +59,17 @@ def test_call_next_reads_one_index_entry_per_queue_and_sorts_nothing(make_hall):
     # the SB queue holds WAITING tickets; its probe stops at the first
     assert max(n["Actual Rows"] for n in scans) == 1
 
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_postgresql_readers_keep_their_prepared_statements(make_hall):
+    """psycopg forgets a connection's prepared statements on ROLLBACK; readers that ended that way had every
+    statement parsed and planned afresh. They run in autocommit now, so a repeated read is prepared once."""
+    hall = make_hall()
+    for _ in range(PSYCOPG_PREPARE_THRESHOLD + 1):
+        with hall.uow(write=False) as uow:
+            assert uow.windows.get(1) is not None
+    with hall.uow(write=False) as uow:
+        prepared = uow.session.execute(text("SELECT statement FROM pg_prepared_statements")).scalars().all()
+        in_transaction = uow.session.connection().connection.dbapi_connection.info.transaction_status
+    assert [s for s in prepared if "FROM windows" in s]
+    assert in_transaction == psycopg.pq.TransactionStatus.IDLE
