@@ -152,9 +152,8 @@ class Realtime:
         with self.hall.uow(write=False) as uow:
             counts = uow.tickets.waiting_counts(services)
         for service in services:
-            payload = {"service": service, "waiting": counts.get(service, 0)}
-            for room in rooms[service]:
-                self.socketio.emit("queue_changed", payload, to=room)
+            self.socketio.emit("queue_changed", {"service": service, "waiting": counts.get(service, 0)},
+                               to=rooms[service])
 
     def _window_changed(self, number: int) -> None:
         rooms = [r for r in ("hall", f"window:{number}") if self._listened(r)]
@@ -164,5 +163,4 @@ class Realtime:
             payload = queries.window_summary(self.hall, number)
         except DomainError:
             return
-        for room in rooms:
-            self.socketio.emit("window_changed", payload, to=room)
+        self.socketio.emit("window_changed", payload, to=rooms)
