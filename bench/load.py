@@ -1,8 +1,11 @@
 """The issue + call + finish mix over HTTP with Socket.IO clients listening: one process on SQLite, one and two
 processes on PostgreSQL + Redis. Throughput, p99, and every event delivered exactly once.
 
-Run from the repository root:  .venv/bin/python bench/load.py [--seconds 20]
+Run from the repository root:  .venv/bin/python bench/load.py [--seconds 20] [--rounds 3]
 (needs Debian's postgresql and redis-server, which `make test` installs)
+
+The PostgreSQL scenarios run in alternating rounds (one process, two processes, one, two, …) and the
+ratio is the median of the rounds' ratios: on a shared 2-core machine one run swings ±15 %.
 
 Each scenario starts fresh: ``hallctl serve`` ×N (sharing the database and, with N > 1, Redis as the
 Socket.IO message queue), one Socket.IO client per process in the ``hall`` room, 4 kiosk threads issuing
@@ -15,6 +18,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -154,30 +158,37 @@ def scenario(name: str, database: str, queue: str, processes: int, seconds: floa
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of one and two processes")
     args = parser.parse_args()
+    if not 1 <= args.rounds <= 7:
+        parser.error("--rounds must be 1 to 7 (each scenario gets one of Redis's 16 databases)")
     tmp = Path(tempfile.mkdtemp(prefix="load-"))
     postgres = PostgresServer(durable=True)  # default durability: fsync on, synchronous commit
     redis_port = free_port()
     redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
                               "--appendonly", "no"], stdout=subprocess.DEVNULL)
     time.sleep(0.5)
-    queue = f"redis://127.0.0.1:{redis_port}/{{}}"  # a Redis database per scenario: log-in limits start afresh
+    databases = iter(range(1, 16))  # a Redis database per scenario: log-in limits start afresh
+
+    def on_postgres(processes: int, name: str) -> dict:
+        queue = f"redis://127.0.0.1:{redis_port}/{next(databases)}"
+        return scenario(name, postgres.url(postgres.create_database()), queue, processes, args.seconds, tmp)
+
     try:
-        results = [
-            scenario("sqlite-1", f"sqlite:///{tmp / 'hall.db'}", "", 1, args.seconds, tmp),
-            scenario("postgresql-1", postgres.url(postgres.create_database()), queue.format(1), 1, args.seconds, tmp),
-            scenario("postgresql-2", postgres.url(postgres.create_database()), queue.format(2), 2, args.seconds, tmp),
-        ]
+        results = [scenario("sqlite-1", f"sqlite:///{tmp / 'hall.db'}", "", 1, args.seconds, tmp)]
+        for round_ in range(1, args.rounds + 1):
+            results += [on_postgres(1, f"postgresql-1 #{round_}"), on_postgres(2, f"postgresql-2 #{round_}")]
     finally:
         redis.terminate()
         postgres.stop()
-    print(f"{'scenario':14} {'procs':>5} {'ops/s':>7} {'issued':>7} {'called':>7} {'p99 ms':>7} {'lost':>5} {'dup':>4}"
+    print(f"{'scenario':16} {'procs':>5} {'ops/s':>7} {'issued':>7} {'called':>7} {'p99 ms':>7} {'lost':>5} {'dup':>4}"
           "  errors")
     for r in results:
-        print(f"{r['scenario']:14} {r['processes']:>5} {r['ops_per_s']:>7.0f} {r['issued']:>7} {r['called']:>7} "
+        print(f"{r['scenario']:16} {r['processes']:>5} {r['ops_per_s']:>7.0f} {r['issued']:>7} {r['called']:>7} "
               f"{r['p99_ms']:>7.1f} {r['lost']:>5} {r['duplicated']:>4}  {r['errors'] or ''}")
-    one, two = results[1]["ops_per_s"], results[2]["ops_per_s"]
-    print(f"two processes / one process on PostgreSQL + Redis: {two / one:.2f}×")
+    ratios = [two["ops_per_s"] / one["ops_per_s"] for one, two in zip(results[1::2], results[2::2])]
+    print("two processes / one process on PostgreSQL + Redis, by round: "
+          + ", ".join(f"{ratio:.2f}×" for ratio in ratios) + f"; median {statistics.median(ratios):.2f}×")
 
 
 if __name__ == "__main__":
