@@ -1,4 +1,5 @@
-"""Call-next finds each queue's head without reading the queue: its probes walk an index in the queue order."""
+"""How the hot statements run: call-next finds each queue's head without reading the queue (its probes walk an index
+in the queue order), and PostgreSQL readers keep their prepared statements."""
 import psycopg
 import pytest
 from sqlalchemy import event, text
