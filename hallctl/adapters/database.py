@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from hallctl.domain.errors import Invalid
@@ -43,9 +43,6 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return self.write_engine.dialect.name == "sqlite"
-
-    def reader(self) -> Session:
-        return self.read_session()
 
     def dispose(self) -> None:
         self.write_engine.dispose()
