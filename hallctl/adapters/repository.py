@@ -5,8 +5,9 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, func, insert, literal, select, union_all, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import (Integer, String, TypeDecorator, all_, and_, bindparam, cast, func, insert, literal, select,
+                        union_all, update)
+from sqlalchemy.dialects.postgresql import ARRAY, insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, make_transient_to_detached
 
@@ -30,16 +31,9 @@ _QUEUE_ORDER = (T.c.arrival_at, T.c.issued_at, T.c.id)
 _WAITING = and_(T.c.hall_id == bindparam("hall"), T.c.status == model.Status.WAITING.value)
 
 # Hot-path statements are built once; building expressions costs more than running them.
-_NOT_SKIPPED = T.c.id.not_in(bindparam("skip", expanding=True))
-_TARGETED = select(*_CANDIDATE_COLUMNS).where(_WAITING, _NOT_SKIPPED, T.c.target_window == bindparam("window")) \
-    .order_by(*_QUEUE_ORDER).limit(1)
-_DUE = (select(*_CANDIDATE_COLUMNS)
-        .where(_WAITING, _NOT_SKIPPED, T.c.target_window.is_(None), T.c.appointment_at.is_not(None),
-               T.c.appointment_at <= bindparam("now", type_=orm.UTCDateTime))
-        .order_by(T.c.appointment_at, T.c.issued_at, T.c.id).limit(1))
 _CLAIM = select(T.c.id).where(T.c.id == bindparam("id"), T.c.status == model.Status.WAITING.value) \
     .with_for_update(skip_locked=True)
-_CANDIDATES: dict[tuple[tuple[str, ...], tuple[str, ...]], object] = {}
+_CANDIDATES: dict[tuple[str, tuple[str, ...], tuple[str, ...]], object] = {}
 _AHEAD = select(func.count()).select_from(T).where(
     _WAITING, T.c.service == bindparam("service"),
     (T.c.arrival_at < bindparam("arrival", type_=orm.UTCDateTime))
@@ -78,18 +72,45 @@ class Candidates(NamedTuple):
     appointments: list[Candidate]
 
 
-def _candidates_statement(services: tuple[str, ...], classes: tuple[str, ...]):
+class _IdArray(TypeDecorator):
+    """Ticket ids sent as one PostgreSQL array literal (``{1,2,3}``) in a text parameter: its type is the same
+    however many ids and however large (psycopg would send ``smallint[]`` or ``integer[]`` by the values, and a
+    prepared statement is kept per parameter type)."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return "{" + ",".join(str(int(i)) for i in value) + "}"
+
+
+def _not_skipped(dialect: str):
+    """The ticket is not among the ``skip`` ids. On PostgreSQL one array parameter, so the statement — and
+    its prepared plan — is the same however many tickets were skipped: an expanding IN is another statement
+    for each count, planned afresh on each connection (3–7 ms for the candidates query)."""
+    if dialect == "postgresql":
+        return T.c.id != all_(cast(bindparam("skip", type_=_IdArray()), ARRAY(Integer)))
+    return T.c.id.not_in(bindparam("skip", expanding=True))
+
+
+def _candidates_statement(dialect: str, services: tuple[str, ...], classes: tuple[str, ...]):
     """UNION ALL of the LIMIT 1 probes (each an index range scan), built once per window profile."""
-    key = (services, classes)
+    key = (dialect, services, classes)
     if key not in _CANDIDATES:
-        branches = [_TARGETED.add_columns(literal("targeted").label("source"))]
+        waiting = and_(_WAITING, _not_skipped(dialect))
+        branches = [select(*_CANDIDATE_COLUMNS, literal("targeted").label("source"))
+                    .where(waiting, T.c.target_window == bindparam("window")).order_by(*_QUEUE_ORDER).limit(1)]
         for service in services:
             for cls in classes:
                 branches.append(select(*_CANDIDATE_COLUMNS, literal("heads").label("source"))
-                                .where(_WAITING, _NOT_SKIPPED, T.c.service == service, T.c.priority == cls,
+                                .where(waiting, T.c.service == service, T.c.priority == cls,
                                        T.c.target_window.is_(None))
                                 .order_by(*_QUEUE_ORDER).limit(1))
-        branches.append(_DUE.where(T.c.service.in_(services)).add_columns(literal("appointments").label("source")))
+        branches.append(select(*_CANDIDATE_COLUMNS, literal("appointments").label("source"))
+                        .where(waiting, T.c.service.in_(services), T.c.target_window.is_(None),
+                               T.c.appointment_at.is_not(None),
+                               T.c.appointment_at <= bindparam("now", type_=orm.UTCDateTime))
+                        .order_by(T.c.appointment_at, T.c.issued_at, T.c.id).limit(1))
         subqueries = [branch.subquery() for branch in branches]
         _CANDIDATES[key] = union_all(*(select(*sq.c) for sq in subqueries))
     return _CANDIDATES[key]
@@ -160,7 +181,8 @@ class TicketRepository(_Repository):
         """
         params = {"hall": self.hall_id, "window": window, "now": now, "skip": list(skip)}
         found = Candidates([], [], [])
-        for row in self.session.execute(_candidates_statement(tuple(services), tuple(classes)), params):
+        statement = _candidates_statement(self.session.get_bind().dialect.name, tuple(services), tuple(classes))
+        for row in self.session.execute(statement, params):
             getattr(found, row.source).append(_candidate(row))
         return found
 
