@@ -1,6 +1,7 @@
 """Repositories: the queries the services need, and nothing else."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import NamedTuple
@@ -114,6 +115,14 @@ def _candidates_statement(dialect: str, services: tuple[str, ...], classes: tupl
         subqueries = [branch.subquery() for branch in branches]
         _CANDIDATES[key] = union_all(*(select(*sq.c) for sq in subqueries))
     return _CANDIDATES[key]
+
+
+@functools.cache
+def _window_with_current():
+    """Built on first use: the mappers exist only once the hall has started."""
+    w = orm.windows
+    return (select(model.Window, model.Ticket).outerjoin(T, T.c.id == w.c.current_ticket_id)
+            .where(w.c.hall_id == bindparam("hall"), w.c.number == bindparam("number")))
 
 
 class _Repository:
@@ -261,6 +270,11 @@ class WindowRepository(_Repository):
         if window is not None:
             self.seen.add(window)
         return window
+
+    def with_current(self, number: int) -> tuple[model.Window | None, model.Ticket | None]:
+        """A window and the ticket it is serving (or None), in one query."""
+        row = self.session.execute(_window_with_current(), {"hall": self.hall_id, "number": number}).first()
+        return (row[0], row[1]) if row else (None, None)
 
     def all(self) -> list[model.Window]:
         stmt = select(model.Window).where(orm.windows.c.hall_id == self.hall_id).order_by(orm.windows.c.number)

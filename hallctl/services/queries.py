@@ -103,8 +103,7 @@ def window_summary(hall: Hall, number: int) -> dict:
     """A window and its current ticket (the ``window_changed`` event), without its queue."""
     hall.profile(number)
     with hall.uow(write=False) as uow:
-        window = uow.windows.get(number)
-        current = uow.tickets.get(window.current_ticket_id) if window.current_ticket_id else None
+        window, current = uow.windows.with_current(number)
         return {**window_dto(window), "current": ticket_dto(current) if current else None}
 
 
@@ -113,8 +112,7 @@ def window_view(hall: Hall, number: int) -> dict:
     profile = hall.profile(number)
     now = hall.now()
     with hall.uow(write=False) as uow:
-        window = uow.windows.get(number)
-        current = uow.tickets.get(window.current_ticket_id) if window.current_ticket_id else None
+        window, current = uow.windows.with_current(number)
         queue = uow.tickets.waiting_list(list(profile.service_weights), number)
         held = uow.tickets.held()
         return {
