@@ -6,7 +6,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Executable, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import sessionmaker
@@ -19,7 +19,7 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 @dataclass
 class Database:
-    """A write engine and a read engine on one database.
+    """A write engine and a read engine on one database (on PostgreSQL the read engine is in autocommit).
 
     On SQLite, write transactions begin with ``BEGIN IMMEDIATE`` so that
     writers queue for the lock instead of failing on upgrade; readers use a
@@ -43,6 +43,16 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return self.write_engine.dialect.name == "sqlite"
+
+    def append(self, statement: Executable) -> None:
+        """Run one INSERT that needs no transaction around it (an audit line). On PostgreSQL it runs on an
+        autocommit connection: one round trip instead of BEGIN, INSERT and COMMIT."""
+        if self.is_sqlite:
+            with self.write_lock, self.write_engine.begin() as conn:
+                conn.execute(statement)
+        else:
+            with self.read_engine.connect() as conn:
+                conn.execute(statement)
 
     def dispose(self) -> None:
         self.write_engine.dispose()

@@ -13,11 +13,9 @@ AUDITED_ROLES = frozenset({"staff", "manager", "admin"})
 
 
 def record(hall, actor: str, role: str, method: str, path: str, status: int, remote_addr: str) -> None:
-    with hall.uow() as uow:
-        uow.session.execute(insert(orm.audit_log).values(
-            hall_id=hall.hall_id, at=hall.now(), actor=actor[:64], role=role, method=method, path=path[:256],
-            status=status, remote_addr=(remote_addr or "")[:64]))
-        uow.session.commit()
+    hall.database.append(insert(orm.audit_log).values(
+        hall_id=hall.hall_id, at=hall.now(), actor=actor[:64], role=role, method=method, path=path[:256],
+        status=status, remote_addr=(remote_addr or "")[:64]))
 
 
 def recent(hall, limit: int) -> list[dict]:

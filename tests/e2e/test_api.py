@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.conftest import BOTH_DATABASES, PASSWORD
 
 
 def error_of(response):
@@ -340,6 +340,7 @@ def test_no_post_route_answers_5xx_to_garbage(web, api):
                     error_of(response)
 
 
+@BOTH_DATABASES
 def test_staff_actions_and_login_attempts_are_audited_and_only_managers_read_the_log(api, web):
     api["kiosk"].post("/tickets", json={"service": "SB"})
     login_window(api)
@@ -381,6 +382,7 @@ def test_ids_too_large_for_the_database_are_not_found_or_invalid_never_a_server_
     assert reply.status_code == 422 and error_of(reply)["field"].startswith("ticket")
 
 
+@BOTH_DATABASES
 def test_five_failed_log_ins_lock_the_name_for_15_minutes_even_with_the_right_password(web):
     hall, app, _socketio = web
     from hallctl.services import auth
