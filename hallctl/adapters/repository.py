@@ -32,8 +32,6 @@ _QUEUE_ORDER = (T.c.arrival_at, T.c.issued_at, T.c.id)
 _WAITING = and_(T.c.hall_id == bindparam("hall"), T.c.status == model.Status.WAITING.value)
 
 # Hot-path statements are built once; building expressions costs more than running them.
-_CLAIM = select(T.c.id).where(T.c.id == bindparam("id"), T.c.status == model.Status.WAITING.value) \
-    .with_for_update(skip_locked=True)
 _CANDIDATES: dict[tuple[str, tuple[str, ...], tuple[str, ...]], object] = {}
 _AHEAD = select(func.count()).select_from(T).where(
     _WAITING, T.c.service == bindparam("service"),
@@ -118,6 +116,13 @@ def _candidates_statement(dialect: str, services: tuple[str, ...], classes: tupl
 
 
 @functools.cache
+def _claim():
+    """Built on first use, like the next: the mappers exist only once the hall has started."""
+    return select(model.Ticket).where(T.c.id == bindparam("id"), T.c.status == model.Status.WAITING.value) \
+        .with_for_update(skip_locked=True)
+
+
+@functools.cache
 def _window_with_current():
     """Built on first use: the mappers exist only once the hall has started."""
     w = orm.windows
@@ -195,11 +200,14 @@ class TicketRepository(_Repository):
             getattr(found, row.source).append(_candidate(row))
         return found
 
-    def claim(self, ticket_id: int) -> bool:
-        """Lock a waiting ticket for this transaction; False if it is no longer waiting or another
+    def claim(self, ticket_id: int) -> model.Ticket | None:
+        """Lock a waiting ticket for this transaction and load it; None if it is no longer waiting or another
         transaction holds it (PostgreSQL ``FOR UPDATE SKIP LOCKED``; SQLite's write lock already excludes
         every other writer)."""
-        return self.session.execute(_CLAIM, {"id": ticket_id}).first() is not None
+        ticket = self.session.execute(_claim(), {"id": ticket_id}).scalars().first()
+        if ticket is not None:
+            self.seen.add(ticket)
+        return ticket
 
     def ahead_of(self, ticket: model.Ticket) -> int:
         """Waiting tickets of the same service that arrived before this one."""

@@ -91,17 +91,18 @@ def _call_once(hall: Hall, uow, window: model.Window, now, ticket_ref) -> dict |
         ticket = _specific(hall, uow, window, ticket_ref)
         chosen = routing.Candidate(ticket.id, ticket.service, ticket.priority, ticket.arrival_at, ticket.issued_at)
     else:
-        chosen = _claim_next(uow, window, profile, now)
-        if chosen is None:
+        claimed = _claim_next(uow, window, profile, now)
+        if claimed is None:
             return None
-        ticket = uow.tickets.get(chosen.id)
+        chosen, ticket = claimed
     ticket.call(window.number, window.staff, now)
     window.take(ticket)
     window.priority_streak = routing.next_streak(profile, chosen, window.priority_streak)
     return ticket_dto(ticket)
 
 
-def _claim_next(uow, window: model.Window, profile: routing.WorkProfile, now) -> routing.Candidate | None:
+def _claim_next(uow, window: model.Window, profile: routing.WorkProfile,
+                now) -> tuple[routing.Candidate, model.Ticket] | None:
     """Choose by the routing rules and lock the choice; a ticket another window is taking (locked, or called
     since the candidates were read) is left out and the choice made again."""
     skipped: set[int] = set()
@@ -112,8 +113,9 @@ def _claim_next(uow, window: model.Window, profile: routing.WorkProfile, now) ->
                                 appointments=found.appointments, streak=window.priority_streak)
         if choice is None:
             return None
-        if uow.tickets.claim(choice.candidate.id):
-            return choice.candidate
+        ticket = uow.tickets.claim(choice.candidate.id)
+        if ticket is not None:
+            return choice.candidate, ticket
         skipped.add(choice.candidate.id)
     raise ConcurrencyConflict("other windows kept taking the next tickets first; call again")
 
@@ -133,7 +135,7 @@ def _specific(hall: Hall, uow, window: model.Window, ref: int | str) -> model.Ti
         raise InvalidTransition(
             f"window {window.number} does not serve {hall.service(ticket.service).name} ({ticket.service})",
             field="ticket")
-    if not uow.tickets.claim(ticket.id):
+    if uow.tickets.claim(ticket.id) is None:
         raise InvalidTransition(f"ticket {ticket.number} is being called at another window", field="ticket")
     return ticket
 

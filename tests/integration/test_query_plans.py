@@ -1,19 +1,22 @@
 """How the hot statements run: call-next finds each queue's head without reading the queue (its probes walk an index
 in the queue order), and PostgreSQL readers keep their prepared statements."""
+from contextlib import contextmanager
+
 import psycopg
 import pytest
 from sqlalchemy import event, text
 
 from hallctl.services.tickets import IssueTicket, issue_ticket
-from hallctl.services.windows import WindowAction, login
+from hallctl.services.windows import WindowAction, call, login
 from tests.conftest import BOTH_DATABASES
 
 WAITING = 120
 PSYCOPG_PREPARE_THRESHOLD = 5  # psycopg prepares a statement on its sixth run on a connection
 
 
-def candidates_statement(hall) -> tuple[str, object]:
-    """The SQL and parameters call-next sends to choose window 1's next ticket."""
+@contextmanager
+def sent_by_writers(hall):
+    """The (SQL, parameters) the hall's writers send inside the block."""
     sent = []
 
     def capture(_conn, _cursor, statement, parameters, _context, _many):
@@ -22,11 +25,16 @@ def candidates_statement(hall) -> tuple[str, object]:
     engine = hall.database.write_engine
     event.listen(engine, "before_cursor_execute", capture)
     try:
-        profile = hall.profile(1)
-        with hall.uow() as uow:
-            uow.tickets.candidates(1, list(profile.service_weights), list(profile.class_weights), hall.now())
+        yield sent
     finally:
         event.remove(engine, "before_cursor_execute", capture)
+
+
+def candidates_statement(hall) -> tuple[str, object]:
+    """The SQL and parameters call-next sends to choose window 1's next ticket."""
+    profile = hall.profile(1)
+    with sent_by_writers(hall) as sent, hall.uow() as uow:
+        uow.tickets.candidates(1, list(profile.service_weights), list(profile.class_weights), hall.now())
     [found] = [(sql, params) for sql, params in sent if "UNION ALL" in sql]
     return found
 
@@ -100,3 +108,16 @@ def test_postgresql_plans_the_candidates_once_however_many_tickets_were_skipped(
             uow.tickets.candidates(1, list(profile.service_weights), list(profile.class_weights), hall.now(), skip)
         prepared = uow.session.execute(text("SELECT statement FROM pg_prepared_statements")).scalars().all()
     assert len([s for s in prepared if "UNION ALL" in s]) == 1, prepared
+
+
+@BOTH_DATABASES
+def test_call_next_locks_and_loads_its_ticket_in_one_statement(make_hall):
+    hall = make_hall()
+    issued = issue_ticket(hall, IssueTicket(service="SB"))
+    login(hall, WindowAction(1, "staff1"))
+    with sent_by_writers(hall) as sent:
+        called = call(hall, WindowAction(1, "staff1"))
+    assert called["id"] == issued["id"] and called["status"] == "called"
+    reads = [sql for sql, _params in sent if sql.lstrip().startswith("SELECT") and "tickets.id =" in sql]
+    assert len(reads) == 1, reads
+    assert hall.database.is_sqlite or "FOR UPDATE SKIP LOCKED" in reads[0]
