@@ -32,7 +32,6 @@ _QUEUE_ORDER = (T.c.arrival_at, T.c.issued_at, T.c.id)
 _WAITING = and_(T.c.hall_id == bindparam("hall"), T.c.status == model.Status.WAITING.value)
 
 # Hot-path statements are built once; building expressions costs more than running them.
-_CANDIDATES: dict[tuple[str, tuple[str, ...], tuple[str, ...]], object] = {}
 _AHEAD = select(func.count()).select_from(T).where(
     _WAITING, T.c.service == bindparam("service"),
     (T.c.arrival_at < bindparam("arrival", type_=orm.UTCDateTime))
@@ -92,32 +91,30 @@ def _not_skipped(dialect: str):
     return T.c.id.not_in(bindparam("skip", expanding=True))
 
 
+@functools.cache
 def _candidates_statement(dialect: str, services: tuple[str, ...], classes: tuple[str, ...]):
     """UNION ALL of the LIMIT 1 probes (each an index range scan), built once per window profile."""
-    key = (dialect, services, classes)
-    if key not in _CANDIDATES:
-        waiting = and_(_WAITING, _not_skipped(dialect))
-        branches = [select(*_CANDIDATE_COLUMNS, literal("targeted").label("source"))
-                    .where(waiting, T.c.target_window == bindparam("window")).order_by(*_QUEUE_ORDER).limit(1)]
-        for service in services:
-            for cls in classes:
-                branches.append(select(*_CANDIDATE_COLUMNS, literal("heads").label("source"))
-                                .where(waiting, T.c.service == service, T.c.priority == cls,
-                                       T.c.target_window.is_(None))
-                                .order_by(*_QUEUE_ORDER).limit(1))
-        branches.append(select(*_CANDIDATE_COLUMNS, literal("appointments").label("source"))
-                        .where(waiting, T.c.service.in_(services), T.c.target_window.is_(None),
-                               T.c.appointment_at.is_not(None),
-                               T.c.appointment_at <= bindparam("now", type_=orm.UTCDateTime))
-                        .order_by(T.c.appointment_at, T.c.issued_at, T.c.id).limit(1))
-        subqueries = [branch.subquery() for branch in branches]
-        _CANDIDATES[key] = union_all(*(select(*sq.c) for sq in subqueries))
-    return _CANDIDATES[key]
+    waiting = and_(_WAITING, _not_skipped(dialect))
+    branches = [select(*_CANDIDATE_COLUMNS, literal("targeted").label("source"))
+                .where(waiting, T.c.target_window == bindparam("window")).order_by(*_QUEUE_ORDER).limit(1)]
+    for service in services:
+        for cls in classes:
+            branches.append(select(*_CANDIDATE_COLUMNS, literal("heads").label("source"))
+                            .where(waiting, T.c.service == service, T.c.priority == cls,
+                                   T.c.target_window.is_(None))
+                            .order_by(*_QUEUE_ORDER).limit(1))
+    branches.append(select(*_CANDIDATE_COLUMNS, literal("appointments").label("source"))
+                    .where(waiting, T.c.service.in_(services), T.c.target_window.is_(None),
+                           T.c.appointment_at.is_not(None),
+                           T.c.appointment_at <= bindparam("now", type_=orm.UTCDateTime))
+                    .order_by(T.c.appointment_at, T.c.issued_at, T.c.id).limit(1))
+    subqueries = [branch.subquery() for branch in branches]
+    return union_all(*(select(*sq.c) for sq in subqueries))
 
 
 @functools.cache
 def _claim():
-    """Built on first use, like the next: the mappers exist only once the hall has started."""
+    """Built on first use: the mappers exist only once the hall has started."""
     return select(model.Ticket).where(T.c.id == bindparam("id"), T.c.status == model.Status.WAITING.value) \
         .with_for_update(skip_locked=True)
 
