@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from hallctl.adapters import orm
+from hallctl.adapters import announcing
 from hallctl.adapters.announcing import start_announcer, stop_announcer
 from hallctl.adapters.database import open_database
 from hallctl.adapters.device_host import DeviceHost
@@ -52,18 +53,17 @@ def bootstrap(config: Config, *, clock: Callable[[], datetime] = utcnow, synchro
     hall.citizen_key = citizens.citizen_key(hall)
     with hall.uow(write=False) as uow:
         hall.service_times.learn(uow.session, orm.tickets, hall.hall_id, hall.now() - HISTORY)
-    hall.bus.subscribe("service-times", hall.service_times.on_domain_events, remote=True,
-                       wants=lambda event: isinstance(event, ev.TicketFinished))
+    hall.bus.subscribe("service-times", hall.service_times.on_domain_events, remote=True, wants=_finished)
     relay = None
     driven: dict[str, HallDevices] = {}  # the RS-485 devices while this process drives them
     if config.hall.message_queue.startswith("redis"):
         def show_afresh() -> None:  # Redis was down: this process may have missed the others' events
             if "hall_devices" in driven:
                 driven["hall_devices"].restore()
-        relay = EventRelay(config.hall.message_queue, hall.hall_id, hall.bus, on_reconnect=show_afresh)
+        relay = EventRelay(config.hall.message_queue, hall.hall_id, hall.bus, _relayed(config),
+                           on_reconnect=show_afresh)
         hall.closers.append(relay.stop)
-        hall.bus.subscribe("device-states", _mirror_device_states(hall), remote=True,
-                           wants=lambda event: isinstance(event, ev.DeviceChanged))
+        hall.bus.subscribe("device-states", _mirror_device_states(hall), remote=True, wants=_device_changed)
     if devices:
         def start_devices() -> list[Callable[[], None]]:
             printers = Printers(hall, printer_timing)
@@ -85,6 +85,26 @@ def bootstrap(config: Config, *, clock: Callable[[], datetime] = utcnow, synchro
                                                   "tickets rated by default": apply_default_ratings(hall),
                                                   "KPI day roll-ups written": rollups.roll_up(hall)}))
     return hall
+
+
+def _finished(event: ev.Event) -> bool:
+    return isinstance(event, ev.TicketFinished)
+
+
+def _device_changed(event: ev.Event) -> bool:
+    return isinstance(event, ev.DeviceChanged)
+
+
+def _relayed(config: Config) -> Callable[[ev.Event], bool]:
+    """The events the relay passes on: those a remote subscriber acts on in some process of the hall (all
+    run this config) — service times, device states, print jobs, and calls and window events only when
+    the hall speaks them or has RS-485 devices to show them. An issued ticket nobody prints stays home."""
+    wanted = [_finished, _device_changed, Printers.wants]
+    if config.voice.enabled:
+        wanted.append(announcing.wants)
+    if config.buses:
+        wanted.append(HallDevices.wants)
+    return lambda event: any(want(event) for want in wanted)
 
 
 def _mirror_device_states(hall: Hall):

@@ -26,9 +26,13 @@ def start_announcer(hall, player=None, workdir: Path = WORKDIR) -> Announcer:
         for event in batch:
             announcer.announce(event.number, event.window, event.service, event.recall)
 
-    hall.bus.subscribe("voice", on_domain_events, remote=True,
-                       wants=lambda event: isinstance(event, ev.TicketCalled) and event.window is not None)
+    hall.bus.subscribe("voice", on_domain_events, remote=True, wants=wants)
     return announcer
+
+
+def wants(event: ev.Event) -> bool:
+    """What the announcer speaks: calls to a window."""
+    return isinstance(event, ev.TicketCalled) and event.window is not None
 
 
 def stop_announcer(hall) -> None:

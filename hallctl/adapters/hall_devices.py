@@ -50,7 +50,13 @@ class HallDevices:
         self._presses: queue.Queue = queue.Queue()
         threading.Thread(target=self._handle_presses, name="hallbus-presses", daemon=True).start()
         self.restore()
-        hall.bus.subscribe("hallbus", self.on_domain_events, remote=True, wants=lambda event: event.window is not None)
+        if config.buses:
+            hall.bus.subscribe("hallbus", self.on_domain_events, remote=True, wants=self.wants)
+
+    @staticmethod
+    def wants(event: ev.Event) -> bool:
+        """What the windows' devices follow: every event at a window."""
+        return event.window is not None
 
     def stop(self) -> None:
         self.hall.bus.unsubscribe("hallbus")

@@ -32,8 +32,11 @@ class Printers:
                 timing or PrinterTiming(status_timeout_s=device.status_timeout_ms / 1000)).start()
             self.layouts[device.name] = Layout(device.encoding, device.columns, device.cut)
             self.footers[device.name] = device.footer
-        hall.bus.subscribe("printers", self.on_domain_events, remote=True,
-                           wants=lambda event: isinstance(event, ev.TicketPrintRequested))
+        hall.bus.subscribe("printers", self.on_domain_events, remote=True, wants=self.wants)
+
+    @staticmethod
+    def wants(event: ev.Event) -> bool:
+        return isinstance(event, ev.TicketPrintRequested)
 
     def on_printer_result(self, ticket_id: int, ok: bool, reason: str) -> None:
         printing.record_print(self.hall, ticket_id, ok, reason)

@@ -1,9 +1,10 @@
 """Domain events shared by the hall's server processes through the Redis message queue.
 
-Each process publishes the events it committed on ``hallctl:{hall}:events``;
-each process hands the events of the others to its ``remote`` subscribers —
-so the device leader drives the LED, printer and speaker for a ticket another
-process called or issued. (Socket.IO emits are shared by Flask-SocketIO's own
+Each process publishes the events it committed on ``hallctl:{hall}:events`` —
+those a ``remote`` subscriber acts on in some process of the hall — and hands
+the events of the others to its ``remote`` subscribers: so the device leader
+drives the LED, printer and speaker for a ticket another process called or
+issued. (Socket.IO emits are shared by Flask-SocketIO's own
 use of the same queue, so they are not relayed here.)
 
 Redis publish/subscribe does not store messages: an event sent while the
@@ -35,11 +36,13 @@ class EventRelay:
         url: the ``redis://`` message queue.
         hall_id: names the channel, so halls sharing a Redis do not hear each other.
         bus: the process's event bus.
+        wants: the events to pass on (what the other processes' remote subscribers act on).
         on_reconnect: called (on the relay's thread) when Redis answers again after an outage: the
             other processes' events of the outage are lost, so whoever shows state should show it afresh.
     """
 
-    def __init__(self, url: str, hall_id: str, bus, on_reconnect: Callable[[], None] | None = None) -> None:
+    def __init__(self, url: str, hall_id: str, bus, wants: Callable[[ev.Event], bool],
+                 on_reconnect: Callable[[], None] | None = None) -> None:
         import redis
 
         self.redis = redis.Redis.from_url(url)
@@ -55,7 +58,7 @@ class EventRelay:
         if not self._subscribed.wait(SUBSCRIBE_WAIT_S):
             log.warning("event relay: no Redis at %s yet; events of the other processes are missed until it answers",
                         url)
-        bus.subscribe("relay", self.on_domain_events)
+        bus.subscribe("relay", self.on_domain_events, wants=wants)
 
     def on_domain_events(self, batch: list[ev.Event]) -> None:
         message = json.dumps({"origin": self.origin, "events": [ev.to_wire(e) for e in batch]})

@@ -1,20 +1,23 @@
 """One process drives the devices: the leader lock, takeover, and device jobs relayed from the other processes."""
+import json
 import subprocess
 import sys
 import time
 from datetime import datetime, timezone
 
 import pytest
+import redis
 
 from hallctl.adapters.database import open_database
 from hallctl.adapters.leader import LeaderLock
 from hallctl.bootstrap import bootstrap
 from hallctl.config import parse_config
 from hallctl.domain import events as ev
+from hallctl.domain.model import Outcome
 from hallctl.services import windows
 from hallctl.services.tickets import IssueTicket, issue_ticket
 from hallctl.services.windows import WindowAction
-from tests.conftest import BOTH_DATABASES, with_queue
+from tests.conftest import BOTH_DATABASES, hall_toml, with_queue
 from tests.integration.test_printer import FAST, printer_config
 from tests.integration.test_voice import voice_toml
 
@@ -138,3 +141,41 @@ def test_a_call_made_in_the_standby_process_is_spoken_by_the_leader_only(two_voi
     assert leader.announcer.wait_idle(30)
     [spoken] = leader.announcer.recent()
     assert (spoken["number"], spoken["window"], spoken["state"]) == (called["number"], 2, "played")
+
+
+def relayed_kinds(hall, redis_url: str, work) -> list[str]:
+    """The kinds of event ``hall``'s relay publishes for the other processes while ``work`` runs (which
+    finishes a ticket: service times are relayed in every hall, and their event comes last)."""
+    pubsub = redis.Redis.from_url(redis_url).pubsub(ignore_subscribe_messages=True)
+    pubsub.subscribe(f"hallctl:{hall.hall_id}:events")
+    work(hall)
+    kinds = []
+    deadline = time.monotonic() + 10
+    while "ticket_finished" not in kinds:
+        assert time.monotonic() < deadline, f"the relay never published the finish; heard {kinds}"
+        message = pubsub.get_message(timeout=0.1)
+        if message:
+            kinds += [event["kind"] for event in json.loads(message["data"])["events"]]
+    pubsub.close()
+    return kinds
+
+
+def serve_one(hall) -> None:
+    issue_ticket(hall, IssueTicket(service="SB"))
+    windows.login(hall, WindowAction(2, "li"))
+    windows.call(hall, WindowAction(2, "li"))
+    windows.start(hall, WindowAction(2, "li"))
+    windows.finish(hall, WindowAction(2, "li"), Outcome.COMPLETED)
+
+
+def test_the_relay_passes_on_only_what_another_process_acts_on(db_url, clock, redis_url, pack):
+    quiet = bootstrap(parse_config(with_queue(hall_toml(db_url), redis_url)), clock=clock)
+    try:  # no voice, no RS-485 devices: the other processes only learn service times
+        assert relayed_kinds(quiet, redis_url, serve_one) == ["ticket_finished"]
+    finally:
+        quiet.close()
+    voiced = bootstrap(parse_config(with_queue(voice_toml(db_url, pack), redis_url)), clock=clock)
+    try:  # the leader speaks calls made in any process
+        assert relayed_kinds(voiced, redis_url, serve_one) == ["ticket_called", "ticket_finished"]
+    finally:
+        voiced.close()
