@@ -15,6 +15,7 @@ from hallctl.services import audit
 
 from . import openapi, pages, routes_hall, routes_reports, routes_tickets, routes_windows
 from .api import ApiError, Registry, error_response
+from .message_queue import BatchingRedisManager
 from .realtime import Realtime
 from .schemas import MAX_ROW_ID
 
@@ -42,8 +43,10 @@ def create_app(hall, secret_key: str) -> tuple[Flask, SocketIO]:
     app.add_url_rule(f"{API_PREFIX}/openapi.json", "openapi", lambda: jsonify(document))
     _errors(app)
     _headers_and_audit(app, hall)
-    socketio = SocketIO(app, async_mode="threading", message_queue=hall.config.hall.message_queue or None,
-                        cors_allowed_origins=[], json=app.json)
+    queue = hall.config.hall.message_queue
+    shared = {"client_manager": BatchingRedisManager(queue)} if queue.startswith(("redis://", "rediss://")) \
+        else {"message_queue": queue or None}
+    socketio = SocketIO(app, async_mode="threading", cors_allowed_origins=[], json=app.json, **shared)
     Realtime(socketio, hall)
     app.extensions["hallctl.api"] = api
     return app, socketio

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+from contextlib import nullcontext
 
 from flask import request, session
 from flask_socketio import SocketIO, join_room
@@ -14,6 +15,8 @@ from flask_socketio import SocketIO, join_room
 from hallctl.domain import events as ev
 from hallctl.domain.errors import DomainError
 from hallctl.services import auth, queries, tickets
+
+from .message_queue import BatchingRedisManager
 
 log = logging.getLogger(__name__)
 ROOM = re.compile(r"^(hall|window:(\d{1,3})|ticket:(\d{1,12}))$")
@@ -29,6 +32,8 @@ class Realtime:
         self.hall = hall
         self.clients: dict[str, dict] = {}
         self.shared = bool(hall.config.hall.message_queue)
+        manager = socketio.server.manager
+        self._one_message = manager.batch if isinstance(manager, BatchingRedisManager) else nullcontext
         socketio.on_event("connect", self.on_client_connect)
         socketio.on_event("disconnect", self.on_client_disconnect)
         socketio.on_event("join", self.on_client_join)
@@ -100,7 +105,12 @@ class Realtime:
             self.socketio.emit(event, payload, to=heard)
 
     def on_domain_events(self, batch: list[ev.Event]) -> None:
-        """Emit each event, then one queue_changed per touched service and one window_changed per window."""
+        """Emit each event, then one queue_changed per touched service and one window_changed per window;
+        with a Redis message queue, all of them as one message to the other processes."""
+        with self._one_message():
+            self._emit_events(batch)
+
+    def _emit_events(self, batch: list[ev.Event]) -> None:
         services: dict[str, None] = {}
         windows: dict[int, None] = {}
         for event in batch:

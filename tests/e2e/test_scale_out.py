@@ -1,9 +1,11 @@
 """Two `hallctl serve` processes on one PostgreSQL database and one Redis (Debian packages, started by the tests)."""
+import json
 import signal
 import threading
 import time
 
 import pytest
+import redis
 import requests
 import socketio
 
@@ -68,6 +70,73 @@ def test_a_call_through_one_process_reaches_a_screen_on_the_other_and_numbers_st
         screen.disconnect()
         first.kill()
         second.kill()
+
+
+def next_message(pubsub, timeout: float = 5) -> dict | None:
+    """The next message on ``pubsub`` within ``timeout`` (get_message also returns None for the ignored
+    subscription confirmation)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        message = pubsub.get_message(timeout=0.1)
+        if message is not None:
+            return message
+    return None
+
+
+def test_a_calls_emits_travel_as_one_redis_message_and_each_screen_hears_each_once(shared_config, tmp_path,
+                                                                                    redis_url):
+    config = str(shared_config)
+    assert run("user", "add", "li", "--role", "staff", "--config", config, "--password-stdin",
+               input="correct-horse\n").returncode == 0
+    kiosk = run("token", "add", "k1", "--role", "kiosk", "--config", config).stdout.strip()
+    display = run("token", "add", "screen", "--role", "display", "--config", config).stdout.strip()
+    servers = [Served(config, tmp_path), Served(config, tmp_path)]
+    heard: list[list[tuple[str, dict]]] = [[], []]
+    screens = []
+    raw = redis.Redis.from_url(redis_url).pubsub(ignore_subscribe_messages=True)
+    try:
+        for server, log in zip(servers, heard):
+            screen = socketio.Client()
+            for name in ("ticket_called", "queue_changed", "window_changed", "announcement"):
+                screen.on(name, lambda data, name=name, log=log: log.append((name, data)))
+            screen.connect(server.url, auth={"token": display}, transports=["websocket"], wait_timeout=10)
+            assert screen.call("join", {"room": "hall"}, timeout=10) == {"ok": True}
+            screens.append(screen)
+        requests.post(f"{servers[0].url}/api/v1/tickets", json={"service": "SB"},
+                      headers={"Authorization": f"Bearer {kiosk}"}, timeout=10).raise_for_status()
+        staff = logged_in(servers[1].url, "li", "correct-horse")
+        staff.post(f"{servers[1].url}/api/v1/windows/2/login", json={}, timeout=5).raise_for_status()
+        time.sleep(1)  # the issue's and the log-in's events have come and gone
+        raw.subscribe("flask-socketio")
+        for log in heard:
+            log.clear()
+
+        called = staff.post(f"{servers[1].url}/api/v1/windows/2/call", json={}, timeout=5).json()["ticket"]
+
+        _host, *emits = json.loads(next_message(raw)["data"])
+        assert [(e["event"], e["room"]) for e in emits] == [
+            ("ticket_called", ["hall", "window:2", f"ticket:{called['id']}"]),
+            ("queue_changed", ["hall", "queue:SB", "window:1", "window:2"]), ("window_changed", ["hall", "window:2"])]
+        assert next_message(raw, timeout=1) is None  # the whole call was that one message
+        for log in heard:  # the calling process's screen and the other one's: each event once
+            assert [name for name, _ in log] == ["ticket_called", "queue_changed", "window_changed"]
+            assert log[0][1]["number"] == called["number"] == log[2][1]["current"]["number"]
+
+        publisher = redis.Redis.from_url(redis_url)  # a garbled batch is dropped; the listener goes on
+        publisher.publish("flask-socketio", b'["another-host", {"method": "emit"')
+        publisher.publish("flask-socketio", json.dumps(["another-host", {
+            "method": "emit", "event": "announcement", "data": [{"number": "A009"}], "namespace": "/",
+            "room": ["hall"], "host_id": "another-host"}]))
+        deadline = time.time() + 10
+        while not all(("announcement", {"number": "A009"}) in log for log in heard):
+            assert time.time() < deadline, f"the batch after a garbled one was never delivered: {heard}"
+            time.sleep(0.05)
+    finally:
+        raw.close()
+        for screen in screens:
+            screen.disconnect()
+        for server in servers:
+            server.kill()
 
 
 def wait_role(server: Served, role: str, timeout: float = 15) -> None:
