@@ -190,6 +190,7 @@ def cmd_token_revoke(args) -> int:
 
 def _serve(config: Config, host: str, port: int, banner=None) -> int:
     from hallctl.bootstrap import build_app
+    from hallctl.web.server import PooledWSGIServer
 
     try:
         hall, app, socketio = build_app(config, devices=True, housekeeping=True)
@@ -199,7 +200,7 @@ def _serve(config: Config, host: str, port: int, banner=None) -> int:
     if banner:
         banner(hall, host, port)
     logging.getLogger(__name__).info("hall %s serving on http://%s:%d", config.hall.id, host, port)
-    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
+    PooledWSGIServer(host, port, app).serve_forever()
     return 0
 
 
