@@ -16,6 +16,8 @@ import threading
 
 from werkzeug.serving import BaseWSGIServer
 
+ACCEPT_RETRY_S = 0.05
+
 
 class PooledWSGIServer(BaseWSGIServer):
     multithread = True  # what WSGI's wsgi.multithread tells the app, as Werkzeug's threaded server does
@@ -57,8 +59,13 @@ class PooledWSGIServer(BaseWSGIServer):
         while not self._stopped.is_set():
             try:
                 request, address = self.get_request()
-            except OSError:  # the listening socket was closed: shutting down
-                return
+            except OSError:
+                if self._stopped.is_set():  # the listening socket was shut
+                    return
+                # a failed accept (out of file descriptors, a connection reset before it was taken) must not
+                # end this worker: it stays counted as idle, so no other would start in its place
+                self._stopped.wait(ACCEPT_RETRY_S)
+                continue
             with self._lock:
                 self.idle -= 1
                 last = self.idle == 0

@@ -49,6 +49,29 @@ def test_connections_held_open_do_not_keep_a_new_one_waiting(served):
             conn.close()
 
 
+def test_a_failed_accept_does_not_end_the_worker(monkeypatch):
+    server = PooledWSGIServer("127.0.0.1", 0, hello)
+    accept = server.get_request
+    failures = [OSError(24, "Too many open files")]
+
+    def flaky():
+        if failures:
+            raise failures.pop()
+        return accept()
+
+    monkeypatch.setattr(server, "get_request", flaky)  # the first worker's first accept fails
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        for n in range(5):
+            reply = requests.get(f"http://127.0.0.1:{server.server_port}/after-failure-{n}", timeout=5)
+            assert reply.text == f"/after-failure-{n} True"
+        assert not failures  # the failure did happen, and the server went on serving
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
 def test_after_shutdown_the_port_refuses_connections(served):
     server, url = served
     assert requests.get(f"{url}/before", timeout=5).ok
