@@ -6,8 +6,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 
-from hallctl.adapters import orm
-from hallctl.adapters import announcing
+from hallctl.adapters import announcing, orm
 from hallctl.adapters.announcing import start_announcer, stop_announcer
 from hallctl.adapters.database import open_database
 from hallctl.adapters.device_host import DeviceHost
