@@ -70,7 +70,7 @@ class Hall:
 
 
 @pytest.fixture
-def setup(tmp_path, db_url, clock):
+def setup(tmp_path, db_url, clock, frozen_heap):
     line = HallBusLine(tmp_path / "dev" / "bus-a", ADDRESSES).start()
     hall, app, _sio = build_app(parse_config(bus_config(db_url, line.link)), clock=clock, devices=True,
                                 bus_timing=FAST)
