@@ -1,4 +1,5 @@
 """Tiny benchmark helpers: keep-alive HTTP clients in threads, percentiles, a server under test."""
+
 from __future__ import annotations
 
 import http.client
@@ -27,15 +28,17 @@ def percentile(values: list[float], p: float) -> float:
 
 def hallctl(*args: str, cwd: Path, stdin: str | None = None) -> str:
     """Run a ``hallctl`` command with this Python; its standard output."""
-    return subprocess.run([python(), "-m", "hallctl.cli", *args], cwd=cwd, check=True, capture_output=True,
-                          text=True, input=stdin).stdout.strip()
+    return subprocess.run(
+        [python(), "-m", "hallctl.cli", *args], cwd=cwd, check=True, capture_output=True, text=True, input=stdin
+    ).stdout.strip()
 
 
 def voice_section() -> str:
     """``[voice]`` for benches: the demo's espeak-ng pack, libvlc silent and sped up (adummy plays in real time)."""
     pack = resources.files("hallctl") / "demo" / "voice"
-    return (f'[voice]\nenabled = true\npack = "{pack}"\nrepeat = 1\n'
-            'vlc_args = ["--aout=adummy", "--rate=16", "--quiet"]\n')
+    return (
+        f'[voice]\nenabled = true\npack = "{pack}"\nrepeat = 1\nvlc_args = ["--aout=adummy", "--rate=16", "--quiet"]\n'
+    )
 
 
 def wait_for(port: int, path: str, timeout: float = 30) -> None:
@@ -55,9 +58,15 @@ class Server:
     """A subprocess server, stopped on exit."""
 
     def __init__(self, args: list[str], port: int, probe: str, cwd: Path, env: dict | None = None) -> None:
-        self.log = open(cwd / f"server-{port}.log", "ab")  # a pipe nobody reads would block the server
-        self.proc = subprocess.Popen(args, cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT,
-                                     env={**os.environ, **(env or {})}, start_new_session=True)
+        self.log = open(cwd / f"server-{port}.log", "ab")  # noqa: SIM115 — kept open for the server's life; a pipe nobody reads would block it
+        self.proc = subprocess.Popen(
+            args,
+            cwd=cwd,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,
+        )
         wait_for(port, probe)
 
     def stop(self) -> None:
@@ -66,8 +75,7 @@ class Server:
         self.log.close()
 
 
-def load(port: int, path: str, body: dict, headers: dict, clients: int, per_client: int,
-         expect: int = 201) -> dict:
+def load(port: int, path: str, body: dict, headers: dict, clients: int, per_client: int, expect: int = 201) -> dict:
     """``clients`` threads, each sending ``per_client`` POSTs on one keep-alive connection."""
     latencies: list[float] = []
     failures: list[str] = []
@@ -108,9 +116,12 @@ def load(port: int, path: str, body: dict, headers: dict, clients: int, per_clie
         t.join()
     elapsed = time.perf_counter() - start
     return {
-        "clients": clients, "requests": len(latencies), "failures": len(failures),
+        "clients": clients,
+        "requests": len(latencies),
+        "failures": len(failures),
         "per_s": len(latencies) / elapsed,
-        "p50_ms": percentile(latencies, 50) * 1000, "p99_ms": percentile(latencies, 99) * 1000,
+        "p50_ms": percentile(latencies, 50) * 1000,
+        "p99_ms": percentile(latencies, 99) * 1000,
     }
 
 

@@ -10,6 +10,7 @@ registers is an 8-byte request and an 11-byte reply:
 turnaround in the device or the host. Presses are made at random moments; the
 time until the bus worker hands each one over is press-to-record.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,9 +25,9 @@ from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from devices.bus import BusTiming, BusWorker  # noqa: E402
-from devices.registry import DeviceRegistry  # noqa: E402
-from devices.simulators.hallbus_line import HallBusLine  # noqa: E402
+from devices.bus import BusTiming, BusWorker
+from devices.registry import DeviceRegistry
+from devices.simulators.hallbus_line import HallBusLine
 
 BAUD = 9600
 CHAR_MS = 10 / BAUD * 1000
@@ -35,10 +36,12 @@ BOUND_MS = (8 + 11) * CHAR_MS + 2 * 3.5 * CHAR_MS
 
 def run(count: int, seconds: float) -> dict:
     folder = Path(tempfile.mkdtemp())
-    line = HallBusLine(folder / "bus", {a: "evaluator" for a in range(1, count + 1)}, baudrate=BAUD).start()
+    line = HallBusLine(folder / "bus", dict.fromkeys(range(1, count + 1), "evaluator"), baudrate=BAUD).start()
     devices = [SimpleNamespace(name=f"eval-{a}", kind="evaluator", address=a) for a in range(1, count + 1)]
-    registry = DeviceRegistry([SimpleNamespace(name=d.name, kind=d.kind, address=d.address, url=None, bus="bus")
-                               for d in devices], lambda events: None)
+    registry = DeviceRegistry(
+        [SimpleNamespace(name=d.name, kind=d.kind, address=d.address, url=None, bus="bus") for d in devices],
+        lambda events: None,
+    )
     pressed: dict[str, float] = {}
     delays: list[float] = []
 
@@ -46,8 +49,7 @@ def run(count: int, seconds: float) -> dict:
         if name in pressed:
             delays.append(time.monotonic() - pressed.pop(name))
 
-    worker = BusWorker("bus", str(line.link), BAUD, devices, registry, on_press,
-                       BusTiming(reply_timeout_s=0.2)).start()
+    worker = BusWorker("bus", str(line.link), BAUD, devices, registry, on_press, BusTiming(reply_timeout_s=0.2)).start()
     while worker.cycles < 2:  # every counter has its baseline
         time.sleep(0.05)
     stop = threading.Event()
@@ -62,6 +64,7 @@ def run(count: int, seconds: float) -> dict:
                 line[address].press(rng.randint(1, 5))
 
     threading.Thread(target=presser, daemon=True).start()
+
     def polls() -> int:
         return sum(d["counters"].get("polls", 0) for d in registry.snapshot())
 
@@ -72,8 +75,14 @@ def run(count: int, seconds: float) -> dict:
     worker.stop()
     line.stop()
     cycle_s = elapsed / done * count  # one cycle polls every device once
-    return {"devices": count, "cycle_s": cycle_s, "bound_s": count * BOUND_MS / 1000,
-            "press_median_s": statistics.median(delays), "press_max_s": max(delays), "presses": len(delays)}
+    return {
+        "devices": count,
+        "cycle_s": cycle_s,
+        "bound_s": count * BOUND_MS / 1000,
+        "press_median_s": statistics.median(delays),
+        "press_max_s": max(delays),
+        "presses": len(delays),
+    }
 
 
 def main() -> None:
@@ -81,13 +90,17 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     args = parser.parse_args()
     print(f"bound per evaluator at {BAUD} baud: {BOUND_MS:.1f} ms")
-    print(f"{'evaluators':>10} {'cycle':>8} {'bound':>8} {'ratio':>6} {'press→record median':>20} "
-          f"{'/cycle':>7} {'max':>7} {'presses':>8}")
+    print(
+        f"{'evaluators':>10} {'cycle':>8} {'bound':>8} {'ratio':>6} {'press→record median':>20} "
+        f"{'/cycle':>7} {'max':>7} {'presses':>8}"
+    )
     for count in (10, 40, 80):
         r = run(count, args.seconds)
-        print(f"{r['devices']:>10} {r['cycle_s']:>7.3f}s {r['bound_s']:>7.3f}s {r['cycle_s'] / r['bound_s']:>6.2f} "
-              f"{r['press_median_s']:>19.3f}s {r['press_median_s'] / r['cycle_s']:>7.2f} {r['press_max_s']:>6.3f}s "
-              f"{r['presses']:>8}")
+        print(
+            f"{r['devices']:>10} {r['cycle_s']:>7.3f}s {r['bound_s']:>7.3f}s {r['cycle_s'] / r['bound_s']:>6.2f} "
+            f"{r['press_median_s']:>19.3f}s {r['press_median_s'] / r['cycle_s']:>7.2f} {r['press_max_s']:>6.3f}s "
+            f"{r['presses']:>8}"
+        )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ next call), then mark the no-show. (a) is client receipt − call return; (b) is
 ``started_at`` (the server's clock, same machine) − call return. Either can be negative: the server
 sends the event and queues the announcement before the HTTP reply is written.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,7 +26,7 @@ import socketio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._http import Server, hallctl, percentile, python, voice_section  # noqa: E402
+from bench._http import Server, hallctl, percentile, python, voice_section
 
 CONFIG = """
 [hall]
@@ -55,12 +56,37 @@ def main() -> None:
     config = tmp / "hall.toml"
     config.write_text(CONFIG.format(db=tmp / "hall.db", voice=voice_section()), encoding="utf-8")
     hallctl("db", "upgrade", "--config", str(config), cwd=tmp)
-    hallctl("user", "add", "li", "--role", "manager", "--config", str(config), "--password-stdin", cwd=tmp,
-            stdin="bench-pass-1\n")
+    hallctl(
+        "user",
+        "add",
+        "li",
+        "--role",
+        "manager",
+        "--config",
+        str(config),
+        "--password-stdin",
+        cwd=tmp,
+        stdin="bench-pass-1\n",
+    )
     kiosk = hallctl("token", "add", "k1", "--role", "kiosk", "--config", str(config), cwd=tmp)
     display = hallctl("token", "add", "screen", "--role", "display", "--config", str(config), cwd=tmp)
-    server = Server([python(), "-m", "hallctl.cli", "serve", "--config", str(config), "--host", "127.0.0.1",
-                     "--port", str(args.port)], args.port, "/api/v1/healthz", tmp)
+    server = Server(
+        [
+            python(),
+            "-m",
+            "hallctl.cli",
+            "serve",
+            "--config",
+            str(config),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(args.port),
+        ],
+        args.port,
+        "/api/v1/healthz",
+        tmp,
+    )
     base = f"http://127.0.0.1:{args.port}"
     client = socketio.Client()
     received: dict[str, float] = {}
@@ -82,13 +108,14 @@ def main() -> None:
         staff.post(f"{base}/api/v1/windows/12/login", json={}).raise_for_status()
         to_event, to_voice = [], []
         for _ in range(args.calls):
-            requests.post(f"{base}/api/v1/tickets", json={"service": "SB"},
-                          headers={"Authorization": f"Bearer {kiosk}"}).raise_for_status()
+            requests.post(
+                f"{base}/api/v1/tickets", json={"service": "SB"}, headers={"Authorization": f"Bearer {kiosk}"}
+            ).raise_for_status()
             reply = staff.post(f"{base}/api/v1/windows/12/call", json={})
             returned = time.time()
             number = reply.json()["ticket"]["number"]
             with arrived:
-                arrived.wait_for(lambda: number in received, timeout=5)
+                arrived.wait_for(lambda number=number: number in received, timeout=5)
             to_event.append((received[number] - returned) * 1000)
             while True:  # until played: the player is idle for the next call
                 latest = staff.get(f"{base}/api/v1/announcements?limit=1").json()[0]
@@ -100,10 +127,14 @@ def main() -> None:
             started = datetime.fromisoformat(latest["started_at"].replace("Z", "+00:00")).timestamp()
             to_voice.append((started - returned) * 1000)
             staff.post(f"{base}/api/v1/windows/12/no-show", json={}).raise_for_status()
-        for name, values in (("(a) call → ticket_called at a Socket.IO client", to_event),
-                             ("(b) call → announcement starts playing", to_voice)):
-            print(f"{name}: n={len(values)} p50={percentile(values, 50):.1f} ms "
-                  f"p99={percentile(values, 99):.1f} ms max={max(values):.1f} ms")
+        for name, values in (
+            ("(a) call → ticket_called at a Socket.IO client", to_event),
+            ("(b) call → announcement starts playing", to_voice),
+        ):
+            print(
+                f"{name}: n={len(values)} p50={percentile(values, 50):.1f} ms "
+                f"p99={percentile(values, 99):.1f} ms max={max(values):.1f} ms"
+            )
     finally:
         client.disconnect()
         server.stop()

@@ -3,6 +3,7 @@
 Same server (Werkzeug threaded, via Flask-SocketIO's runner), same SQLite settings as hallctl.
 Run: python bench/ceiling_app.py DBFILE PORT
 """
+
 import sqlite3
 import sys
 import threading
@@ -35,12 +36,15 @@ def issue():
     db = connection()
     with lock:
         db.execute("BEGIN IMMEDIATE")
-        seq = db.execute("INSERT INTO counters VALUES ('SB', 1) ON CONFLICT(service) DO UPDATE "
-                         "SET last_seq = last_seq + 1 RETURNING last_seq").fetchone()[0]
+        seq = db.execute(
+            "INSERT INTO counters VALUES ('SB', 1) ON CONFLICT(service) DO UPDATE "
+            "SET last_seq = last_seq + 1 RETURNING last_seq"
+        ).fetchone()[0]
         ticket_id = db.execute("INSERT INTO tickets (service, seq) VALUES ('SB', ?)", (seq,)).lastrowid
         db.execute("COMMIT")
     return jsonify({"id": ticket_id, "seq": seq}), 201
 
 
-SocketIO(app, async_mode="threading").run(app, host="127.0.0.1", port=port, allow_unsafe_werkzeug=True,
-                                          log_output=False)
+SocketIO(app, async_mode="threading").run(
+    app, host="127.0.0.1", port=port, allow_unsafe_werkzeug=True, log_output=False
+)

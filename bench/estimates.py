@@ -11,6 +11,7 @@ the point estimate, and the share of real waits inside the shown range. The
 same with the configured ``avg_service_min`` instead of the learned time, for
 comparison.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,14 +24,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import select
 
-from hallctl.adapters.orm import tickets  # noqa: E402
-from hallctl.bootstrap import bootstrap  # noqa: E402
-from hallctl.config import load_config  # noqa: E402
-from hallctl.migrations import upgrade  # noqa: E402
-from hallctl.reports.estimates import ServiceTimes, wait_estimate  # noqa: E402
-from hallctl.reports.seed import seed  # noqa: E402
+from hallctl.adapters.orm import tickets
+from hallctl.bootstrap import bootstrap
+from hallctl.config import load_config
+from hallctl.migrations import upgrade
+from hallctl.reports.estimates import ServiceTimes, wait_estimate
+from hallctl.reports.seed import seed
 
 
 def evaluate(hall, rows, learned: bool) -> dict:
@@ -53,14 +54,19 @@ def evaluate(hall, rows, learned: bool) -> dict:
         if row.wait_s is None:
             continue
         free = max(0, servers[row.service] - len(busy))
-        lo, hi, point = wait_estimate(len(queue), servers[row.service], times.mean_min(row.service, row.issued_at),
-                                      free)
+        lo, hi, point = wait_estimate(
+            len(queue), servers[row.service], times.mean_min(row.service, row.issued_at), free
+        )
         actual = row.wait_s / 60
         errors.append(abs(point - actual))
         inside += lo <= actual <= hi
         heapq.heappush(queue, (row.first_called_at, row.ended_at))
-    return {"tickets": len(errors), "mae_min": sum(errors) / len(errors), "coverage": inside / len(errors),
-            "mean_wait_min": sum(r.wait_s for r in rows if r.wait_s is not None) / 60 / len(errors)}
+    return {
+        "tickets": len(errors),
+        "mae_min": sum(errors) / len(errors),
+        "coverage": inside / len(errors),
+        "mean_wait_min": sum(r.wait_s for r in rows if r.wait_s is not None) / 60 / len(errors),
+    }
 
 
 def main() -> None:
@@ -75,16 +81,27 @@ def main() -> None:
     hall = bootstrap(config)
     count = seed(hall, args.days, end=date(2026, 11, 1))
     with hall.uow(write=False) as uow:
-        rows = uow.session.execute(select(tickets.c.service, tickets.c.issued_at, tickets.c.first_called_at,
-                                          tickets.c.ended_at, tickets.c.wait_s, tickets.c.service_s)
-                                   .order_by(tickets.c.issued_at, tickets.c.id)).all()
+        rows = uow.session.execute(
+            select(
+                tickets.c.service,
+                tickets.c.issued_at,
+                tickets.c.first_called_at,
+                tickets.c.ended_at,
+                tickets.c.wait_s,
+                tickets.c.service_s,
+            ).order_by(tickets.c.issued_at, tickets.c.id)
+        ).all()
     hall.close()
     print(f"{count:,} seeded tickets over {args.days} days (demo hall, 75 % utilisation)")
-    for label, learned in (("learned service time (EWMA per service, hour)", True),
-                           ("configured avg_service_min", False)):
+    for label, learned in (
+        ("learned service time (EWMA per service, hour)", True),
+        ("configured avg_service_min", False),
+    ):
         result = evaluate(hall, rows, learned)
-        print(f"{label:48} MAE {result['mae_min']:.2f} min   inside the range {result['coverage']:.1%}   "
-              f"({result['tickets']:,} tickets, mean wait {result['mean_wait_min']:.2f} min)")
+        print(
+            f"{label:48} MAE {result['mae_min']:.2f} min   inside the range {result['coverage']:.1%}   "
+            f"({result['tickets']:,} tickets, mean wait {result['mean_wait_min']:.2f} min)"
+        )
 
 
 if __name__ == "__main__":

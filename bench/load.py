@@ -16,6 +16,7 @@ issued ticket's ``ticket_issued`` and each acknowledged call's ``ticket_called``
 The load generator shares the machine's two cores with what it measures, so it is kept lean: a hand-built
 HTTP request per connection, and screens that speak Socket.IO over a raw websocket (``Screen``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,8 +37,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._http import Server, hallctl, percentile, python  # noqa: E402
-from tests.postgres import PostgresServer, free_port  # noqa: E402
+from bench._http import Server, hallctl, percentile, python
+from tests.postgres import PostgresServer, free_port
 
 KIOSKS, WINDOWS, SCREENS = 4, 8, 2
 CONTENT_LENGTH = re.compile(rb"(?im)^content-length:\s*(\d+)")
@@ -55,10 +56,13 @@ message_queue = "{queue}"
 
 
 def config_text(database: str, queue: str) -> str:
-    services = "".join(f'\n[[services]]\ncode = "{code}"\nname = "事项{i}"\nprefix = "{chr(65 + i)}"\n'
-                       for i, code in enumerate(SERVICES))
-    windows = "".join(f'\n[[windows]]\nnumber = {n}\nservices = {json.dumps(list(SERVICES))}\n'
-                      for n in range(1, WINDOWS + 1))
+    services = "".join(
+        f'\n[[services]]\ncode = "{code}"\nname = "事项{i}"\nprefix = "{chr(65 + i)}"\n'
+        for i, code in enumerate(SERVICES)
+    )
+    windows = "".join(
+        f"\n[[windows]]\nnumber = {n}\nservices = {json.dumps(list(SERVICES))}\n" for n in range(1, WINDOWS + 1)
+    )
     return CONFIG.format(database=database, queue=queue, services=services, windows=windows)
 
 
@@ -70,8 +74,10 @@ class Client:
 
     def __init__(self, port: int, token: str) -> None:
         self.port = port
-        self.headers = (f"Host: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
-                        f"Authorization: Bearer {token}\r\nConnection: close\r\n")
+        self.headers = (
+            f"Host: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
+            f"Authorization: Bearer {token}\r\nConnection: close\r\n"
+        )
 
     def post(self, path: str, body: dict) -> tuple[int, dict | None, float]:
         data = json.dumps(body).encode()
@@ -111,9 +117,11 @@ class Screen:
         self.seen = seen
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
         key = base64.b64encode(os.urandom(16)).decode()
-        self.sock.sendall(f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-                          f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-                          "Sec-WebSocket-Version: 13\r\n\r\n".encode())
+        self.sock.sendall(
+            f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+            "Sec-WebSocket-Version: 13\r\n\r\n".encode()
+        )
         reply = b""
         while b"\r\n\r\n" not in reply:
             reply += self._recv()
@@ -169,7 +177,7 @@ class Screen:
                 length = int.from_bytes(self.buffer[2:start], "big")
             while len(self.buffer) < start + length:
                 self.buffer += self._recv()
-            payload, self.buffer = self.buffer[start:start + length], self.buffer[start + length:]
+            payload, self.buffer = self.buffer[start : start + length], self.buffer[start + length :]
             if opcode == 1:
                 return payload.decode()
             if opcode == 8:
@@ -193,15 +201,47 @@ def scenario(name: str, database: str, queue: str, processes: int, seconds: floa
     display = hallctl("token", "add", "screen", "--role", "display", "--config", str(config), cwd=tmp)
     staff = {}
     for n in range(1, WINDOWS + 1):
-        hallctl("user", "add", f"w{n}", "--role", "staff", "--config", str(config), "--password-stdin", cwd=tmp,
-                stdin="load-pass-1\n")
+        hallctl(
+            "user",
+            "add",
+            f"w{n}",
+            "--role",
+            "staff",
+            "--config",
+            str(config),
+            "--password-stdin",
+            cwd=tmp,
+            stdin="load-pass-1\n",
+        )
     ports = [free_port() for _ in range(processes)]
-    servers = [Server([python(), "-m", "hallctl.cli", "serve", "--config", str(config), "--host", "127.0.0.1",
-                       "--port", str(port)], port, "/api/v1/healthz", tmp) for port in ports]
+    servers = [
+        Server(
+            [
+                python(),
+                "-m",
+                "hallctl.cli",
+                "serve",
+                "--config",
+                str(config),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            port,
+            "/api/v1/healthz",
+            tmp,
+        )
+        for port in ports
+    ]
     for n in range(1, WINDOWS + 1):
         login = http.client.HTTPConnection("127.0.0.1", ports[n % processes], timeout=10)
-        login.request("POST", "/api/v1/auth/login", json.dumps({"username": f"w{n}", "password": "load-pass-1"}),
-                      {"Content-Type": "application/json"})
+        login.request(
+            "POST",
+            "/api/v1/auth/login",
+            json.dumps({"username": f"w{n}", "password": "load-pass-1"}),
+            {"Content-Type": "application/json"},
+        )
         staff[n] = json.loads(login.getresponse().read())["token"]
     seen: list[Counter] = [Counter() for _ in range(SCREENS)]
     listeners = [Screen(ports[i % processes], display, counter) for i, counter in enumerate(seen)]
@@ -239,8 +279,9 @@ def scenario(name: str, database: str, queue: str, processes: int, seconds: floa
                     if status != 200:
                         errors[f"{step} {status}"] += 1
 
-    threads = ([threading.Thread(target=kiosk_loop, args=(i,)) for i in range(KIOSKS)]
-               + [threading.Thread(target=window_loop, args=(n,)) for n in range(1, WINDOWS + 1)])
+    threads = [threading.Thread(target=kiosk_loop, args=(i,)) for i in range(KIOSKS)] + [
+        threading.Thread(target=window_loop, args=(n,)) for n in range(1, WINDOWS + 1)
+    ]
     for thread in threads:
         thread.start()
     time.sleep(seconds)
@@ -256,9 +297,17 @@ def scenario(name: str, database: str, queue: str, processes: int, seconds: floa
         listener.disconnect()
     for server in servers:
         server.stop()
-    return {"scenario": name, "processes": processes, "ops_per_s": operations / seconds,
-            "issued": len(issued), "called": len(called), "p99_ms": percentile([t * 1000 for t in latencies], 99),
-            "lost": lost, "duplicated": duplicated, "errors": dict(errors)}
+    return {
+        "scenario": name,
+        "processes": processes,
+        "ops_per_s": operations / seconds,
+        "issued": len(issued),
+        "called": len(called),
+        "p99_ms": percentile([t * 1000 for t in latencies], 99),
+        "lost": lost,
+        "duplicated": duplicated,
+        "errors": dict(errors),
+    }
 
 
 def main() -> None:
@@ -271,8 +320,10 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="load-"))
     postgres = PostgresServer(durable=True)  # default durability: fsync on, synchronous commit
     redis_port = free_port()
-    redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
-                              "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    redis = subprocess.Popen(
+        ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
     time.sleep(0.5)
     databases = iter(range(1, 16))  # a Redis database per scenario: log-in limits start afresh
 
@@ -287,14 +338,21 @@ def main() -> None:
     finally:
         redis.terminate()
         postgres.stop()
-    print(f"{'scenario':16} {'procs':>5} {'ops/s':>7} {'issued':>7} {'called':>7} {'p99 ms':>7} {'lost':>5} {'dup':>4}"
-          "  errors")
+    print(
+        f"{'scenario':16} {'procs':>5} {'ops/s':>7} {'issued':>7} {'called':>7} {'p99 ms':>7} {'lost':>5} {'dup':>4}"
+        "  errors"
+    )
     for r in results:
-        print(f"{r['scenario']:16} {r['processes']:>5} {r['ops_per_s']:>7.0f} {r['issued']:>7} {r['called']:>7} "
-              f"{r['p99_ms']:>7.1f} {r['lost']:>5} {r['duplicated']:>4}  {r['errors'] or ''}")
-    ratios = [two["ops_per_s"] / one["ops_per_s"] for one, two in zip(results[1::2], results[2::2])]
-    print("two processes / one process on PostgreSQL + Redis, by round: "
-          + ", ".join(f"{ratio:.2f}×" for ratio in ratios) + f"; median {statistics.median(ratios):.2f}×")
+        print(
+            f"{r['scenario']:16} {r['processes']:>5} {r['ops_per_s']:>7.0f} {r['issued']:>7} {r['called']:>7} "
+            f"{r['p99_ms']:>7.1f} {r['lost']:>5} {r['duplicated']:>4}  {r['errors'] or ''}"
+        )
+    ratios = [two["ops_per_s"] / one["ops_per_s"] for one, two in zip(results[1::2], results[2::2], strict=False)]
+    print(
+        "two processes / one process on PostgreSQL + Redis, by round: "
+        + ", ".join(f"{ratio:.2f}×" for ratio in ratios)
+        + f"; median {statistics.median(ratios):.2f}×"
+    )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ Run from the repository root:  .venv/bin/python bench/printer.py
 2. A hall printing on the simulator over a pty, the simulator reading at the wire
    speed of the baud rate: from POST /api/v1/tickets to the ticket's last byte.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -19,16 +20,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from escpos.printer import Dummy  # noqa: E402
-from PIL import Image, ImageDraw  # noqa: E402
+from escpos.printer import Dummy
+from PIL import Image, ImageDraw
 
-from devices.escpos_ticket import Layout, TicketContent, encode_ticket  # noqa: E402
+from devices.escpos_ticket import Layout, TicketContent, encode_ticket
 
 CONTENT = TicketContent(
-    hall_name="示范县政务服务中心", number="A012", service_name="社保医保", service_name_en="Social insurance",
-    ahead=12, est_wait_min=(14, 30), issued_local="2026-11-23 09:41",
-    track_url="http://192.168.1.10:8080/t/123456?token=6Jb1aZ9fQ2xLr0sT8uVwYg", priority_name="绿色通道",
-    footer="请保管好号票 过号请重新取号")
+    hall_name="示范县政务服务中心",
+    number="A012",
+    service_name="社保医保",
+    service_name_en="Social insurance",
+    ahead=12,
+    est_wait_min=(14, 30),
+    issued_local="2026-11-23 09:41",
+    track_url="http://192.168.1.10:8080/t/123456?token=6Jb1aZ9fQ2xLr0sT8uVwYg",
+    priority_name="绿色通道",
+    footer="请保管好号票 过号请重新取号",
+)
 
 
 def wire_s(size: int, baud: int) -> float:
@@ -82,17 +90,18 @@ def api_to_last_byte(baud: int, count: int = 10) -> tuple[list[float], float]:
 
 
 def main() -> None:
-    rows = [(f"text ticket, {cols} columns", len(encode_ticket(CONTENT, Layout("gb18030", cols))))
-            for cols in (32, 48)]
+    rows = [(f"text ticket, {cols} columns", len(encode_ticket(CONTENT, Layout("gb18030", cols)))) for cols in (32, 48)]
     rows.append(("raster ticket, 400 × 520 px (FQM style)", len(raster_ticket())))
     print(f"{'ticket':42} {'bytes':>7} {'9600 baud':>10} {'115200 baud':>12}")
     for name, size in rows:
         print(f"{name:42} {size:>7} {wire_s(size, 9600):>9.2f}s {wire_s(size, 115200):>11.3f}s")
     for baud in (9600, 115200):
         times, per_ticket = api_to_last_byte(baud)
-        print(f"API call → last byte written at {baud} baud over a pty, {len(times)} tickets of "
-              f"{per_ticket:.0f} bytes (with status queries): median {statistics.median(times):.3f} s, "
-              f"max {max(times):.3f} s")
+        print(
+            f"API call → last byte written at {baud} baud over a pty, {len(times)} tickets of "
+            f"{per_ticket:.0f} bytes (with status queries): median {statistics.median(times):.3f} s, "
+            f"max {max(times):.3f} s"
+        )
 
 
 if __name__ == "__main__":

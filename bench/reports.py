@@ -8,6 +8,7 @@ Seeds the demo hall's five services at 200 tickets per service and weekday
 by hour for the last full year and for one day: five runs each, median and max —
 first from the tickets alone, then after rolling up every closed day (the daily job).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,14 +22,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import func, select
 
-from hallctl.adapters.orm import tickets  # noqa: E402
-from hallctl.bootstrap import bootstrap  # noqa: E402
-from hallctl.config import load_config  # noqa: E402
-from hallctl.migrations import upgrade  # noqa: E402
-from hallctl.reports import kpis, rollups  # noqa: E402
-from hallctl.reports.seed import seed  # noqa: E402
+from hallctl.adapters.orm import tickets
+from hallctl.bootstrap import bootstrap
+from hallctl.config import load_config
+from hallctl.migrations import upgrade
+from hallctl.reports import kpis, rollups
+from hallctl.reports.seed import seed
 
 
 def timed(hall, first: date, last: date, by: str, runs: int = 5) -> tuple[float, float, int]:
@@ -67,8 +68,11 @@ def main() -> None:
     year = (end - timedelta(days=365), end - timedelta(days=1))
     day = (end - timedelta(days=2), end - timedelta(days=2))  # a Friday
     with hall.uow(write=False) as uow:
-        in_year = uow.session.execute(select(func.count()).select_from(tickets).where(
-            tickets.c.business_day >= year[0], tickets.c.business_day <= year[1])).scalar()
+        in_year = uow.session.execute(
+            select(func.count())
+            .select_from(tickets)
+            .where(tickets.c.business_day >= year[0], tickets.c.business_day <= year[1])
+        ).scalar()
     with hall.uow() as uow:
         rollups.forget(uow.session, hall.hall_id, date.min, date.max)
         uow.commit()

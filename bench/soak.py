@@ -6,6 +6,7 @@ announcement is accounted for, and the server's memory compared between the firs
 Run from the repository root:  .venv/bin/python bench/soak.py [--tickets 883] [--seconds 600]
 (883 tickets is the daily average of a real county centre). ``tests/e2e/test_soak.py`` runs a short form.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,15 +21,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._http import voice_section  # noqa: E402
-from devices.bus import BusTiming  # noqa: E402
-from devices.printer import PrinterTiming  # noqa: E402
-from devices.simulators.escpos_printer import PrinterSimulator  # noqa: E402
-from devices.simulators.hallbus_line import HallBusLine  # noqa: E402
-from hallctl.bootstrap import build_app  # noqa: E402
-from hallctl.config import parse_config  # noqa: E402
-from hallctl.migrations import upgrade  # noqa: E402
-from hallctl.services import auth  # noqa: E402
+from bench._http import voice_section
+from devices.bus import BusTiming
+from devices.printer import PrinterTiming
+from devices.simulators.escpos_printer import PrinterSimulator
+from devices.simulators.hallbus_line import HallBusLine
+from hallctl.bootstrap import build_app
+from hallctl.config import parse_config
+from hallctl.migrations import upgrade
+from hallctl.services import auth
 
 # window → (LED, evaluator, caller) bus addresses; None where the window has no such device
 WINDOWS = {1: (1, 2, 3), 2: (4, 5, None), 3: (None, 6, None)}
@@ -75,12 +76,17 @@ def config_text(tmp: Path, printer: str, bus: str) -> str:
     for number, addresses in WINDOWS.items():
         names = {KINDS[i]: f"{KINDS[i]}-{number}" for i, a in enumerate(addresses) if a is not None}
         text += f'\n[[windows]]\nnumber = {number}\nservices = ["SB", "GJJ"]\n'
-        text += "".join(f'{key} = "{names[kind]}"\n' for key, kind in
-                        (("led", "window_led"), ("evaluator", "evaluator"), ("caller", "caller")) if kind in names)
+        text += "".join(
+            f'{key} = "{names[kind]}"\n'
+            for key, kind in (("led", "window_led"), ("evaluator", "evaluator"), ("caller", "caller"))
+            if kind in names
+        )
         for i, address in enumerate(addresses):
             if address is not None:
-                text += (f'\n[[devices]]\nname = "{KINDS[i]}-{number}"\nkind = "{KINDS[i]}"\nbus = "bus-a"\n'
-                         f"address = {address}\n")
+                text += (
+                    f'\n[[devices]]\nname = "{KINDS[i]}-{number}"\nkind = "{KINDS[i]}"\nbus = "bus-a"\n'
+                    f"address = {address}\n"
+                )
     return text
 
 
@@ -107,16 +113,22 @@ def soak(tmp: Path, tickets: int, seconds: float, seed: int = 7, trace_memory: b
         tracemalloc.start(8)
     rng = random.Random(seed)
     printer = PrinterSimulator(tmp / "dev" / "printer-k1").start()
-    line = HallBusLine(tmp / "dev" / "bus-a", {a: KINDS[i] for addresses in WINDOWS.values()
-                                                for i, a in enumerate(addresses) if a is not None}).start()
+    line = HallBusLine(
+        tmp / "dev" / "bus-a",
+        {a: KINDS[i] for addresses in WINDOWS.values() for i, a in enumerate(addresses) if a is not None},
+    ).start()
     upgrade(f"sqlite:///{tmp / 'hall.db'}")
     hall, app, _socketio = build_app(
-        parse_config(config_text(tmp, printer.url, str(line.link))), devices=True,
-        printer_timing=PrinterTiming(status_timeout_s=0.2, poll_s=0.5, retry_window_s=3, backoff_min_s=0.1,
-                                     backoff_max_s=0.5),
+        parse_config(config_text(tmp, printer.url, str(line.link))),
+        devices=True,
+        printer_timing=PrinterTiming(
+            status_timeout_s=0.2, poll_s=0.5, retry_window_s=3, backoff_min_s=0.1, backoff_max_s=0.5
+        ),
         # tracemalloc slows every thread, the line simulator's too: give the devices time to answer
-        bus_timing=BusTiming(reply_timeout_s=0.5 if trace_memory else 0.05, backoff_min_s=0.1, backoff_max_s=0.5,
-                             idle_s=0.01))
+        bus_timing=BusTiming(
+            reply_timeout_s=0.5 if trace_memory else 0.05, backoff_min_s=0.1, backoff_max_s=0.5, idle_s=0.01
+        ),
+    )
     kiosk = {"Authorization": f"Bearer {auth.add_token(hall, 'k1', 'kiosk')}"}
     issued, rated, served, lock = [], {}, [], threading.Lock()
     done_issuing = threading.Event()
@@ -146,8 +158,9 @@ def soak(tmp: Path, tickets: int, seconds: float, seed: int = 7, trace_memory: b
     def work(number: int) -> None:
         auth.add_user(hall, f"staff{number}", "staff", "soak-pass-1")
         client = app.test_client()
-        csrf = client.post("/api/v1/auth/login", json={"username": f"staff{number}", "password": "soak-pass-1"}
-                           ).get_json()["csrf"]
+        csrf = client.post(
+            "/api/v1/auth/login", json={"username": f"staff{number}", "password": "soak-pass-1"}
+        ).get_json()["csrf"]
         client.environ_base["HTTP_X_CSRF_TOKEN"] = csrf  # a cookie session sends its CSRF token on POSTs
         base = f"/api/v1/windows/{number}"
         client.post(f"{base}/login", json={})
@@ -176,9 +189,11 @@ def soak(tmp: Path, tickets: int, seconds: float, seed: int = 7, trace_memory: b
     def faults() -> None:
         """Each fault lasts FAULT_S, shorter than the wait for a rating: a longer evaluator outage loses all
         but the last of the presses made meanwhile (the device keeps one key and a counter)."""
-        steps = [(0.2, lambda on: setattr(printer, "paper_out", on)),
-                 (0.45, lambda on: (line.garbled.add if on else line.garbled.discard)(5)),
-                 (0.65, lambda on: (line.silent.add if on else line.silent.discard)(1))]
+        steps = [
+            (0.2, lambda on: setattr(printer, "paper_out", on)),
+            (0.45, lambda on: (line.garbled.add if on else line.garbled.discard)(5)),
+            (0.65, lambda on: (line.silent.add if on else line.silent.discard)(1)),
+        ]
         start = time.monotonic()
         for at, switch in steps:
             time.sleep(max(0.0, start + at * seconds - time.monotonic()))
@@ -186,8 +201,11 @@ def soak(tmp: Path, tickets: int, seconds: float, seed: int = 7, trace_memory: b
             time.sleep(FAULT_S)
             switch(False)
 
-    threads = [threading.Thread(target=issue_all), threading.Thread(target=faults, daemon=True),
-               *(threading.Thread(target=work, args=(n,)) for n in WINDOWS)]
+    threads = [
+        threading.Thread(target=issue_all),
+        threading.Thread(target=faults, daemon=True),
+        *(threading.Thread(target=work, args=(n,)) for n in WINDOWS),
+    ]
     began = time.monotonic()
     for thread in threads:
         thread.start()
@@ -214,11 +232,15 @@ def soak(tmp: Path, tickets: int, seconds: float, seed: int = 7, trace_memory: b
     totals = dict(hall.announcer.totals)
     printed_text = "\n".join(ticket.text for ticket in printer.tickets)
     result = {
-        "tickets": len(issued), "served": len(served), "seconds": round(elapsed, 1),
+        "tickets": len(issued),
+        "served": len(served),
+        "seconds": round(elapsed, 1),
         "printed": sum(p == "printed" for _s, p, _n in stored.values()),
         "print_failed": sum(p == "failed" for _s, p, _n in stored.values()),
-        "rated": len(rated), "announcements": totals.get("made", 0),
-        "announcements_played": totals.get("played", 0), "announcements_failed": totals.get("failed", 0),
+        "rated": len(rated),
+        "announcements": totals.get("made", 0),
+        "announcements_played": totals.get("played", 0),
+        "announcements_failed": totals.get("failed", 0),
         "rss_mb": {mark: round(memory[mark], 1) for mark in ("¼", "½", "¾", "end")},
     }
     if growth:
@@ -241,8 +263,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tickets", type=int, default=883)
     parser.add_argument("--seconds", type=float, default=600)
-    parser.add_argument("--trace-memory", action="store_true",
-                        help="tracemalloc: the lines whose allocations grew most (slower)")
+    parser.add_argument(
+        "--trace-memory", action="store_true", help="tracemalloc: the lines whose allocations grew most (slower)"
+    )
     args = parser.parse_args()
     result = soak(Path(tempfile.mkdtemp(prefix="soak-")), args.tickets, args.seconds, trace_memory=args.trace_memory)
     for key, value in result.items():

@@ -7,6 +7,7 @@ turn. An address that does not answer is backed off (0.5 s doubling to 30 s)
 so it cannot slow the cycle for the others; a port that fails is reopened the
 same way.
 """
+
 from __future__ import annotations
 
 import logging
@@ -52,16 +53,25 @@ class _Device:
 class BusWorker(PortWorker):
     """Owns one line. ``write(device, start, values)`` queues a write; presses go to ``on_press``."""
 
-    def __init__(self, name: str, url: str, baudrate: int, devices, registry: DeviceRegistry,
-                 on_press: PressHandler, timing: BusTiming = BusTiming()) -> None:
+    def __init__(
+        self,
+        name: str,
+        url: str,
+        baudrate: int,
+        devices,
+        registry: DeviceRegistry,
+        on_press: PressHandler,
+        timing: BusTiming = BusTiming(),
+    ) -> None:
         super().__init__(f"bus-{name}")
         self.name = name
         self.registry = registry
         self.on_press = on_press
         self.timing = timing
         self.devices = {d.name: _Device(d.name, d.kind, d.address) for d in devices}
-        self._client = ModbusSerialClient(url, framer=FramerType.RTU, baudrate=baudrate,
-                                          timeout=timing.reply_timeout_s, retries=0)
+        self._client = ModbusSerialClient(
+            url, framer=FramerType.RTU, baudrate=baudrate, timeout=timing.reply_timeout_s, retries=0
+        )
         self._wanted: dict[str, tuple[int, list[int]]] = {}
         self._lock = threading.Lock()
         self._port_backoff = timing.backoff_min_s
@@ -161,8 +171,12 @@ class BusWorker(PortWorker):
         counter, key = reply.registers[0], reply.registers[1]
         presses = device.counter.update(counter)
         if presses.missed:
-            log.warning("%s: %d presses since the last poll; %d missed (only the last key is known)",
-                        device.name, presses.count, presses.missed)
+            log.warning(
+                "%s: %d presses since the last poll; %d missed (only the last key is known)",
+                device.name,
+                presses.count,
+                presses.missed,
+            )
         if presses.count:
             self.on_press(device.name, key, presses.count)
 

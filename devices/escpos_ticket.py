@@ -6,6 +6,7 @@ as bare GB18030 without ``FS &`` and turns full-width punctuation into ``?``
 (../shared/REFERENCE.md §2). On a printer without a Chinese mode (cp437 …) the
 English texts are printed instead.
 """
+
 from __future__ import annotations
 
 import unicodedata

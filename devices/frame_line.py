@@ -4,6 +4,7 @@ Vendor screens do not answer, so their state is ``unknown`` (frames sent) or
 ``offline`` (the port cannot be opened or written); the latest text for each
 screen is kept and sent again until the port takes it.
 """
+
 from __future__ import annotations
 
 import threading
@@ -17,8 +18,9 @@ from .worker import PortWorker
 
 
 class FrameLineWorker(PortWorker):
-    def __init__(self, name: str, url: str, baudrate: int, devices, registry: DeviceRegistry,
-                 backoff_max_s: float = 30.0) -> None:
+    def __init__(
+        self, name: str, url: str, baudrate: int, devices, registry: DeviceRegistry, backoff_max_s: float = 30.0
+    ) -> None:
         super().__init__(f"frames-{name}")
         self.name = name
         self.transport = Transport(url, baudrate)

@@ -8,6 +8,7 @@ reported. A port that fails is closed and reopened with capped back-off. Jobs
 that failed are printed again when the printer recovers within
 ``retry_window_s`` (after that the ticket stays failed and staff can reprint).
 """
+
 from __future__ import annotations
 
 import logging
@@ -57,8 +58,14 @@ def query_status(transport: Transport) -> PrinterStatus:
 class PrinterWorker:
     """Owns one printer's transport; ``submit`` queues a job, ``on_result(ticket_id, ok, reason)`` reports it."""
 
-    def __init__(self, name: str, transport: Transport, registry: DeviceRegistry, on_result: ResultHandler,
-                 timing: PrinterTiming = PrinterTiming()) -> None:
+    def __init__(
+        self,
+        name: str,
+        transport: Transport,
+        registry: DeviceRegistry,
+        on_result: ResultHandler,
+        timing: PrinterTiming = PrinterTiming(),
+    ) -> None:
         self.name = name
         self.transport = transport
         self.registry = registry
@@ -70,7 +77,7 @@ class PrinterWorker:
         self._next_open = 0.0
         self._thread = threading.Thread(target=self._run, name=f"printer-{name}", daemon=True)
 
-    def start(self) -> "PrinterWorker":
+    def start(self) -> PrinterWorker:
         self._thread.start()
         return self
 

@@ -1,4 +1,5 @@
 """DLE EOT status replies → one printer state (no I/O here)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,8 +19,12 @@ class PrinterState(StrEnum):
 
 
 STATE_ZH = {
-    PrinterState.READY: "正常", PrinterState.PAPER_NEAR_END: "纸将尽", PrinterState.PAPER_OUT: "缺纸",
-    PrinterState.COVER_OPEN: "纸仓盖未关", PrinterState.OFFLINE: "离线", PrinterState.ERROR: "故障",
+    PrinterState.READY: "正常",
+    PrinterState.PAPER_NEAR_END: "纸将尽",
+    PrinterState.PAPER_OUT: "缺纸",
+    PrinterState.COVER_OPEN: "纸仓盖未关",
+    PrinterState.OFFLINE: "离线",
+    PrinterState.ERROR: "故障",
     PrinterState.UNKNOWN: "无应答",
 }
 PRINTABLE = frozenset({PrinterState.READY, PrinterState.PAPER_NEAR_END})

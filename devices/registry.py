@@ -3,22 +3,28 @@
 A state change is logged once and published as a ``DeviceChanged`` event
 (→ Socket.IO ``device_changed``); repeated reports of the same state are silent.
 """
+
 from __future__ import annotations
 
 import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from hallctl.domain.events import DeviceChanged
-from hallctl.services.formats import iso
+from hallctl.domain.times import iso
 
 log = logging.getLogger(__name__)
 
 STATE_NAMES = {
-    "unknown": "未知", "ready": "正常", "offline": "离线", "error": "故障",
-    "paper_near_end": "纸将尽", "paper_out": "缺纸", "cover_open": "纸仓盖未关",
+    "unknown": "未知",
+    "ready": "正常",
+    "offline": "离线",
+    "error": "故障",
+    "paper_near_end": "纸将尽",
+    "paper_out": "缺纸",
+    "cover_open": "纸仓盖未关",
 }
 
 
@@ -31,14 +37,20 @@ class DeviceStatus:
     state: str = "unknown"
     detail: str = ""
     last_error: str | None = None
-    since: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    since: datetime = field(default_factory=lambda: datetime.now(UTC))
     counters: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {
-            "name": self.name, "kind": self.kind, "address": self.address, "url": self.url,
-            "state": self.state, "state_name": STATE_NAMES.get(self.state, self.state), "detail": self.detail,
-            "last_error": self.last_error, "since": iso(self.since),
+            "name": self.name,
+            "kind": self.kind,
+            "address": self.address,
+            "url": self.url,
+            "state": self.state,
+            "state_name": STATE_NAMES.get(self.state, self.state),
+            "detail": self.detail,
+            "last_error": self.last_error,
+            "since": iso(self.since),
             "counters": dict(self.counters),
         }
 
@@ -57,17 +69,25 @@ class DeviceRegistry:
             if device.state == state and device.detail == detail:
                 return
             previous, device.state, device.detail = device.state, state, detail
-            device.since = datetime.now(timezone.utc)
+            device.since = datetime.now(UTC)
             event = DeviceChanged(at=device.since, device=name, device_kind=device.kind, state=state, detail=detail)
-        log.log(logging.WARNING if state not in ("ready", "unknown") else logging.INFO,
-                "device %s: %s → %s %s", name, previous, state, detail)
+        log.log(
+            logging.WARNING if state not in ("ready", "unknown") else logging.INFO,
+            "device %s: %s → %s %s",
+            name,
+            previous,
+            state,
+            detail,
+        )
         self._publish([event])
 
     def states(self) -> list[DeviceChanged]:
         """Every device's current state, as the events that set it (for the hall's other processes)."""
         with self._lock:
-            return [DeviceChanged(at=d.since, device=d.name, device_kind=d.kind, state=d.state, detail=d.detail)
-                    for d in self._devices.values()]
+            return [
+                DeviceChanged(at=d.since, device=d.name, device_kind=d.kind, state=d.state, detail=d.detail)
+                for d in self._devices.values()
+            ]
 
     def mirror(self, event: DeviceChanged) -> None:
         """Take a state another server process (the device leader) reported, without publishing it again."""

@@ -3,8 +3,10 @@
 pyserial and socket exceptions are translated here into :class:`DeviceError`
 with a reason, the one error type the drivers handle.
 """
+
 from __future__ import annotations
 
+import contextlib
 import socket
 import termios
 import time
@@ -43,12 +45,14 @@ class Transport:
         parsed = urlparse(self.url)
         try:
             if parsed.scheme == "tcp":
-                self._socket = socket.create_connection((parsed.hostname, parsed.port or 9100),
-                                                        timeout=max(self.timeout_s, 1.0))
+                self._socket = socket.create_connection(
+                    (parsed.hostname, parsed.port or 9100), timeout=max(self.timeout_s, 1.0)
+                )
                 self._socket.settimeout(self.timeout_s)
             else:
-                self._serial = serial.serial_for_url(self.url, baudrate=self.baudrate, timeout=self.timeout_s,
-                                                     write_timeout=5)
+                self._serial = serial.serial_for_url(
+                    self.url, baudrate=self.baudrate, timeout=self.timeout_s, write_timeout=5
+                )
         except (*PORT_ERRORS, ValueError) as exc:
             self.close()
             reason = "not_found" if isinstance(exc, FileNotFoundError) or "No such file" in str(exc) else "io"
@@ -57,10 +61,8 @@ class Transport:
     def close(self) -> None:
         for closer in (self._serial, self._socket):
             if closer is not None:
-                try:
+                with contextlib.suppress(PORT_ERRORS):
                     closer.close()
-                except PORT_ERRORS:
-                    pass
         self._serial = self._socket = None
 
     def write(self, data: bytes) -> None:
@@ -103,7 +105,7 @@ class Transport:
                 if self._socket is not None:
                     try:
                         chunk = self._socket.recv(size - len(data))
-                    except socket.timeout:
+                    except TimeoutError:
                         break
                     if not chunk:
                         raise OSError("connection closed by the device")

@@ -1,4 +1,5 @@
 """The thread that owns one port (DESIGN.md §4): other threads only hand it work."""
+
 from __future__ import annotations
 
 import threading

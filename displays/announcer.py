@@ -6,6 +6,7 @@ state (queued → playing → played | failed) and times. A missing libvlc, no
 plugins or no voice pack is one warning at start; announcements are then
 recorded as failed with the reason and nothing else stops.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -15,10 +16,10 @@ import threading
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
-from hallctl.services.formats import iso
+from hallctl.domain.times import iso, utcnow
 
 from . import speech
 from .voicepack import VoicePack, VoicePackError
@@ -30,10 +31,6 @@ PLAY_MARGIN_S = 5.0
 
 class PlaybackError(Exception):
     """The player could not play an announcement."""
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @dataclass
@@ -80,8 +77,10 @@ class VlcPlayer:
             self.problem = f"libvlc is not available ({type(exc).__name__}: {exc}); install libvlc5 and vlc-plugin-base"
             return
         if self.instance is None:
-            self.problem = (f"libvlc could not start with {self.args or 'no arguments'} (no plugins, or a bad "
-                            "vlc_args entry); install vlc-plugin-base")
+            self.problem = (
+                f"libvlc could not start with {self.args or 'no arguments'} (no plugins, or a bad "
+                "vlc_args entry); install vlc-plugin-base"
+            )
             return
         self.player = self.instance.media_player_new()
         events = self.player.event_manager()
@@ -128,8 +127,18 @@ class Announcer:
         player: anything with ``play(path, timeout_s)`` and ``problem`` (``VlcPlayer``).
     """
 
-    def __init__(self, *, pack_dir: str | Path, template: str, repeat: int, english: bool, player,
-                 workdir: str | Path, keep: int = 500, clock: Callable[[], datetime] = _now) -> None:
+    def __init__(
+        self,
+        *,
+        pack_dir: str | Path,
+        template: str,
+        repeat: int,
+        english: bool,
+        player,
+        workdir: str | Path,
+        keep: int = 500,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self.template, self.repeat, self.english = template, repeat, english
         self.player = player
         self.workdir = Path(workdir)
@@ -156,13 +165,19 @@ class Announcer:
     # -- making announcements ---------------------------------------------------------------
     def announce(self, number: str, window: int, service: str, recall: bool = False) -> dict:
         """Queue an announcement (never blocks); returns its record."""
-        record = Announcement(id=next(self._ids), number=number, window=window, service=service, recall=recall,
-                              queued_at=self.clock())
+        record = Announcement(
+            id=next(self._ids), number=number, window=window, service=service, recall=recall, queued_at=self.clock()
+        )
         with self._lock:
             self.totals["made"] += 1
         try:
-            record.tokens = speech.tokens(self.template, number, window, english=self.english,
-                                          phrases=self.pack.phrases if self.pack else speech.PHRASES_ZH)
+            record.tokens = speech.tokens(
+                self.template,
+                number,
+                window,
+                english=self.english,
+                phrases=self.pack.phrases if self.pack else speech.PHRASES_ZH,
+            )
             if self.pack:
                 record.clips = [self.pack.clips.get(t, "") for t in record.tokens]
         except (speech.TemplateError, ValueError) as exc:

@@ -5,6 +5,7 @@ A common Chinese window screen takes (REFERENCE.md §4)
 where ``chk`` (byte 5) is the sum, modulo 256, of bytes 6 up to the trailer.
 A template names each part, so such a screen is driven from config alone.
 """
+
 from __future__ import annotations
 
 from typing import Literal
@@ -98,7 +99,7 @@ def encode_frame(template: FrameTemplate, address: int, text: str) -> bytes:
     frame = bytearray(head + body + trailer)
     at = len(head + body) if template.checksum_at is None else template.checksum_at
     frame[at:at] = bytes(size)
-    frame[at:at + size] = checksum(template.checksum, _covered(template, bytes(frame), at, size))
+    frame[at : at + size] = checksum(template.checksum, _covered(template, bytes(frame), at, size))
     return bytes(frame)
 
 
@@ -123,12 +124,12 @@ def decode_frame(template: FrameTemplate, frame: bytes) -> tuple[int | None, str
     at = len(frame) - len(trailer) - size if template.checksum_at is None else template.checksum_at
     if at < 0 or at + size > len(frame):
         raise FrameError("frame too short")
-    without = frame[:at] + frame[at + size:]
+    without = frame[:at] + frame[at + size :]
     if len(without) < head_len + len(_hex(template.text_prefix)) + len(trailer):
         raise FrameError("frame too short")
-    if checksum(template.checksum, _covered(template, frame, at, size)) != frame[at:at + size]:
+    if checksum(template.checksum, _covered(template, frame, at, size)) != frame[at : at + size]:
         raise FrameError("checksum does not match")
-    raw_address = without[len(header):len(header) + len(_address(template, 1))]
+    raw_address = without[len(header) : len(header) + len(_address(template, 1))]
     if template.address == "u8":
         address = raw_address[0]
     elif template.address == "ascii2":
@@ -138,5 +139,5 @@ def decode_frame(template: FrameTemplate, frame: bytes) -> tuple[int | None, str
     else:
         address = None
     text_start = head_len + len(_hex(template.text_prefix))
-    text = without[text_start:len(without) - len(trailer)]
+    text = without[text_start : len(without) - len(trailer)]
     return address, text.decode(template.encoding, errors="replace")

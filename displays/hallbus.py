@@ -3,6 +3,7 @@
 Pure encoding and decoding (no I/O). Text is GB18030, two bytes per register,
 big-endian, zero-padded (PRODUCT.md §4.5; docs/protocols/hallbus-modbus.md).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,32 +11,32 @@ from dataclasses import dataclass
 ENCODING = "gb18030"
 
 # -- window_led / hall_led: holding registers, one FC16 write of 0x0000-0x004F per update ----------
-LED_EFFECT = 0x0000          # 0 static, 1 blink, 2 scroll
+LED_EFFECT = 0x0000  # 0 static, 1 blink, 2 scroll
 LED_BLINK_S = 0x0001
-LED_LENGTH = 0x0002          # text length in bytes
-LED_SEQUENCE = 0x0003        # the screen shows the text when this changes
-LED_TEXT = 0x0010            # 0x0010-0x004F: 128 bytes
+LED_LENGTH = 0x0002  # text length in bytes
+LED_SEQUENCE = 0x0003  # the screen shows the text when this changes
+LED_TEXT = 0x0010  # 0x0010-0x004F: 128 bytes
 LED_TEXT_BYTES = 128
-LED_BLOCK = 0x0050           # registers in one update (0x0000-0x004F)
-LED_SHOWN = 0x0000           # input register: sequence shown
+LED_BLOCK = 0x0050  # registers in one update (0x0000-0x004F)
+LED_SHOWN = 0x0000  # input register: sequence shown
 EFFECT_STATIC, EFFECT_BLINK, EFFECT_SCROLL = 0, 1, 2
 
 # -- evaluator --------------------------------------------------------------------------------------
-EVAL_COUNTER = 0x0000        # input: press counter, u16, wraps
-EVAL_KEY = 0x0001            # input: last key 1..5
-EVAL_AGE_S = 0x0002          # input: seconds since that press
+EVAL_COUNTER = 0x0000  # input: press counter, u16, wraps
+EVAL_KEY = 0x0001  # input: last key 1..5
+EVAL_AGE_S = 0x0002  # input: seconds since that press
 EVAL_INPUTS = 3
-EVAL_MODE = 0x0000           # holding: 0 idle, 1 inviting a rating, 2 thanks
-EVAL_TEXT = 0x0010           # holding 0x0010-0x002F: staff text, 64 bytes
+EVAL_MODE = 0x0000  # holding: 0 idle, 1 inviting a rating, 2 thanks
+EVAL_TEXT = 0x0010  # holding 0x0010-0x002F: staff text, 64 bytes
 EVAL_TEXT_BYTES = 64
 EVAL_BLOCK = 0x0030
 MODE_IDLE, MODE_INVITING, MODE_THANKS = 0, 1, 2
 
 # -- caller keypad -------------------------------------------------------------------------------------
-CALLER_COUNTER = 0x0000      # input: press counter
-CALLER_KEY = 0x0001          # input: last key
+CALLER_COUNTER = 0x0000  # input: press counter
+CALLER_KEY = 0x0001  # input: last key
 CALLER_INPUTS = 2
-CALLER_TEXT = 0x0010         # holding 0x0010-0x002F: display text, 64 bytes
+CALLER_TEXT = 0x0010  # holding 0x0010-0x002F: display text, 64 bytes
 CALLER_TEXT_BYTES = 64
 
 KEY_ACTIONS = {1: "call", 2: "recall", 3: "no_show", 4: "start", 5: "finish", 6: "pause_toggle", 8: "hold"}
@@ -69,7 +70,7 @@ def led_block(text: str, sequence: int, effect: int = EFFECT_STATIC, blink_s: in
     block = [0] * LED_BLOCK
     block[LED_EFFECT], block[LED_BLINK_S], block[LED_LENGTH] = effect, blink_s, length
     block[LED_SEQUENCE] = sequence & 0xFFFF
-    block[LED_TEXT:LED_TEXT + len(words)] = words
+    block[LED_TEXT : LED_TEXT + len(words)] = words
     return block
 
 
@@ -78,7 +79,7 @@ def evaluator_block(mode: int, staff_text: str) -> list[int]:
     words, _length = pack_text(staff_text, EVAL_TEXT_BYTES)
     block = [0] * EVAL_BLOCK
     block[EVAL_MODE] = mode
-    block[EVAL_TEXT:EVAL_TEXT + len(words)] = words
+    block[EVAL_TEXT : EVAL_TEXT + len(words)] = words
     return block
 
 

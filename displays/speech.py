@@ -5,6 +5,7 @@ the ticket number is read letter by letter and digit by digit, the window as a
 Chinese cardinal. English, when enabled, follows: "number · A · 0 · 1 · 2 ·
 please go to window · twelve". English tokens carry the prefix ``en:``.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,28 @@ CHIME = "chime"
 DIGITS_ZH = "零一二三四五六七八九"
 LETTERS = tuple(string.ascii_uppercase)
 PHRASES_ZH = ("请", "号", "到", "号窗口办理", "号窗口", "窗口", "办理", "十", "百")
-UNITS_EN = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-            "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+UNITS_EN = (
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+)
 TENS_EN = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 PHRASES_EN = ("number", "please go to window", "hundred")
 PLACEHOLDER = re.compile(r"\{(number|window)\}")
@@ -87,8 +108,9 @@ def split_phrases(text: str, phrases: Iterable[str]) -> list[str]:
     return out
 
 
-def tokens(template: str, number: str, window: int, *, english: bool = False,
-           phrases: Iterable[str] = PHRASES_ZH) -> list[str]:
+def tokens(
+    template: str, number: str, window: int, *, english: bool = False, phrases: Iterable[str] = PHRASES_ZH
+) -> list[str]:
     """The clip tokens of one announcement, chime first.
 
     Raises:

@@ -6,6 +6,7 @@ resampled to mono 16-bit 16 kHz with the standard library. A hall replaces any
 clip with a recorded human voice by dropping a WAV of the same format under the
 same file name (or pointing the manifest at another file).
 """
+
 from __future__ import annotations
 
 import array
@@ -39,12 +40,14 @@ class VoicePack:
     clips: dict[str, str]
 
     @classmethod
-    def load(cls, root: str | Path) -> "VoicePack":
+    def load(cls, root: str | Path) -> VoicePack:
         root = Path(root)
         try:
             manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise VoicePackError(f"no voice pack at {root}: manifest.json is missing (run `hallctl voice build`)") from None
+            raise VoicePackError(
+                f"no voice pack at {root}: manifest.json is missing (run `hallctl voice build`)"
+            ) from None
         except json.JSONDecodeError as exc:
             raise VoicePackError(f"{root / 'manifest.json'} is not valid JSON: {exc}") from None
         if manifest.get("format") != FORMAT or not isinstance(manifest.get("clips"), dict):
@@ -106,8 +109,10 @@ def _read(path: Path) -> bytes:
         with wave.open(str(path), "rb") as clip:
             shape = (clip.getnchannels(), clip.getsampwidth(), clip.getframerate())
             if shape != (1, 2, RATE):
-                raise VoicePackError(f"{path.name} is {shape[0]} ch, {8 * shape[1]}-bit, {shape[2]} Hz; "
-                                     f"clips must be mono 16-bit {RATE} Hz")
+                raise VoicePackError(
+                    f"{path.name} is {shape[0]} ch, {8 * shape[1]}-bit, {shape[2]} Hz; "
+                    f"clips must be mono 16-bit {RATE} Hz"
+                )
             return clip.readframes(clip.getnframes())
     except (wave.Error, EOFError) as exc:
         raise VoicePackError(f"{path.name} is not a WAV file: {exc}") from None
@@ -125,7 +130,7 @@ def condition(samples: array.array, rate: int) -> array.array:
     """Trim quiet ends, resample to 16 kHz (linear), peak-normalise to -1 dBFS."""
     loud = [i for i, s in enumerate(samples) if abs(s) > SILENCE]
     if loud:
-        samples = samples[max(loud[0] - rate // 100, 0):loud[-1] + rate // 50]
+        samples = samples[max(loud[0] - rate // 100, 0) : loud[-1] + rate // 50]
     if rate != RATE and len(samples) > 1:
         step = rate / RATE
         count = int((len(samples) - 1) / step)
@@ -156,8 +161,9 @@ def chime() -> array.array:
 def _espeak(voice: str, text: str, engine: str, workdir: Path) -> array.array:
     raw = workdir / "raw.wav"
     try:
-        subprocess.run([engine, "-v", voice, "-s", "150", "-w", str(raw), text],
-                       check=True, capture_output=True, timeout=30)
+        subprocess.run(
+            [engine, "-v", voice, "-s", "150", "-w", str(raw), text], check=True, capture_output=True, timeout=30
+        )
     except FileNotFoundError:
         raise VoicePackError(f"{engine} is not installed (Debian: apt-get install espeak-ng)") from None
     except subprocess.CalledProcessError as exc:
@@ -189,7 +195,6 @@ def build(out: str | Path, engine: str = "espeak-ng") -> VoicePack:
             samples = chime() if token == speech.CHIME else _espeak(*spoken(token), engine, Path(tmp))
             _write(out / clip_name(token), samples.tobytes())
             clips[token] = clip_name(token)
-    manifest = {"format": FORMAT, "rate": RATE, "channels": 1, "sample_width": 2,
-                "engine": engine, "clips": clips}
+    manifest = {"format": FORMAT, "rate": RATE, "channels": 1, "sample_width": 2, "engine": engine, "clips": clips}
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return VoicePack.load(out)

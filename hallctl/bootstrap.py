@@ -1,4 +1,5 @@
 """The composition root: build a running hall from a config, with real or test adapters."""
+
 from __future__ import annotations
 
 import logging
@@ -17,20 +18,29 @@ from hallctl.adapters.printing import Printers
 from hallctl.adapters.relay import EventRelay
 from hallctl.config import Config
 from hallctl.domain import events as ev
+from hallctl.domain.times import utcnow
 from hallctl.migrations import require_current
 from hallctl.reports import rollups
 from hallctl.reports.estimates import HISTORY
 from hallctl.services import citizens
-from hallctl.services.context import Hall, utcnow
+from hallctl.services.context import Hall
 from hallctl.services.default_ratings import apply_default_ratings
 from hallctl.services.setup import stored_secret, sync_config
 
 log = logging.getLogger(__name__)
 
 
-def bootstrap(config: Config, *, clock: Callable[[], datetime] = utcnow, synchronous_bus: bool = False,
-              devices: bool = False, housekeeping: bool = False, printer_timing=None, bus_timing=None,
-              voice_player=None) -> Hall:
+def bootstrap(
+    config: Config,
+    *,
+    clock: Callable[[], datetime] = utcnow,
+    synchronous_bus: bool = False,
+    devices: bool = False,
+    housekeeping: bool = False,
+    printer_timing=None,
+    bus_timing=None,
+    voice_player=None,
+) -> Hall:
     """Open the database (which must be migrated), sync services and windows, return the hall.
 
     Args:
@@ -56,14 +66,18 @@ def bootstrap(config: Config, *, clock: Callable[[], datetime] = utcnow, synchro
     relay = None
     driven: dict[str, HallDevices] = {}  # the RS-485 devices while this process drives them
     if config.hall.message_queue.startswith("redis"):
+
         def show_afresh() -> None:  # Redis was down: this process may have missed the others' events
             if "hall_devices" in driven:
                 driven["hall_devices"].restore()
-        relay = EventRelay(config.hall.message_queue, hall.hall_id, hall.bus, _relayed(config),
-                           on_reconnect=show_afresh)
+
+        relay = EventRelay(
+            config.hall.message_queue, hall.hall_id, hall.bus, _relayed(config), on_reconnect=show_afresh
+        )
         hall.closers.append(relay.stop)
         hall.bus.subscribe("device-states", _mirror_device_states(hall), remote=True, wants=_device_changed)
     if devices:
+
         def start_devices() -> list[Callable[[], None]]:
             printers = Printers(hall, printer_timing)
             driven["hall_devices"] = HallDevices(hall, bus_timing)
@@ -80,9 +94,16 @@ def bootstrap(config: Config, *, clock: Callable[[], datetime] = utcnow, synchro
         hall.device_host = DeviceHost(LeaderLock(database, hall.hall_id), start_devices, tick=tell_states)
         hall.closers.append(hall.device_host.stop)
     if housekeeping:
-        hall.closers.append(_daily(hall, lambda: {"citizen hashes dropped": citizens.purge(hall),
-                                                  "tickets rated by default": apply_default_ratings(hall),
-                                                  "KPI day roll-ups written": rollups.roll_up(hall)}))
+        hall.closers.append(
+            _daily(
+                hall,
+                lambda: {
+                    "citizen hashes dropped": citizens.purge(hall),
+                    "tickets rated by default": apply_default_ratings(hall),
+                    "KPI day roll-ups written": rollups.roll_up(hall),
+                },
+            )
+        )
     return hall
 
 
@@ -110,6 +131,7 @@ def _mirror_device_states(hall: Hall):
     def on_domain_events(batch: list[ev.DeviceChanged]) -> None:
         for event in batch:
             hall.devices.mirror(event)
+
     return on_domain_events
 
 

@@ -1,4 +1,5 @@
 """``hallctl``: serve, demo, check-config, db upgrade, user add, token add."""
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,10 @@ def cmd_check_config(args) -> int:
         print(f"{len(exc.issues)} problem(s) in {exc.path}:", file=sys.stderr)
         print(exc, file=sys.stderr)
         return EXIT_USAGE
-    print(f"{args.file}: OK — hall {config.hall.id} ({config.hall.name}), {len(config.services)} services, "
-          f"{len(config.windows)} windows, {len(config.kiosks)} kiosks, {len(config.devices)} devices")
+    print(
+        f"{args.file}: OK — hall {config.hall.id} ({config.hall.name}), {len(config.services)} services, "
+        f"{len(config.windows)} windows, {len(config.kiosks)} kiosks, {len(config.devices)} devices"
+    )
     return 0
 
 
@@ -103,8 +106,10 @@ def cmd_voice_build(args) -> int:
     except VoicePackError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"built {len(pack.clips)} clips (mono 16-bit 16 kHz) in {pack.root}; "
-          f"point [voice] pack at it, or replace clips there with recorded ones of the same format")
+    print(
+        f"built {len(pack.clips)} clips (mono 16-bit 16 kHz) in {pack.root}; "
+        f"point [voice] pack at it, or replace clips there with recorded ones of the same format"
+    )
     return 0
 
 
@@ -129,7 +134,7 @@ def cmd_devices_probe(args) -> int:
     header = ("NAME", "KIND", "CONNECTION", "STATE", "DETAIL")
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(4)]
     for row in [header, *rows]:
-        print("  ".join(str(v).ljust(w) for v, w in zip(row, widths)) + "  " + row[4])
+        print("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=False)) + "  " + row[4])
     if not rows:
         print("no devices configured")
     return 0 if all(row[3].startswith("ready") for row in rows) else 1
@@ -158,15 +163,23 @@ def _probe_bus(bus, members) -> list[tuple]:
     from pymodbus.exceptions import ModbusException
 
     logging.getLogger("pymodbus").setLevel(logging.CRITICAL)  # failures are reported in the table
-    client = ModbusSerialClient(bus.url, framer=FramerType.RTU, baudrate=bus.baudrate,
-                                timeout=bus.timeout_ms / 1000, retries=1)
+    client = ModbusSerialClient(
+        bus.url, framer=FramerType.RTU, baudrate=bus.baudrate, timeout=bus.timeout_ms / 1000, retries=1
+    )
     rows = []
     opened = client.connect()
     for device in members:
         where = f"{bus.name} #{device.address}"
         if not opened:
-            rows.append((device.name, device.kind, where, "offline 离线",
-                         f"cannot open {bus.url} (missing, or in use by a running hallctl serve)"))
+            rows.append(
+                (
+                    device.name,
+                    device.kind,
+                    where,
+                    "offline 离线",
+                    f"cannot open {bus.url} (missing, or in use by a running hallctl serve)",
+                )
+            )
             continue
         try:
             reply = client.read_input_registers(0, count=1, device_id=device.address)
@@ -193,7 +206,7 @@ def _serve(config: Config, host: str, port: int, banner=None) -> int:
     from hallctl.web.server import PooledWSGIServer
 
     try:
-        hall, app, socketio = build_app(config, devices=True, housekeeping=True)
+        hall, app, _socketio = build_app(config, devices=True, housekeeping=True)
     except NotMigrated as exc:
         print(f"hallctl: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -213,9 +226,12 @@ def cmd_demo(args) -> int:
 
     source = resources.files("hallctl") / "demo" / "hall.toml"
     config = _load(str(source))
-    config = config.model_copy(update={
-        "hall": config.hall.model_copy(update={"public_url": f"http://localhost:{args.port}"}),
-        "voice": config.voice.model_copy(update={"pack": str(resources.files("hallctl") / "demo" / "voice")})})
+    config = config.model_copy(
+        update={
+            "hall": config.hall.model_copy(update={"public_url": f"http://localhost:{args.port}"}),
+            "voice": config.voice.model_copy(update={"pack": str(resources.files("hallctl") / "demo" / "voice")}),
+        }
+    )
     Path("var").mkdir(exist_ok=True)
     upgrade(config.hall.database)
     simulators = _demo_printers(config) + _demo_buses(config)
@@ -230,8 +246,10 @@ def _demo_buses(config: Config) -> list:
     """Simulated HallBus lines (LEDs, evaluators, caller keypads) on ptys at the demo config's bus paths."""
     from devices.simulators.hallbus_line import HallBusLine
 
-    return [HallBusLine(bus.url, {d.address: d.kind for d in config.devices if d.bus == bus.name}).start()
-            for bus in config.buses]
+    return [
+        HallBusLine(bus.url, {d.address: d.kind for d in config.devices if d.bus == bus.name}).start()
+        for bus in config.buses
+    ]
 
 
 def _demo_printers(config: Config) -> list:
@@ -242,8 +260,10 @@ def _demo_printers(config: Config) -> list:
     simulators = []
     for device in config.devices:
         if device.kind == "printer":
+
             def printed(ticket, name=device.name):
                 log.info("%s printed %s", name, " | ".join(line for line in ticket.text.splitlines() if line.strip()))
+
             simulators.append(PrinterSimulator(device.url, encoding=device.encoding, on_ticket=printed).start())
     return simulators
 
@@ -258,8 +278,13 @@ def _demo_banner(hall, host: str, port: int) -> None:
     kiosk = next(iter(tokens.values()), None) or auth.add_token(hall, "kiosk", "kiosk")
     display = auth.add_token(hall, "hall-screen", "display")
     base = f"http://localhost:{port}"
+    buses = ", ".join(
+        f"{b.name} (simulated at {b.url}: {sum(d.bus == b.name for d in hall.config.devices)} devices)"
+        for b in hall.config.buses
+    )
     kiosks = "\n".join(f"  kiosk {name:<8} {base}/kiosk/{name}?token={token}" for name, token in tokens.items())
-    print(f"""
+    print(
+        f"""
 hallctl demo — {hall.config.hall.name}
 {kiosks}
   staff console  {base}/staff
@@ -273,12 +298,14 @@ hallctl demo — {hall.config.hall.name}
   kiosk token    {kiosk}
   display token  {display}
   printers       {", ".join(f"{d.name} (simulated at {d.url})" for d in hall.config.devices if d.kind == "printer")}
-  RS-485 bus     {", ".join(f"{b.name} (simulated at {b.url}: {sum(d.bus == b.name for d in hall.config.devices)} devices)" for b in hall.config.buses)}
+  RS-485 bus     {buses}
   database       {hall.config.hall.database}
 
   try:  curl -s -X POST {base}/api/v1/tickets -H 'Authorization: Bearer {kiosk}' \\
              -H 'Content-Type: application/json' -d '{{"service": "SB"}}'
-""", flush=True)
+""",
+        flush=True,
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -321,8 +348,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("seed", help="fill the database with synthetic history (demos, benchmarks)")
     p.add_argument("--days", type=int, required=True)
     p.add_argument("--config", required=True)
-    p.add_argument("--per-service-day", type=float, default=None,
-                   help="mean tickets per service and weekday (default: 75%% of what its windows can serve)")
+    p.add_argument(
+        "--per-service-day",
+        type=float,
+        default=None,
+        help="mean tickets per service and weekday (default: 75%% of what its windows can serve)",
+    )
     p.set_defaults(func=cmd_seed)
 
     devices = sub.add_parser("devices", help="hall devices").add_subparsers(dest="devices_command", required=True)
@@ -351,8 +382,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     if not args.verbose:  # one line per HTTP request is noise at a hall's rate; -v brings it back
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
     return args.func(args)

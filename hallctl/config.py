@@ -3,6 +3,7 @@
 Errors name the key path and the line in the file, e.g.
 ``hall.toml:14: services[1].prefix: prefix "A" is already used by service SB``.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -115,10 +116,7 @@ class WindowConfig(_Strict):
     @property
     def work_profile(self) -> dict[str, float]:
         """Service code → weight for call-next."""
-        return {
-            (s if isinstance(s, str) else s.code): (1.0 if isinstance(s, str) else s.weight)
-            for s in self.services
-        }
+        return {(s if isinstance(s, str) else s.code): (1.0 if isinstance(s, str) else s.weight) for s in self.services}
 
     @property
     def label(self) -> str:
@@ -173,7 +171,7 @@ class DeviceConfig(BaseModel):
         return value.lower()
 
     @model_validator(mode="after")
-    def _connection(self) -> "DeviceConfig":
+    def _connection(self) -> DeviceConfig:
         if self.kind == "printer":
             if not self.url:
                 raise ValueError("a printer needs url (a pyserial URL or tcp://host:9100)")
@@ -183,7 +181,7 @@ class DeviceConfig(BaseModel):
             if self.kind not in ("window_led", "hall_led"):
                 raise ValueError("only LED screens speak the frame protocol")
             if self.frame is None:
-                raise ValueError("protocol = \"frame\" needs a frame template (frame = { header = … })")
+                raise ValueError('protocol = "frame" needs a frame template (frame = { header = … })')
         return self
 
 
@@ -216,7 +214,8 @@ class RoutingConfig(_Strict):
 
 class RatingsConfig(_Strict):
     reasons: list[Annotated[str, Field(min_length=1, max_length=32)]] = Field(
-        default_factory=lambda: ["态度不好", "效率低", "一次性告知不清", "材料要求不合理", "其他"])
+        default_factory=lambda: ["态度不好", "效率低", "一次性告知不清", "材料要求不合理", "其他"]
+    )
     """The fixed list a citizen picks from for a bad rating (levels 4-5)."""
     phone_window_days: Annotated[int, Field(ge=1, le=90)] = 7
     verify_days: Annotated[int, Field(ge=1, le=60)] = 1
@@ -252,7 +251,7 @@ class Config(_Strict):
     privacy: PrivacyConfig = PrivacyConfig()
 
     @model_validator(mode="after")
-    def _references(self) -> "Config":
+    def _references(self) -> Config:
         _unique(self.services, "code", "services")
         _unique(self.services, "prefix", "services")
         _unique(self.priorities, "code", "priorities")
@@ -275,8 +274,10 @@ class Config(_Strict):
             if device.bus is not None and device.bus not in buses:
                 raise _RefError(("devices", i, "bus"), f"unknown bus {device.bus!r}")
             if device.bus is not None and protocols.setdefault(device.bus, device.protocol) != device.protocol:
-                raise _RefError(("devices", i, "protocol"),
-                                f"bus {device.bus!r} already carries {protocols[device.bus]}; one protocol per bus")
+                raise _RefError(
+                    ("devices", i, "protocol"),
+                    f"bus {device.bus!r} already carries {protocols[device.bus]}; one protocol per bus",
+                )
         if not any(p.weight == 1 for p in self.priorities):
             raise _RefError(("priorities",), "one priority class must have weight 1 (normal)")
         return self

@@ -1,4 +1,5 @@
 """Shared fixtures: a test hall on a real SQLite file, a controllable clock, API clients."""
+
 from __future__ import annotations
 
 import gc
@@ -6,7 +7,7 @@ import shutil
 import subprocess
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -76,7 +77,7 @@ id = "k1"
 """
 
 # Monday 2026-11-23 09:00 in Shanghai
-OPEN_TIME = datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)
+OPEN_TIME = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
 
 class FakeClock:
@@ -164,14 +165,17 @@ class RedisServer:
 
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.log = open(log_path, "w")
+        self.log = open(log_path, "w")  # noqa: SIM115 — open for the server's life, closed in stop()
         self.process: subprocess.Popen | None = None
 
-    def start(self) -> "RedisServer":
+    def start(self) -> RedisServer:
         import redis
 
-        self.process = subprocess.Popen(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-                                         "--save", "", "--appendonly", "no"], stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.time() + 10
         while True:
             try:
@@ -251,6 +255,7 @@ def make_hall(db_url, clock):
         hall = bootstrap(config, clock=clock, synchronous_bus=synchronous_bus)
         built.append(hall)
         return hall
+
     yield make
     for hall in built:
         hall.close()
@@ -300,8 +305,13 @@ def api(web):
     clients = {"anon": Api(app.test_client())}
     for role in ("kiosk", "display", "device"):
         clients[role] = Api(app.test_client(), auth.add_token(hall, role if role != "kiosk" else "k1", role))
-    for name, role in (("staff1", "staff"), ("staff2", "staff"), ("staff3", "staff"), ("manager", "manager"),
-                       ("admin", "admin")):
+    for name, role in (
+        ("staff1", "staff"),
+        ("staff2", "staff"),
+        ("staff3", "staff"),
+        ("manager", "manager"),
+        ("admin", "admin"),
+    ):
         auth.add_user(hall, name, role, PASSWORD)
         token, _who = auth.login(hall, name, PASSWORD)
         clients[name] = Api(app.test_client(), token)

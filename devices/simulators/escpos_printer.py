@@ -8,8 +8,10 @@ unplugged and plugged back. Used by ``hallctl demo``, the tests and the bench.
 ``silent`` (no status replies), ``garbled`` (0xFF replies), ``reply_delay_s``.
 A printer that cannot print (paper out, cover open, error) drops what it is sent.
 """
+
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import socket
@@ -140,7 +142,7 @@ class EscPosParser:
             length = buf[3] + 256 * buf[4]
             if len(buf) < 5 + length:
                 return 0
-            body = buf[5:5 + length]
+            body = buf[5 : 5 + length]
             if body[:2] == b"\x31\x50" and body[2:3] == b"\x30":
                 self._qr_store = body[3:]
             elif body[:2] == b"\x31\x51":
@@ -172,8 +174,15 @@ class PrinterSimulator:
         baudrate: when set, reading is slowed to the wire time of this baud rate (8N1, 10 bits a byte).
     """
 
-    def __init__(self, link: str | Path | None = None, *, tcp_port: int | None = None,
-                 encoding: str = "gb18030", baudrate: int | None = None, on_ticket=None) -> None:
+    def __init__(
+        self,
+        link: str | Path | None = None,
+        *,
+        tcp_port: int | None = None,
+        encoding: str = "gb18030",
+        baudrate: int | None = None,
+        on_ticket=None,
+    ) -> None:
         self.link = Path(link) if link else None
         self.tcp_port = tcp_port
         self.baudrate = baudrate
@@ -219,11 +228,18 @@ class PrinterSimulator:
         if n == c.STATUS_PRINTER:
             return c.REPLY_FIXED | (c.PRINTER_OFFLINE if offline else 0)
         if n == c.STATUS_OFFLINE:
-            return (c.REPLY_FIXED | (c.OFFLINE_COVER_OPEN if self.cover_open else 0)
-                    | (c.OFFLINE_PAPER_END if self.paper_out else 0) | (c.OFFLINE_ERROR if self.error else 0))
+            return (
+                c.REPLY_FIXED
+                | (c.OFFLINE_COVER_OPEN if self.cover_open else 0)
+                | (c.OFFLINE_PAPER_END if self.paper_out else 0)
+                | (c.OFFLINE_ERROR if self.error else 0)
+            )
         if n == c.STATUS_PAPER:
-            return (c.REPLY_FIXED | (c.PAPER_END if self.paper_out else 0)
-                    | (c.PAPER_NEAR_END if self.near_end or self.paper_out else 0))
+            return (
+                c.REPLY_FIXED
+                | (c.PAPER_END if self.paper_out else 0)
+                | (c.PAPER_NEAR_END if self.near_end or self.paper_out else 0)
+            )
         return c.REPLY_FIXED
 
     def _answer(self, n: int) -> None:
@@ -243,7 +259,7 @@ class PrinterSimulator:
             pass
 
     # -- plugging ---------------------------------------------------------------------------------
-    def start(self) -> "PrinterSimulator":
+    def start(self) -> PrinterSimulator:
         self._stop.clear()
         if self.link is None:
             self._server = socket.create_server(("127.0.0.1", self.tcp_port or 0), reuse_port=False)
@@ -268,10 +284,8 @@ class PrinterSimulator:
         self._stop.set()
         for sock in (self._conn, self._server):
             if sock is not None:
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 sock.close()
         self._conn = self._server = None
         if self._thread is not None:
@@ -325,14 +339,14 @@ class PrinterSimulator:
             try:
                 server.settimeout(0.1)
                 conn, _addr = server.accept()
-            except (socket.timeout, OSError):
+            except (TimeoutError, OSError):
                 continue
             self._conn = conn
             conn.settimeout(0.1)
             while not self._stop.is_set():
                 try:
                     data = conn.recv(4096)
-                except socket.timeout:
+                except TimeoutError:
                     continue
                 except OSError:
                     break

@@ -1,4 +1,5 @@
 """Vendor LED screens on a pty: decode each frame with the template and remember what each address shows."""
+
 from __future__ import annotations
 
 import os
@@ -19,7 +20,7 @@ class FrameScreens:
         self._buffer = b""
         self._stop = threading.Event()
 
-    def start(self) -> "FrameScreens":
+    def start(self) -> FrameScreens:
         self._master, self._slave = os.openpty()
         tty.setraw(self._master)
         tty.setraw(self._slave)

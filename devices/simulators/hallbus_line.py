@@ -8,9 +8,11 @@ can add the wire time of a baud rate (10 bits a byte; after a request also the
 master detects the end of a reply itself), drop requests to a silent address, corrupt a reply's CRC, slow replies,
 or vanish (unplug).
 """
+
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import select
@@ -40,13 +42,14 @@ class SimulatedDevice:
     inputs: list[int] = field(default_factory=lambda: [0] * 4)
     writes: int = 0
 
-    def access(self, function_code: int, address: int, count: int, current: list[int], start: int,
-               values: list[int] | None) -> None:
+    def access(
+        self, function_code: int, address: int, count: int, current: list[int], start: int, values: list[int] | None
+    ) -> None:
         if function_code == READ_INPUT:
             for i in range(count):
                 current[address - start + i] = self.inputs[address + i]
         elif function_code == WRITE_MULTIPLE and values is not None:
-            self.holding[address:address + len(values)] = list(values)
+            self.holding[address : address + len(values)] = list(values)
             self.writes += 1
             self.on_write()
 
@@ -62,8 +65,9 @@ class LedScreen(SimulatedDevice):
 
     @property
     def text(self) -> str:
-        return hb.unpack_text(self.holding[hb.LED_TEXT:hb.LED_TEXT + hb.LED_TEXT_BYTES // 2],
-                              self.holding[hb.LED_LENGTH])
+        return hb.unpack_text(
+            self.holding[hb.LED_TEXT : hb.LED_TEXT + hb.LED_TEXT_BYTES // 2], self.holding[hb.LED_LENGTH]
+        )
 
     @property
     def effect(self) -> int:
@@ -86,14 +90,14 @@ class Evaluator(Keypad):
 
     @property
     def staff_text(self) -> str:
-        words = self.holding[hb.EVAL_TEXT:hb.EVAL_TEXT + hb.EVAL_TEXT_BYTES // 2]
+        words = self.holding[hb.EVAL_TEXT : hb.EVAL_TEXT + hb.EVAL_TEXT_BYTES // 2]
         return hb.unpack_text(words, hb.EVAL_TEXT_BYTES).rstrip("\x00")
 
 
 class Caller(Keypad):
     @property
     def display(self) -> str:
-        words = self.holding[hb.CALLER_TEXT:hb.CALLER_TEXT + hb.CALLER_TEXT_BYTES // 2]
+        words = self.holding[hb.CALLER_TEXT : hb.CALLER_TEXT + hb.CALLER_TEXT_BYTES // 2]
         return hb.unpack_text(words, hb.CALLER_TEXT_BYTES).rstrip("\x00")
 
 
@@ -127,7 +131,7 @@ class HallBusLine:
         return self.devices[address]
 
     # -- plugging -------------------------------------------------------------------------------------
-    def start(self) -> "HallBusLine":
+    def start(self) -> HallBusLine:
         self._stop.clear()
         self._host_master, host_slave = _open_pty()
         self._device_master, device_slave = _open_pty()
@@ -140,8 +144,9 @@ class HallBusLine:
         threading.Thread(target=self._bridge, name="hallbus-wire", daemon=True).start()
         self._loop = asyncio.new_event_loop()
         ready = threading.Event()
-        threading.Thread(target=self._serve, args=(os.ttyname(device_slave), ready), name="hallbus-devices",
-                         daemon=True).start()
+        threading.Thread(
+            target=self._serve, args=(os.ttyname(device_slave), ready), name="hallbus-devices", daemon=True
+        ).start()
         ready.wait(5)
         return self
 
@@ -152,10 +157,8 @@ class HallBusLine:
             asyncio.run_coroutine_threadsafe(self._server.shutdown(), self._loop).result(5)
         time.sleep(0.15)  # let the bridge leave select()
         for fd in self._fds:
-            try:
+            with contextlib.suppress(OSError):
                 os.close(fd)
-            except OSError:
-                pass
         self._fds = []
         self.link.unlink(missing_ok=True)
 
@@ -167,18 +170,25 @@ class HallBusLine:
         async def action(function_code, start_address, address, count, current_registers, set_values):
             device.access(function_code, address, count, current_registers, start_address, set_values)
 
-        blocks = ([SimData(0, count=1, datatype=DataType.BITS)], [SimData(0, count=1, datatype=DataType.BITS)],
-                  [SimData(0, count=len(device.holding), datatype=DataType.REGISTERS)],
-                  [SimData(0, count=len(device.inputs), datatype=DataType.REGISTERS)])
+        blocks = (
+            [SimData(0, count=1, datatype=DataType.BITS)],
+            [SimData(0, count=1, datatype=DataType.BITS)],
+            [SimData(0, count=len(device.holding), datatype=DataType.REGISTERS)],
+            [SimData(0, count=len(device.inputs), datatype=DataType.REGISTERS)],
+        )
         return SimDevice(id=device.address, simdata=blocks, action=action)
 
     def _serve(self, port: str, ready: threading.Event) -> None:
         asyncio.set_event_loop(self._loop)
 
         async def run():
-            self._server = ModbusSerialServer([self._sim_device(d) for d in self.devices.values()],
-                                              framer=FramerType.RTU, port=port, baudrate=self.baudrate or 9600,
-                                              ignore_missing_devices=True)
+            self._server = ModbusSerialServer(
+                [self._sim_device(d) for d in self.devices.values()],
+                framer=FramerType.RTU,
+                port=port,
+                baudrate=self.baudrate or 9600,
+                ignore_missing_devices=True,
+            )
             ready.set()
             await self._server.serve_forever()
 

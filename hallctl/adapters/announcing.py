@@ -1,4 +1,5 @@
 """Voice: calls (and recalls) on the event bus become announcements, on the bus's own subscriber thread."""
+
 from __future__ import annotations
 
 import tempfile
@@ -18,8 +19,15 @@ def start_announcer(hall, player=None, workdir: Path = WORKDIR) -> Announcer:
         player: the player to use (default: python-vlc with ``vlc_args``).
     """
     voice = hall.config.voice
-    announcer = Announcer(pack_dir=voice.pack, template=voice.template, repeat=voice.repeat, english=voice.english,
-                          player=player or VlcPlayer(voice.vlc_args), workdir=workdir, clock=hall.now)
+    announcer = Announcer(
+        pack_dir=voice.pack,
+        template=voice.template,
+        repeat=voice.repeat,
+        english=voice.english,
+        player=player or VlcPlayer(voice.vlc_args),
+        workdir=workdir,
+        clock=hall.now,
+    )
     announcer.listen(lambda record: [listener(record) for listener in hall.announcement_listeners])
 
     def on_domain_events(batch: list[ev.TicketCalled]) -> None:

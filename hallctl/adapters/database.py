@@ -1,4 +1,5 @@
 """Engines for any SQLAlchemy URL; SQLite gets WAL, durable commits and write locks taken up front."""
+
 from __future__ import annotations
 
 import select
@@ -94,8 +95,12 @@ def _postgres_engines(url: str) -> tuple[Engine, Engine]:
     when it is taken from the pool (``_closed_by_server``) without the round trip of ``pool_pre_ping``,
     which the hot path paid three times a request.
     """
-    writer = create_engine(url, pool_size=10, max_overflow=10, connect_args={
-        "prepare_threshold": 1, "options": "-c plan_cache_mode=force_generic_plan"})
+    writer = create_engine(
+        url,
+        pool_size=10,
+        max_overflow=10,
+        connect_args={"prepare_threshold": 1, "options": "-c plan_cache_mode=force_generic_plan"},
+    )
     reader = create_engine(url, pool_size=10, max_overflow=10, isolation_level="AUTOCOMMIT")
     for engine in (writer, reader):
         event.listen(engine, "checkout", _closed_by_server)
@@ -112,14 +117,12 @@ def _closed_by_server(dbapi_connection, _record, _proxy) -> None:
 
 
 def _sqlite_engine(url: str, immediate: bool) -> Engine:
-    if immediate:
-        # Writers take Database.write_lock, so one connection serves them all in turn and its
-        # page cache stays warm (a pool of writers would invalidate each other's caches).
-        pool_args = {"poolclass": StaticPool}
-    else:
-        pool_args = {"pool_size": 32, "max_overflow": 32}
+    # Writers take Database.write_lock, so one connection serves them all in turn and its
+    # page cache stays warm (a pool of writers would invalidate each other's caches).
+    pool_args = {"poolclass": StaticPool} if immediate else {"pool_size": 32, "max_overflow": 32}
     engine = create_engine(
-        url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **pool_args)
+        url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **pool_args
+    )
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record):

@@ -6,6 +6,7 @@ same database) the others serve without devices, try again every few seconds,
 and the first to succeed after the leader stops takes the devices over: it
 opens the ports, then prints the recent tickets that are still unprinted.
 """
+
 from __future__ import annotations
 
 import logging
@@ -30,8 +31,13 @@ class DeviceHost:
         tick: called by the leader every ``retry_s`` (it tells the other processes its devices' states).
     """
 
-    def __init__(self, lock: LeaderLock, start: Callable[[], list[Stopper]], retry_s: float = RETRY_S,
-                 tick: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        lock: LeaderLock,
+        start: Callable[[], list[Stopper]],
+        retry_s: float = RETRY_S,
+        tick: Callable[[], None] | None = None,
+    ) -> None:
         self.lock = lock
         self._start = start
         self._tick = tick
@@ -40,8 +46,10 @@ class DeviceHost:
         self._mutex = threading.Lock()
         self._stop = threading.Event()
         if not self._take():
-            log.warning("another hallctl process drives this hall's devices; this one serves without them "
-                        "and takes over if that process stops")
+            log.warning(
+                "another hallctl process drives this hall's devices; this one serves without them "
+                "and takes over if that process stops"
+            )
         self._thread = threading.Thread(target=self._watch, name="device-leader", daemon=True)
         self._thread.start()
 

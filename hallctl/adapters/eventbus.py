@@ -7,6 +7,7 @@ so they can coalesce work such as recounting a queue. A subscriber may say which
 events it wants; it is then not woken for the others (most events concern few
 subscribers, and every wake-up of a thread costs the publisher a turn at the GIL).
 """
+
 from __future__ import annotations
 
 import logging

@@ -1,5 +1,6 @@
 """The hall's RS-485 devices: window LEDs follow calls, evaluators invite and record ratings,
 caller keypads drive their window. One :class:`BusWorker` per configured bus."""
+
 from __future__ import annotations
 
 import logging
@@ -42,11 +43,19 @@ class HallDevices:
         for bus in config.buses:
             members = [d for d in config.devices if d.bus == bus.name]
             if members and members[0].protocol == "frame":
-                self.frame_lines[bus.name] = FrameLineWorker(bus.name, bus.url, bus.baudrate, members,
-                                                             hall.devices).start()
+                self.frame_lines[bus.name] = FrameLineWorker(
+                    bus.name, bus.url, bus.baudrate, members, hall.devices
+                ).start()
             else:
-                self.workers[bus.name] = BusWorker(bus.name, bus.url, bus.baudrate, members, hall.devices,
-                                                   self.on_press, timing or BusTiming(bus.timeout_ms / 1000)).start()
+                self.workers[bus.name] = BusWorker(
+                    bus.name,
+                    bus.url,
+                    bus.baudrate,
+                    members,
+                    hall.devices,
+                    self.on_press,
+                    timing or BusTiming(bus.timeout_ms / 1000),
+                ).start()
         self._presses: queue.Queue = queue.Queue()
         threading.Thread(target=self._handle_presses, name="hallbus-presses", daemon=True).start()
         self.restore()
@@ -129,15 +138,26 @@ class HallDevices:
                     self._led(event.window, text, hb.EFFECT_BLINK if event.recall else hb.EFFECT_STATIC)
             elif isinstance(event, ev.WindowPaused):
                 self._led(event.window, PAUSED_TEXT)
-            elif isinstance(event, (ev.WindowUnpaused, ev.WindowOpened, ev.WindowClosed, ev.TicketFinished,
-                                    ev.TicketNoShow, ev.TicketTransferred, ev.TicketHeld)):
+            elif isinstance(
+                event,
+                (
+                    ev.WindowUnpaused,
+                    ev.WindowOpened,
+                    ev.WindowClosed,
+                    ev.TicketFinished,
+                    ev.TicketNoShow,
+                    ev.TicketTransferred,
+                    ev.TicketHeld,
+                ),
+            ):
                 name = self.of_window.get((event.window, "led"))
                 if name:
                     self._led(event.window, self.device[name].idle_text.format(window=event.window))
             elif isinstance(event, ev.EvaluatorInvited):
                 staff = f"工号 {event.staff}" if event.staff else ""
-                self._write(self.of_window.get((event.window, "evaluator")), 0,
-                            hb.evaluator_block(hb.MODE_INVITING, staff))
+                self._write(
+                    self.of_window.get((event.window, "evaluator")), 0, hb.evaluator_block(hb.MODE_INVITING, staff)
+                )
         for window in touched:
             self._caller_display(window)
 

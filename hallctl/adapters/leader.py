@@ -5,8 +5,10 @@ PostgreSQL: a session advisory lock held on a connection of its own. Either is
 released by the operating system or the database the moment the holding process
 dies, so a surviving process can take over.
 """
+
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import logging
@@ -54,10 +56,9 @@ class LeaderLock:
             os.close(self._fd)  # closing the descriptor drops the flock
             self._fd = None
         if self._connection is not None:
-            try:
+            # any failure is harmless: the connection is going anyway, and closing it drops the lock
+            with contextlib.suppress(Exception):
                 self._connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": self._key()})
-            except Exception:  # the connection is going anyway; closing it drops the lock
-                pass
             self._drop_connection()
 
     def _acquire_file(self) -> bool:
@@ -96,8 +97,6 @@ class LeaderLock:
         return True
 
     def _drop_connection(self) -> None:
-        try:
-            self._connection.invalidate()  # never back to the pool while it might still hold the lock
-        except Exception:
-            pass
+        with contextlib.suppress(Exception):  # never back to the pool while it might still hold the lock
+            self._connection.invalidate()
         self._connection = None

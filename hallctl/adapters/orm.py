@@ -4,25 +4,43 @@ The domain classes stay plain Python; ``start_mappers()`` instruments them.
 Alembic migrations (hallctl/migrations) create exactly these tables; a test
 checks that they agree.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import (
-    JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table,
-    Text, UniqueConstraint, event, false,
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+    false,
 )
 from sqlalchemy.orm import registry
 from sqlalchemy.types import TypeDecorator
 
 from hallctl.domain import followup, model
 
-metadata = MetaData(naming_convention={
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-})
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
 
 
 class UTCDateTime(TypeDecorator):
@@ -36,16 +54,17 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc) if isinstance(value, datetime) else value
+        return value.replace(tzinfo=UTC) if isinstance(value, datetime) else value
 
 
 services = Table(
-    "services", metadata,
+    "services",
+    metadata,
     Column("hall_id", String(16), primary_key=True),
     Column("code", String(16), primary_key=True),
     Column("name", String(64), nullable=False),
@@ -55,7 +74,8 @@ services = Table(
 )
 
 windows = Table(
-    "windows", metadata,
+    "windows",
+    metadata,
     Column("hall_id", String(16), primary_key=True),
     Column("number", Integer, primary_key=True),
     Column("name", String(64), nullable=False),
@@ -73,7 +93,8 @@ windows = Table(
 )
 
 tickets = Table(
-    "tickets", metadata,
+    "tickets",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("hall_id", String(16), nullable=False),
     Column("service", String(16), nullable=False),
@@ -123,7 +144,8 @@ tickets = Table(
 )
 
 counters = Table(
-    "counters", metadata,
+    "counters",
+    metadata,
     Column("hall_id", String(16), primary_key=True),
     Column("service", String(16), primary_key=True),
     Column("business_day", Date, primary_key=True),
@@ -131,7 +153,8 @@ counters = Table(
 )
 
 events = Table(
-    "events", metadata,
+    "events",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("hall_id", String(16), nullable=False),
     Column("kind", String(32), nullable=False),
@@ -145,7 +168,8 @@ events = Table(
 )
 
 window_sessions = Table(
-    "window_sessions", metadata,
+    "window_sessions",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("hall_id", String(16), nullable=False),
     Column("window", Integer, nullable=False),
@@ -156,7 +180,8 @@ window_sessions = Table(
 )
 
 window_pauses = Table(
-    "window_pauses", metadata,
+    "window_pauses",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("hall_id", String(16), nullable=False),
     Column("window", Integer, nullable=False),
@@ -168,7 +193,8 @@ window_pauses = Table(
 )
 
 ratings = Table(
-    "ratings", metadata,
+    "ratings",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("hall_id", String(16), nullable=False),
     Column("ticket_id", Integer, ForeignKey("tickets.id"), unique=True),
@@ -186,7 +212,8 @@ ratings = Table(
 )
 
 followups = Table(
-    "followups", metadata,
+    "followups",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("hall_id", String(16), nullable=False),
     Column("rating_id", Integer, ForeignKey("ratings.id"), nullable=False, unique=True),
@@ -206,7 +233,8 @@ followups = Table(
 )
 
 followup_steps = Table(
-    "followup_steps", metadata,
+    "followup_steps",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("followup_id", Integer, ForeignKey("followups.id"), nullable=False),
     Column("action", String(16), nullable=False),
@@ -219,7 +247,8 @@ followup_steps = Table(
 )
 
 users = Table(
-    "users", metadata,
+    "users",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("username", String(64), nullable=False, unique=True),
     Column("display_name", String(64), nullable=False, default=""),
@@ -230,7 +259,8 @@ users = Table(
 )
 
 tokens = Table(
-    "tokens", metadata,
+    "tokens",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("name", String(64), nullable=False),
     Column("role", String(16), nullable=False),
@@ -242,7 +272,8 @@ tokens = Table(
 )
 
 idempotency_keys = Table(
-    "idempotency_keys", metadata,
+    "idempotency_keys",
+    metadata,
     Column("principal", String(80), primary_key=True),
     Column("key", String(128), primary_key=True),
     Column("method", String(8), nullable=False),
@@ -253,7 +284,8 @@ idempotency_keys = Table(
 )
 
 audit_log = Table(
-    "audit_log", metadata,
+    "audit_log",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("hall_id", String(16), nullable=False),
     Column("at", UTCDateTime, nullable=False),
@@ -267,7 +299,8 @@ audit_log = Table(
 )
 
 kpi_days = Table(
-    "kpi_days", metadata,  # one closed business day's KPI figures per group (hallctl/reports/rollups.py)
+    "kpi_days",
+    metadata,  # one closed business day's KPI figures per group (hallctl/reports/rollups.py)
     Column("hall_id", String(16), primary_key=True),
     Column("grouping", String(8), primary_key=True),
     Column("business_day", Date, primary_key=True),
@@ -279,9 +312,7 @@ kpi_days = Table(
 )
 
 settings = Table(
-    "settings", metadata,
-    Column("key", String(64), primary_key=True),
-    Column("value", Text, nullable=False),
+    "settings", metadata, Column("key", String(64), primary_key=True), Column("value", Text, nullable=False)
 )
 
 _mapper_registry = registry()

@@ -1,11 +1,12 @@
 """Printers in the running hall: a worker per configured printer, fed from the event bus."""
+
 from __future__ import annotations
 
 import time
 from datetime import timedelta
 
 from devices.escpos_ticket import Layout, TicketContent, encode_ticket
-from devices.printer import PrinterTiming, PrintJob, PrinterWorker
+from devices.printer import PrinterTiming, PrinterWorker, PrintJob
 from devices.transport import Transport
 from hallctl.domain import events as ev
 from hallctl.services import printing
@@ -28,8 +29,12 @@ class Printers:
                 continue
             transport = Transport(device.url, device.baudrate, device.status_timeout_ms / 1000)
             self.workers[device.name] = PrinterWorker(
-                device.name, transport, hall.devices, self.on_printer_result,
-                timing or PrinterTiming(status_timeout_s=device.status_timeout_ms / 1000)).start()
+                device.name,
+                transport,
+                hall.devices,
+                self.on_printer_result,
+                timing or PrinterTiming(status_timeout_s=device.status_timeout_ms / 1000),
+            ).start()
             self.layouts[device.name] = Layout(device.encoding, device.columns, device.cut)
             self.footers[device.name] = device.footer
         hall.bus.subscribe("printers", self.on_domain_events, remote=True, wants=self.wants)
@@ -50,19 +55,30 @@ class Printers:
         if order is None:
             return
         content = TicketContent(
-            hall_name=order.hall_name, number=order.number, service_name=order.service_name,
-            service_name_en=order.service_name_en, ahead=order.ahead, est_wait_min=order.est_wait_min,
-            issued_local=order.issued_local, track_url=order.track_url, priority_name=order.priority_name,
-            priority_name_en=order.priority_name_en, footer=self.footers[event.printer],
+            hall_name=order.hall_name,
+            number=order.number,
+            service_name=order.service_name,
+            service_name_en=order.service_name_en,
+            ahead=order.ahead,
+            est_wait_min=order.est_wait_min,
+            issued_local=order.issued_local,
+            track_url=order.track_url,
+            priority_name=order.priority_name,
+            priority_name_en=order.priority_name_en,
+            footer=self.footers[event.printer],
         )
         data = encode_ticket(content, self.layouts[event.printer])
         self.workers[event.printer].submit(PrintJob(event.ticket_id, data, time.monotonic()))
 
     def recover(self) -> int:
         """Print the recent tickets still waiting for their printer (the process that had them stopped)."""
-        pending = [(ticket_id, printer, at) for ticket_id, printer, at
-                   in printing.pending_prints(self.hall, self.hall.now() - timedelta(seconds=RECOVER_S))
-                   if printer in self.workers]
+        pending = [
+            (ticket_id, printer, at)
+            for ticket_id, printer, at in printing.pending_prints(
+                self.hall, self.hall.now() - timedelta(seconds=RECOVER_S)
+            )
+            if printer in self.workers
+        ]
         for ticket_id, printer, at in pending:
             self._print(ev.TicketPrintRequested(at=at, ticket_id=ticket_id, printer=printer))
         return len(pending)

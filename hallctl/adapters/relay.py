@@ -14,6 +14,7 @@ lost, is recovered from the database when a process becomes the leader
 after an outage, ``on_reconnect`` lets the leader show the windows' LEDs and
 caller displays afresh from the database. Calls missed meanwhile are not spoken.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,8 +42,14 @@ class EventRelay:
             other processes' events of the outage are lost, so whoever shows state should show it afresh.
     """
 
-    def __init__(self, url: str, hall_id: str, bus, wants: Callable[[ev.Event], bool],
-                 on_reconnect: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        hall_id: str,
+        bus,
+        wants: Callable[[ev.Event], bool],
+        on_reconnect: Callable[[], None] | None = None,
+    ) -> None:
         import redis
 
         self.redis = redis.Redis.from_url(url)
@@ -56,8 +63,9 @@ class EventRelay:
         self._thread.start()
         # a process serves once it hears the others: what they publish before then is not replayed
         if not self._subscribed.wait(SUBSCRIBE_WAIT_S):
-            log.warning("event relay: no Redis at %s yet; events of the other processes are missed until it answers",
-                        url)
+            log.warning(
+                "event relay: no Redis at %s yet; events of the other processes are missed until it answers", url
+            )
         bus.subscribe("relay", self.on_domain_events, wants=wants)
 
     def on_domain_events(self, batch: list[ev.Event]) -> None:

@@ -1,4 +1,5 @@
 """Repositories: the queries the services need, and nothing else."""
+
 from __future__ import annotations
 
 import functools
@@ -6,15 +7,29 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import (Integer, String, TypeDecorator, all_, and_, bindparam, cast, func, insert, literal, select,
-                        union_all, update)
-from sqlalchemy.dialects.postgresql import ARRAY, insert as pg_insert
+from sqlalchemy import (
+    Integer,
+    String,
+    TypeDecorator,
+    all_,
+    and_,
+    bindparam,
+    cast,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from hallctl.domain import model
-from hallctl.domain.followup import FollowUp
 from hallctl.domain.events import Event
+from hallctl.domain.followup import FollowUp
 from hallctl.domain.routing import Candidate
 
 from . import orm
@@ -23,8 +38,14 @@ T = orm.tickets
 
 
 def _candidate(row) -> Candidate:
-    return Candidate(id=row.id, service=row.service, priority=row.priority, arrival_at=row.arrival_at,
-                     issued_at=row.issued_at, appointment_at=row.appointment_at)
+    return Candidate(
+        id=row.id,
+        service=row.service,
+        priority=row.priority,
+        arrival_at=row.arrival_at,
+        issued_at=row.issued_at,
+        appointment_at=row.appointment_at,
+    )
 
 
 _CANDIDATE_COLUMNS = (T.c.id, T.c.service, T.c.priority, T.c.arrival_at, T.c.issued_at, T.c.appointment_at)
@@ -32,34 +53,57 @@ _QUEUE_ORDER = (T.c.arrival_at, T.c.issued_at, T.c.id)
 _WAITING = and_(T.c.hall_id == bindparam("hall"), T.c.status == model.Status.WAITING.value)
 
 # Hot-path statements are built once; building expressions costs more than running them.
-_AHEAD = select(func.count()).select_from(T).where(
-    _WAITING, T.c.service == bindparam("service"),
-    (T.c.arrival_at < bindparam("arrival", type_=orm.UTCDateTime))
-    | and_(T.c.arrival_at == bindparam("arrival", type_=orm.UTCDateTime), T.c.id < bindparam("id")))
+_AHEAD = (
+    select(func.count())
+    .select_from(T)
+    .where(
+        _WAITING,
+        T.c.service == bindparam("service"),
+        (T.c.arrival_at < bindparam("arrival", type_=orm.UTCDateTime))
+        | and_(T.c.arrival_at == bindparam("arrival", type_=orm.UTCDateTime), T.c.id < bindparam("id")),
+    )
+)
 _SAME_QUEUE = and_(_WAITING, T.c.service == bindparam("service"))
-_AT_OR_AFTER = and_(T.c.arrival_at >= bindparam("arrival", type_=orm.UTCDateTime),
-                    (T.c.arrival_at > bindparam("arrival", type_=orm.UTCDateTime)) | (T.c.id >= bindparam("id")))
+_AT_OR_AFTER = and_(
+    T.c.arrival_at >= bindparam("arrival", type_=orm.UTCDateTime),
+    (T.c.arrival_at > bindparam("arrival", type_=orm.UTCDateTime)) | (T.c.id >= bindparam("id")),
+)
 # everyone waiting minus those at or after the ticket: two index counts with no per-row test, and the second
 # reads only the back of the queue, where a new ticket stands — twice as fast as _AHEAD for a new ticket
-_AHEAD_OF_NEW = select(select(func.count()).select_from(T).where(_SAME_QUEUE).scalar_subquery()
-                       - select(func.count()).select_from(T).where(_SAME_QUEUE, _AT_OR_AFTER).scalar_subquery())
+_AHEAD_OF_NEW = select(
+    select(func.count()).select_from(T).where(_SAME_QUEUE).scalar_subquery()
+    - select(func.count()).select_from(T).where(_SAME_QUEUE, _AT_OR_AFTER).scalar_subquery()
+)
 _TICKET_INSERT_COLUMNS = [c for c in T.c if c.name not in ("id", "version")]
-_INSERT_TICKETS = insert(T).values({c.name: bindparam(c.name, type_=c.type) for c in _TICKET_INSERT_COLUMNS}
-                                   | {"version": bindparam("version")}).returning(T.c.track_token, T.c.id)
+_INSERT_TICKETS = (
+    insert(T)
+    .values(
+        {c.name: bindparam(c.name, type_=c.type) for c in _TICKET_INSERT_COLUMNS} | {"version": bindparam("version")}
+    )
+    .returning(T.c.track_token, T.c.id)
+)
 _OPEN_WINDOWS = select(orm.windows.c.number, orm.windows.c.paused, orm.windows.c.current_ticket_id).where(
-    orm.windows.c.hall_id == bindparam("hall"), orm.windows.c.staff.is_not(None))
+    orm.windows.c.hall_id == bindparam("hall"), orm.windows.c.staff.is_not(None)
+)
 _INSERT_EVENT = insert(orm.events)
 _ISSUED_TODAY = select(orm.counters.c.last_seq).where(
-    orm.counters.c.hall_id == bindparam("hall"), orm.counters.c.service == bindparam("service"),
-    orm.counters.c.business_day == bindparam("day"))
+    orm.counters.c.hall_id == bindparam("hall"),
+    orm.counters.c.service == bindparam("service"),
+    orm.counters.c.business_day == bindparam("day"),
+)
 _RESERVE_SEQS = {
-    dialect: builder(orm.counters).values(
-        hall_id=bindparam("hall"), service=bindparam("service"), business_day=bindparam("day"),
+    dialect: builder(orm.counters)
+    .values(
+        hall_id=bindparam("hall"),
+        service=bindparam("service"),
+        business_day=bindparam("day"),
         last_seq=bindparam("count"),
-    ).on_conflict_do_update(
+    )
+    .on_conflict_do_update(
         index_elements=["hall_id", "service", "business_day"],
         set_={"last_seq": orm.counters.c.last_seq + bindparam("count")},
-    ).returning(orm.counters.c.last_seq)
+    )
+    .returning(orm.counters.c.last_seq)
     for dialect, builder in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
 }
 
@@ -95,19 +139,32 @@ def _not_skipped(dialect: str):
 def _candidates_statement(dialect: str, services: tuple[str, ...], classes: tuple[str, ...]):
     """UNION ALL of the LIMIT 1 probes (each an index range scan), built once per window profile."""
     waiting = and_(_WAITING, _not_skipped(dialect))
-    branches = [select(*_CANDIDATE_COLUMNS, literal("targeted").label("source"))
-                .where(waiting, T.c.target_window == bindparam("window")).order_by(*_QUEUE_ORDER).limit(1)]
+    branches = [
+        select(*_CANDIDATE_COLUMNS, literal("targeted").label("source"))
+        .where(waiting, T.c.target_window == bindparam("window"))
+        .order_by(*_QUEUE_ORDER)
+        .limit(1)
+    ]
     for service in services:
         for cls in classes:
-            branches.append(select(*_CANDIDATE_COLUMNS, literal("heads").label("source"))
-                            .where(waiting, T.c.service == service, T.c.priority == cls,
-                                   T.c.target_window.is_(None))
-                            .order_by(*_QUEUE_ORDER).limit(1))
-    branches.append(select(*_CANDIDATE_COLUMNS, literal("appointments").label("source"))
-                    .where(waiting, T.c.service.in_(services), T.c.target_window.is_(None),
-                           T.c.appointment_at.is_not(None),
-                           T.c.appointment_at <= bindparam("now", type_=orm.UTCDateTime))
-                    .order_by(T.c.appointment_at, T.c.issued_at, T.c.id).limit(1))
+            branches.append(
+                select(*_CANDIDATE_COLUMNS, literal("heads").label("source"))
+                .where(waiting, T.c.service == service, T.c.priority == cls, T.c.target_window.is_(None))
+                .order_by(*_QUEUE_ORDER)
+                .limit(1)
+            )
+    branches.append(
+        select(*_CANDIDATE_COLUMNS, literal("appointments").label("source"))
+        .where(
+            waiting,
+            T.c.service.in_(services),
+            T.c.target_window.is_(None),
+            T.c.appointment_at.is_not(None),
+            T.c.appointment_at <= bindparam("now", type_=orm.UTCDateTime),
+        )
+        .order_by(T.c.appointment_at, T.c.issued_at, T.c.id)
+        .limit(1)
+    )
     subqueries = [branch.subquery() for branch in branches]
     return union_all(*(select(*sq.c) for sq in subqueries))
 
@@ -115,16 +172,22 @@ def _candidates_statement(dialect: str, services: tuple[str, ...], classes: tupl
 @functools.cache
 def _claim():
     """Built on first use: the mappers exist only once the hall has started."""
-    return select(model.Ticket).where(T.c.id == bindparam("id"), T.c.status == model.Status.WAITING.value) \
+    return (
+        select(model.Ticket)
+        .where(T.c.id == bindparam("id"), T.c.status == model.Status.WAITING.value)
         .with_for_update(skip_locked=True)
+    )
 
 
 @functools.cache
 def _window_with_current():
     """Built on first use: the mappers exist only once the hall has started."""
     w = orm.windows
-    return (select(model.Window, model.Ticket).outerjoin(T, T.c.id == w.c.current_ticket_id)
-            .where(w.c.hall_id == bindparam("hall"), w.c.number == bindparam("number")))
+    return (
+        select(model.Window, model.Ticket)
+        .outerjoin(T, T.c.id == w.c.current_ticket_id)
+        .where(w.c.hall_id == bindparam("hall"), w.c.number == bindparam("number"))
+    )
 
 
 class _Repository:
@@ -137,12 +200,12 @@ class _Repository:
 
 
 class TicketRepository(_Repository):
-
     def insert(self, tickets: list[model.Ticket]) -> None:
         """Insert new tickets with one statement and set their ids. They are not attached to this unit of work:
         their events are collected, but a later change to them needs a unit of work of its own."""
-        rows = [{c.name: getattr(ticket, c.name) for c in _TICKET_INSERT_COLUMNS} | {"version": 1}
-                for ticket in tickets]
+        rows = [
+            {c.name: getattr(ticket, c.name) for c in _TICKET_INSERT_COLUMNS} | {"version": 1} for ticket in tickets
+        ]
         ids = dict(self.session.execute(_INSERT_TICKETS, rows).all())  # track token → id (rows come unordered)
         for ticket in tickets:
             ticket.id, ticket.version = ids[ticket.track_token], 1
@@ -170,10 +233,16 @@ class TicketRepository(_Repository):
 
     def pending_prints(self, kiosks: list[str], since: datetime) -> list[tuple[int, str, datetime]]:
         """(id, kiosk, issued at) of tickets from these kiosks issued since ``since`` and not yet printed."""
-        stmt = (select(T.c.id, T.c.kiosk, T.c.issued_at)
-                .where(T.c.hall_id == self.hall_id, T.c.issued_at >= since, T.c.kiosk.in_(kiosks),
-                       T.c.print_status == model.PrintStatus.PENDING.value)
-                .order_by(T.c.issued_at, T.c.id))
+        stmt = (
+            select(T.c.id, T.c.kiosk, T.c.issued_at)
+            .where(
+                T.c.hall_id == self.hall_id,
+                T.c.issued_at >= since,
+                T.c.kiosk.in_(kiosks),
+                T.c.print_status == model.PrintStatus.PENDING.value,
+            )
+            .order_by(T.c.issued_at, T.c.id)
+        )
         return [tuple(row) for row in self.session.execute(stmt)]
 
     def issued_today(self, service: str, day: date) -> int:
@@ -182,8 +251,9 @@ class TicketRepository(_Repository):
     def _waiting(self):
         return and_(T.c.hall_id == self.hall_id, T.c.status == model.Status.WAITING)
 
-    def candidates(self, window: int, services: list[str], classes: list[str], now: datetime,
-                   skip: Iterable[int] = ()) -> Candidates:
+    def candidates(
+        self, window: int, services: list[str], classes: list[str], now: datetime, skip: Iterable[int] = ()
+    ) -> Candidates:
         """What call-next chooses from, in one query: the oldest waiting ticket sent to ``window``, the oldest
         untargeted one of each (service, class), and the earliest due appointment of the services.
 
@@ -227,41 +297,63 @@ class TicketRepository(_Repository):
 
     def waiting_by_service(self) -> dict[str, tuple[int, datetime | None]]:
         """service → (waiting count, earliest effective arrival)."""
-        stmt = (select(T.c.service, func.count(), func.min(T.c.arrival_at)).where(self._waiting())
-                .group_by(T.c.service))
+        stmt = select(T.c.service, func.count(), func.min(T.c.arrival_at)).where(self._waiting()).group_by(T.c.service)
         return {service: (count, oldest) for service, count, oldest in self.session.execute(stmt)}
 
     def waiting_counts(self, services: list[str]) -> dict[str, int]:
         """Waiting tickets per service, for just these services."""
-        stmt = (select(T.c.service, func.count()).where(self._waiting(), T.c.service.in_(services))
-                .group_by(T.c.service))
+        stmt = select(T.c.service, func.count()).where(self._waiting(), T.c.service.in_(services)).group_by(T.c.service)
         return dict(self.session.execute(stmt).all())
 
     def waiting_list(self, services: list[str], window: int, limit: int = 50) -> list[model.Ticket]:
         """Waiting tickets a window may call: its services, or sent to it."""
-        stmt = (select(model.Ticket)
-                .where(self._waiting(), (T.c.target_window == window)
-                       | (T.c.service.in_(services) & T.c.target_window.is_(None)))
-                .order_by(*_QUEUE_ORDER).limit(limit))
+        stmt = (
+            select(model.Ticket)
+            .where(
+                self._waiting(),
+                (T.c.target_window == window) | (T.c.service.in_(services) & T.c.target_window.is_(None)),
+            )
+            .order_by(*_QUEUE_ORDER)
+            .limit(limit)
+        )
         return list(self.session.scalars(stmt))
 
     def held(self, limit: int = 100) -> list[model.Ticket]:
-        stmt = (select(model.Ticket).where(T.c.hall_id == self.hall_id, T.c.status == model.Status.HELD)
-                .order_by(T.c.held_at).limit(limit))
+        stmt = (
+            select(model.Ticket)
+            .where(T.c.hall_id == self.hall_id, T.c.status == model.Status.HELD)
+            .order_by(T.c.held_at)
+            .limit(limit)
+        )
         return list(self.session.scalars(stmt))
 
     def recent_calls(self, since: datetime, limit: int = 8) -> list[dict]:
         """The latest calls and recalls since ``since``, newest first: number, service, window, recall, at."""
         e = orm.events
-        stmt = (select(e.c.at, e.c.window, e.c.data).where(e.c.hall_id == self.hall_id, e.c.at >= since,
-                                                          e.c.kind == "ticket_called")
-                .order_by(e.c.at.desc(), e.c.id.desc()).limit(limit))
-        return [{"number": data["number"], "service": data["service"], "window": window,
-                 "recall": bool(data.get("recall")), "at": at} for at, window, data in self.session.execute(stmt)]
+        stmt = (
+            select(e.c.at, e.c.window, e.c.data)
+            .where(e.c.hall_id == self.hall_id, e.c.at >= since, e.c.kind == "ticket_called")
+            .order_by(e.c.at.desc(), e.c.id.desc())
+            .limit(limit)
+        )
+        return [
+            {
+                "number": data["number"],
+                "service": data["service"],
+                "window": window,
+                "recall": bool(data.get("recall")),
+                "at": at,
+            }
+            for at, window, data in self.session.execute(stmt)
+        ]
 
     def find_active_by_number(self, number: str, day: date) -> model.Ticket | None:
-        stmt = (select(model.Ticket).where(T.c.hall_id == self.hall_id, T.c.business_day == day,
-                                           T.c.number == number).order_by(T.c.hop.desc()).limit(1))
+        stmt = (
+            select(model.Ticket)
+            .where(T.c.hall_id == self.hall_id, T.c.business_day == day, T.c.number == number)
+            .order_by(T.c.hop.desc())
+            .limit(1)
+        )
         ticket = self.session.scalars(stmt).first()
         if ticket is not None:
             self.seen.add(ticket)
@@ -269,7 +361,6 @@ class TicketRepository(_Repository):
 
 
 class WindowRepository(_Repository):
-
     def get(self, number: int) -> model.Window | None:
         window = self.session.get(model.Window, (self.hall_id, number))
         if window is not None:
@@ -288,34 +379,45 @@ class WindowRepository(_Repository):
     def open_numbers(self) -> tuple[set[int], set[int]]:
         """Windows with somebody logged in, and those of them that are free (not paused, no ticket)."""
         rows = self.session.execute(_OPEN_WINDOWS, {"hall": self.hall_id}).all()
-        return ({n for n, _paused, _current in rows},
-                {n for n, paused, current in rows if not paused and current is None})
+        return (
+            {n for n, _paused, _current in rows},
+            {n for n, paused, current in rows if not paused and current is None},
+        )
 
     def staffed_by(self, staff: str) -> model.Window | None:
         stmt = select(model.Window).where(orm.windows.c.hall_id == self.hall_id, orm.windows.c.staff == staff)
         return self.session.scalars(stmt).first()
 
     def open_session(self, window: int, staff: str, now: datetime) -> None:
-        self.session.execute(insert(orm.window_sessions).values(
-            hall_id=self.hall_id, window=window, staff=staff, started_at=now))
+        self.session.execute(
+            insert(orm.window_sessions).values(hall_id=self.hall_id, window=window, staff=staff, started_at=now)
+        )
 
     def close_session(self, window: int, now: datetime) -> None:
         s = orm.window_sessions
-        self.session.execute(update(s).where(s.c.hall_id == self.hall_id, s.c.window == window,
-                                             s.c.ended_at.is_(None)).values(ended_at=now))
+        self.session.execute(
+            update(s)
+            .where(s.c.hall_id == self.hall_id, s.c.window == window, s.c.ended_at.is_(None))
+            .values(ended_at=now)
+        )
 
     def open_pause(self, window: int, staff: str, reason: str, now: datetime) -> None:
-        self.session.execute(insert(orm.window_pauses).values(
-            hall_id=self.hall_id, window=window, staff=staff, reason=reason, started_at=now))
+        self.session.execute(
+            insert(orm.window_pauses).values(
+                hall_id=self.hall_id, window=window, staff=staff, reason=reason, started_at=now
+            )
+        )
 
     def close_pause(self, window: int, now: datetime) -> None:
         p = orm.window_pauses
-        self.session.execute(update(p).where(p.c.hall_id == self.hall_id, p.c.window == window,
-                                             p.c.ended_at.is_(None)).values(ended_at=now))
+        self.session.execute(
+            update(p)
+            .where(p.c.hall_id == self.hall_id, p.c.window == window, p.c.ended_at.is_(None))
+            .values(ended_at=now)
+        )
 
 
 class RatingRepository(_Repository):
-
     def add(self, rating: model.Rating) -> None:
         self.session.add(rating)
         self.seen.add(rating)
@@ -340,11 +442,21 @@ def store_events(session: Session, hall_id: str, events: list[Event]) -> None:
     """Append events to the timeline (one row per transition)."""
     if not events:
         return
-    session.execute(_INSERT_EVENT, [
-        {"hall_id": hall_id, "kind": e.kind, "at": e.at, "ticket_id": getattr(e, "ticket_id", None),
-         "window": e.window, "staff": e.staff, "data": e.data()}
-        for e in events
-    ])
+    session.execute(
+        _INSERT_EVENT,
+        [
+            {
+                "hall_id": hall_id,
+                "kind": e.kind,
+                "at": e.at,
+                "ticket_id": getattr(e, "ticket_id", None),
+                "window": e.window,
+                "staff": e.staff,
+                "data": e.data(),
+            }
+            for e in events
+        ],
+    )
 
 
 class FollowUpRepository(_Repository):
@@ -363,8 +475,17 @@ class FollowUpRepository(_Repository):
         return list(self.session.scalars(stmt))
 
     def add_step(self, case_id: int, action: str, actor: str, at: datetime, moved: tuple[str, str], note: str) -> None:
-        self.session.execute(insert(orm.followup_steps).values(
-            followup_id=case_id, action=action, actor=actor, at=at, from_state=moved[0], to_state=moved[1], note=note))
+        self.session.execute(
+            insert(orm.followup_steps).values(
+                followup_id=case_id,
+                action=action,
+                actor=actor,
+                at=at,
+                from_state=moved[0],
+                to_state=moved[1],
+                note=note,
+            )
+        )
 
     def steps(self, case_id: int) -> list:
         s = orm.followup_steps

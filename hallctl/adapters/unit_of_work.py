@@ -1,4 +1,5 @@
 """Unit of work: one transaction; events stored with it and published after it commits."""
+
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
@@ -29,7 +30,7 @@ class UnitOfWork:
         self.write = write
         self.published: list[Event] = []
 
-    def __enter__(self) -> "UnitOfWork":
+    def __enter__(self) -> UnitOfWork:
         if self.write:
             self.database.write_lock.__enter__()
         self.session = (self.database.write_session if self.write else self.database.read_session)()
@@ -64,7 +65,9 @@ class UnitOfWork:
             self.session.commit()
         except (StaleDataError, IntegrityError) as exc:
             self.session.rollback()
-            raise ConcurrencyConflict(f"the change collided with another one; try again ({type(exc).__name__})") from None
+            raise ConcurrencyConflict(
+                f"the change collided with another one; try again ({type(exc).__name__})"
+            ) from None
         self.published.extend(pending)
         self.bus.publish(pending)
         return pending

@@ -1,10 +1,10 @@
 """Past-tense domain events, recorded by entities and published after commit."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import cache
-
 
 _COMMON = frozenset({"at", "window", "staff", "ticket_id"})
 

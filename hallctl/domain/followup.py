@@ -5,14 +5,21 @@ when and a note. An appeal (申诉复核) from verify or rectify needs a reason 
 second manager's approval; an approved appeal excludes the rating from
 satisfaction (it is kept) and closes the case.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from .errors import Forbidden, Invalid, InvalidTransition
 
-STATE_ZH = {"verify": "待核实", "rectify": "待整改", "revisit": "待回访", "revisited": "已回访",
-            "appealed": "申诉待复核", "closed": "已办结"}
+STATE_ZH = {
+    "verify": "待核实",
+    "rectify": "待整改",
+    "revisit": "待回访",
+    "revisited": "已回访",
+    "appealed": "申诉待复核",
+    "closed": "已办结",
+}
 MOVES = {
     "verify": ({"verify"}, "rectify"),
     "rectify": ({"rectify"}, "revisit"),
@@ -26,8 +33,19 @@ TIMED = ("verify", "rectify", "revisit")  # states with a due date in working da
 
 
 class FollowUp:
-    def __init__(self, *, hall_id: str, rating_id: int, ticket_id: int, window: int | None, staff: str | None,
-                 service: str | None, level: int, opened_at: datetime, due_on: date | None) -> None:
+    def __init__(
+        self,
+        *,
+        hall_id: str,
+        rating_id: int,
+        ticket_id: int,
+        window: int | None,
+        staff: str | None,
+        service: str | None,
+        level: int,
+        opened_at: datetime,
+        due_on: date | None,
+    ) -> None:
         self.id: int | None = None
         self.hall_id = hall_id
         self.rating_id = rating_id

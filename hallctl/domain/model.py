@@ -4,13 +4,15 @@ Entities are plain classes. The ORM maps them imperatively (adapters/orm.py),
 so nothing here knows about storage. Each transition checks the current state,
 changes it, and records a past-tense event in ``self.events``.
 """
+
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
 from . import events as ev
 from .errors import InvalidTransition, Refused
+from .times import seconds_between
 
 
 class Status(StrEnum):
@@ -73,11 +75,7 @@ def business_day(moment: datetime, zone) -> date:
 
 def day_start(moment: datetime, zone) -> datetime:
     """The UTC instant the hall's business day of ``moment`` began (local midnight, DST-safe)."""
-    return datetime.combine(business_day(moment, zone), time(), tzinfo=zone).astimezone(timezone.utc)
-
-
-def _seconds(later: datetime | None, earlier: datetime | None) -> float | None:
-    return None if later is None or earlier is None else (later - earlier).total_seconds()
+    return datetime.combine(business_day(moment, zone), time(), tzinfo=zone).astimezone(UTC)
 
 
 class Ticket:
@@ -139,9 +137,9 @@ class Ticket:
         self.issue_hour = local.hour if local else None
         self.issue_weekday = local.isoweekday() if local else None
         # derived times kept with the ticket so reports are plain aggregates (PRODUCT.md §2)
-        self.wait_s: float | None = None      # first call − issue
-        self.walk_s: float | None = None      # start − last call
-        self.service_s: float | None = None   # end − start
+        self.wait_s: float | None = None  # first call − issue
+        self.walk_s: float | None = None  # start − last call
+        self.service_s: float | None = None  # end − start
         self.events: list[ev.Event] = []
 
     def __repr__(self) -> str:
@@ -150,8 +148,15 @@ class Ticket:
     # -- helpers ---------------------------------------------------------
     def _event(self, cls, at: datetime, **fields) -> None:
         self.events.append(
-            cls(at=at, ticket_id=self.id, number=self.number, service=self.service,
-                window=fields.pop("window", self.window), staff=fields.pop("staff", self.staff), **fields)
+            cls(
+                at=at,
+                ticket_id=self.id,
+                number=self.number,
+                service=self.service,
+                window=fields.pop("window", self.window),
+                staff=fields.pop("staff", self.staff),
+                **fields,
+            )
         )
 
     def _require(self, action: str, *allowed: Status) -> None:
@@ -169,8 +174,7 @@ class Ticket:
     # -- transitions -----------------------------------------------------
     def issued(self) -> None:
         """Record the issue event once the ticket has an id."""
-        self._event(ev.TicketIssued, self.issued_at, window=None, staff=None,
-                    priority=self.priority, kiosk=self.kiosk)
+        self._event(ev.TicketIssued, self.issued_at, window=None, staff=None, priority=self.priority, kiosk=self.kiosk)
 
     def call(self, window: int, staff: str, now: datetime) -> None:
         self._require("call", Status.WAITING)
@@ -179,7 +183,7 @@ class Ticket:
         self.target_window = None
         self.first_called_at = self.first_called_at or now
         self.last_called_at = now
-        self.wait_s = _seconds(self.first_called_at, self.issued_at)
+        self.wait_s = seconds_between(self.first_called_at, self.issued_at)
         self.call_count += 1
         self._event(ev.TicketCalled, now, recall=False)
 
@@ -209,7 +213,7 @@ class Ticket:
         self._require("start serving", Status.CALLED)
         self.status = Status.SERVING
         self.started_at = now
-        self.walk_s = _seconds(now, self.last_called_at)
+        self.walk_s = seconds_between(now, self.last_called_at)
         self._event(ev.ServiceStarted, now)
 
     def finish(self, outcome: Outcome, now: datetime) -> None:
@@ -217,7 +221,7 @@ class Ticket:
         self.status = Status.FINISHED
         self.outcome = Outcome(outcome).value
         self.ended_at = now
-        self.service_s = _seconds(now, self.started_at)
+        self.service_s = seconds_between(now, self.started_at)
         self._event(ev.TicketFinished, now, outcome=self.outcome, service_s=self.service_s)
 
     def hold(self, kind: HoldKind, now: datetime, window: int, staff: str) -> None:
@@ -240,24 +244,34 @@ class Ticket:
         self._event(ev.TicketResumed, now, window=window, staff=staff, target_window=self.target_window)
         self.window = self.staff = None
 
-    def transfer(self, now: datetime, to_service: str, to_window: int | None, zone=None) -> "Ticket":
+    def transfer(self, now: datetime, to_service: str, to_window: int | None, zone=None) -> Ticket:
         """End this ticket as transferred; return the child that keeps the number."""
         self._require("transfer", Status.CALLED, Status.SERVING)
         self.status = Status.TRANSFERRED
         self.ended_at = now
-        self.service_s = _seconds(now, self.started_at)
-        child = Ticket(
-            hall_id=self.hall_id, service=to_service, number=self.number, seq=self.seq,
-            business_day=self.business_day, priority=self.priority, issued_at=now,
-            arrival_at=now, track_token=self.track_token, kiosk=self.kiosk,
-            parent_id=self.id, hop=self.hop + 1, target_window=to_window, zone=zone,
+        self.service_s = seconds_between(now, self.started_at)
+        return Ticket(
+            hall_id=self.hall_id,
+            service=to_service,
+            number=self.number,
+            seq=self.seq,
+            business_day=self.business_day,
+            priority=self.priority,
+            issued_at=now,
+            arrival_at=now,
+            track_token=self.track_token,
+            kiosk=self.kiosk,
+            parent_id=self.id,
+            hop=self.hop + 1,
+            target_window=to_window,
+            zone=zone,
         )
-        return child
 
-    def transferred(self, child: "Ticket", now: datetime) -> None:
+    def transferred(self, child: Ticket, now: datetime) -> None:
         """Record the transfer once the child has an id."""
-        self._event(ev.TicketTransferred, now, to_service=child.service,
-                    to_window=child.target_window, child_id=child.id)
+        self._event(
+            ev.TicketTransferred, now, to_service=child.service, to_window=child.target_window, child_id=child.id
+        )
         child._event(ev.TicketIssued, now, window=None, staff=None, priority=child.priority, kiosk=None)
 
     def cancel(self, now: datetime, reason: str) -> None:
@@ -274,8 +288,9 @@ class Ticket:
     def set_print_status(self, status: PrintStatus, now: datetime, reason: str = "") -> None:
         if self.print_status != status:
             self.print_status = PrintStatus(status).value
-            self._event(ev.TicketPrintChanged, now, window=None, staff=None, print_status=self.print_status,
-                        reason=reason)
+            self._event(
+                ev.TicketPrintChanged, now, window=None, staff=None, print_status=self.print_status, reason=reason
+            )
 
 
 class WindowState(StrEnum):
@@ -432,9 +447,18 @@ class Rating:
     """One 好差评 press or form; ``ticket_id`` None for a press bound to no ticket."""
 
     def __init__(
-        self, *, hall_id: str, level: int, channel: str, at: datetime, ticket_id: int | None,
-        window: int | None, staff: str | None, service: str | None,
-        reasons: list[str] | None = None, comment: str = "",
+        self,
+        *,
+        hall_id: str,
+        level: int,
+        channel: str,
+        at: datetime,
+        ticket_id: int | None,
+        window: int | None,
+        staff: str | None,
+        service: str | None,
+        reasons: list[str] | None = None,
+        comment: str = "",
     ) -> None:
         if level not in RATING_LEVELS:
             raise Refused(f"rating level must be 1..5 (1 非常满意 … 5 非常不满意), got {level}", field="level")
@@ -454,7 +478,17 @@ class Rating:
         self.events: list[ev.Event] = []
 
     def recorded(self) -> None:
-        self.events.append(ev.RatingRecorded(
-            at=self.at, window=self.window, staff=self.staff, ticket_id=self.ticket_id, rating_id=self.id,
-            level=self.level, channel=self.channel, service=self.service, bound=self.bound, reasons=self.reasons,
-        ))
+        self.events.append(
+            ev.RatingRecorded(
+                at=self.at,
+                window=self.window,
+                staff=self.staff,
+                ticket_id=self.ticket_id,
+                rating_id=self.id,
+                level=self.level,
+                channel=self.channel,
+                service=self.service,
+                bound=self.bound,
+                reasons=self.reasons,
+            )
+        )

@@ -5,6 +5,7 @@ service × priority class the window serves, tickets sent to this window, due
 appointments); :func:`choose` decides among them. Within one service and class
 the oldest ticket always has the highest score, so the heads suffice.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -52,7 +53,9 @@ def is_priority(profile: WorkProfile, candidate: Candidate) -> bool:
 def score(profile: WorkProfile, candidate: Candidate, now: datetime) -> float:
     """class weight × service weight × seconds since effective arrival."""
     age = (now - candidate.arrival_at).total_seconds()
-    return profile.class_weights.get(candidate.priority, 1.0) * profile.service_weights.get(candidate.service, 1.0) * age
+    return (
+        profile.class_weights.get(candidate.priority, 1.0) * profile.service_weights.get(candidate.service, 1.0) * age
+    )
 
 
 def choose(

@@ -1,4 +1,5 @@
 """Alembic migrations, run from the installed package (``hallctl db upgrade``)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -47,4 +48,5 @@ def require_current(engine: Engine) -> None:
     if current != head():
         raise NotMigrated(
             f"the database is at schema {current or 'none'}, this hallctl needs {head()}: "
-            "run `hallctl db upgrade --config FILE`")
+            "run `hallctl db upgrade --config FILE`"
+        )

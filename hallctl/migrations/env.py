@@ -1,4 +1,5 @@
 """Alembic environment: uses the connection handed over by hallctl.migrations.upgrade, or the URL."""
+
 from alembic import context
 from sqlalchemy import create_engine
 

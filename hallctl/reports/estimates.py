@@ -11,6 +11,7 @@ service and local hour, seeded from history at start and updated on every
 finish; until a service and hour have history, the service's overall average,
 and before that its configured ``avg_service_min``.
 """
+
 from __future__ import annotations
 
 import math
@@ -21,8 +22,8 @@ from sqlalchemy import select
 
 from hallctl.domain.events import Event, TicketFinished
 
-ALPHA = 0.05          # weight of each new service time (about the last 40 tickets matter)
-MIN_SAMPLES = 10      # a (service, hour) average is trusted after this many services
+ALPHA = 0.05  # weight of each new service time (about the last 40 tickets matter)
+MIN_SAMPLES = 10  # a (service, hour) average is trusted after this many services
 
 
 def wait_range(ahead: int, servers: int, mean_service_min: float, free: int = 0) -> tuple[int, int]:
@@ -50,7 +51,7 @@ def wait_estimate(ahead: int, servers: int, mean_service_min: float, free: int =
 
 
 class _Average:
-    __slots__ = ("value", "samples")
+    __slots__ = ("samples", "value")
 
     def __init__(self) -> None:
         self.value = 0.0
@@ -97,9 +98,11 @@ class ServiceTimes:
     def learn(self, session, tickets_table, hall_id: str, since: datetime) -> int:
         """Replay finished services since ``since`` in time order; returns how many were read."""
         t = tickets_table
-        stmt = (select(t.c.service, t.c.ended_at, t.c.service_s)
-                .where(t.c.hall_id == hall_id, t.c.status == "finished", t.c.service_s.is_not(None),
-                       t.c.ended_at >= since).order_by(t.c.ended_at))
+        stmt = (
+            select(t.c.service, t.c.ended_at, t.c.service_s)
+            .where(t.c.hall_id == hall_id, t.c.status == "finished", t.c.service_s.is_not(None), t.c.ended_at >= since)
+            .order_by(t.c.ended_at)
+        )
         count = 0
         for service, ended_at, seconds in session.execute(stmt):
             if service in self.defaults:

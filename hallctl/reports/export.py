@@ -2,6 +2,7 @@
 
 wait = first call − issue; walk = start − last call; service = end − start.
 """
+
 from __future__ import annotations
 
 import csv
@@ -13,17 +14,33 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from hallctl.adapters import orm
-from hallctl.services.formats import iso
+from hallctl.domain.times import iso, seconds_between
 
-COLUMNS = ["id", "number", "service", "priority", "status", "parent_id", "window", "staff", "outcome",
-           "issued_at", "first_called_at", "last_called_at", "started_at", "ended_at",
-           "wait_s", "walk_s", "service_s", "rating_level"]
+COLUMNS = [
+    "id",
+    "number",
+    "service",
+    "priority",
+    "status",
+    "parent_id",
+    "window",
+    "staff",
+    "outcome",
+    "issued_at",
+    "first_called_at",
+    "last_called_at",
+    "started_at",
+    "ended_at",
+    "wait_s",
+    "walk_s",
+    "service_s",
+    "rating_level",
+]
 
 
 def _seconds(later: datetime | None, earlier: datetime | None) -> float | None:
-    if later is None or earlier is None:
-        return None
-    return round((later - earlier).total_seconds(), 3)
+    seconds = seconds_between(later, earlier)
+    return None if seconds is None else round(seconds, 3)
 
 
 def _csv_time(value: datetime | None) -> str:
@@ -38,17 +55,32 @@ def ticket_rows(session, hall_id: str, first: date, last: date, batch: int = 200
     if session.get_bind().dialect.name == "postgresql":
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     t, r = orm.tickets, orm.ratings
-    stmt = (select(t, r.c.level.label("rating_level")).outerjoin(r, r.c.ticket_id == t.c.id)
-            .where(t.c.hall_id == hall_id, t.c.business_day >= first, t.c.business_day <= last)
-            .order_by(t.c.id).execution_options(yield_per=batch))
+    stmt = (
+        select(t, r.c.level.label("rating_level"))
+        .outerjoin(r, r.c.ticket_id == t.c.id)
+        .where(t.c.hall_id == hall_id, t.c.business_day >= first, t.c.business_day <= last)
+        .order_by(t.c.id)
+        .execution_options(yield_per=batch)
+    )
     for row in session.execute(stmt):
         yield {
-            "id": row.id, "number": row.number, "service": row.service, "priority": row.priority,
-            "status": row.status, "parent_id": row.parent_id, "window": row.window, "staff": row.staff,
-            "outcome": row.outcome, "issued_at": _csv_time(row.issued_at), "first_called_at": _csv_time(row.first_called_at),
-            "last_called_at": _csv_time(row.last_called_at), "started_at": _csv_time(row.started_at),
-            "ended_at": _csv_time(row.ended_at), "wait_s": _seconds(row.first_called_at, row.issued_at),
-            "walk_s": _seconds(row.started_at, row.last_called_at), "service_s": _seconds(row.ended_at, row.started_at),
+            "id": row.id,
+            "number": row.number,
+            "service": row.service,
+            "priority": row.priority,
+            "status": row.status,
+            "parent_id": row.parent_id,
+            "window": row.window,
+            "staff": row.staff,
+            "outcome": row.outcome,
+            "issued_at": _csv_time(row.issued_at),
+            "first_called_at": _csv_time(row.first_called_at),
+            "last_called_at": _csv_time(row.last_called_at),
+            "started_at": _csv_time(row.started_at),
+            "ended_at": _csv_time(row.ended_at),
+            "wait_s": _seconds(row.first_called_at, row.issued_at),
+            "walk_s": _seconds(row.started_at, row.last_called_at),
+            "service_s": _seconds(row.ended_at, row.started_at),
             "rating_level": row.rating_level,
         }
 

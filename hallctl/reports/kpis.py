@@ -18,6 +18,7 @@ Counts, means and ratings are one SQL aggregate over columns the tickets carry
 (``wait_s``, ``walk_s``, ``service_s``, ``issue_hour``, ``issue_weekday``), the
 same on SQLite and PostgreSQL; percentiles take a second pass.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -33,8 +34,12 @@ from . import rollups
 
 T, R = orm.tickets, orm.ratings
 GROUPS = {
-    "service": T.c.service, "window": T.c.window, "staff": T.c.staff,
-    "hour": T.c.issue_hour, "day": T.c.business_day, "weekday": T.c.issue_weekday,
+    "service": T.c.service,
+    "window": T.c.window,
+    "staff": T.c.staff,
+    "hour": T.c.issue_hour,
+    "day": T.c.business_day,
+    "weekday": T.c.issue_weekday,
 }
 
 
@@ -48,8 +53,18 @@ def in_range(hall_id: str, first: date, last: date):
 
 
 OUTCOMES = tuple(f"outcome_{o.value}" for o in Outcome)
-COUNTS = ("issued", "served", "no_show", "transferred", "held", "called", "within_target", "walk_n", "service_n",
-          *OUTCOMES)
+COUNTS = (
+    "issued",
+    "served",
+    "no_show",
+    "transferred",
+    "held",
+    "called",
+    "within_target",
+    "walk_n",
+    "service_n",
+    *OUTCOMES,
+)
 SUMS = ("wait_sum", "walk_sum", "service_sum")
 
 
@@ -61,7 +76,7 @@ class Group:
     waits: list[float] = field(default_factory=list)
     services: list[float] = field(default_factory=list)
 
-    def add(self, other: "Group") -> None:
+    def add(self, other: Group) -> None:
         for name in COUNTS + SUMS:
             self.figures[name] = (self.figures.get(name) or 0) + (other.figures.get(name) or 0)
         maxima = [m for m in (self.figures.get("wait_max"), other.figures.get("wait_max")) if m is not None]
@@ -70,8 +85,9 @@ class Group:
         self.services.extend(other.services)
 
 
-def accumulate(session: Session, scope, group_column, targets_s: dict[str, float],
-               per_day: bool = False) -> dict[tuple, Group]:
+def accumulate(
+    session: Session, scope, group_column, targets_s: dict[str, float], per_day: bool = False
+) -> dict[tuple, Group]:
     """Groups of the tickets in ``scope``: ``{(business_day or None, key): Group}``.
 
     Two passes: one aggregate over the columns the tickets carry, one fetching wait and
@@ -81,22 +97,34 @@ def accumulate(session: Session, scope, group_column, targets_s: dict[str, float
     key = group_column.label("key")
     columns = [T.c.business_day.label("day"), key] if per_day else [key]
     target = case(*((T.c.service == code, literal(seconds)) for code, seconds in targets_s.items()), else_=None)
-    stmt = select(
-        *columns, func.count().label("issued"),
-        count_if(T.c.status == "finished").label("served"), count_if(T.c.status == "no_show").label("no_show"),
-        count_if(T.c.status == "transferred").label("transferred"), count_if(T.c.hold_kind.is_not(None)).label("held"),
-        func.count(T.c.wait_s).label("called"), func.sum(T.c.wait_s).label("wait_sum"),
-        func.max(T.c.wait_s).label("wait_max"), func.sum(T.c.walk_s).label("walk_sum"),
-        func.count(T.c.walk_s).label("walk_n"), func.sum(T.c.service_s).label("service_sum"),
-        func.count(T.c.service_s).label("service_n"), count_if(T.c.wait_s <= target).label("within_target"),
-        *(count_if(T.c.outcome == o.value).label(f"outcome_{o.value}") for o in Outcome),
-    ).where(scope).group_by(*columns)
+    stmt = (
+        select(
+            *columns,
+            func.count().label("issued"),
+            count_if(T.c.status == "finished").label("served"),
+            count_if(T.c.status == "no_show").label("no_show"),
+            count_if(T.c.status == "transferred").label("transferred"),
+            count_if(T.c.hold_kind.is_not(None)).label("held"),
+            func.count(T.c.wait_s).label("called"),
+            func.sum(T.c.wait_s).label("wait_sum"),
+            func.max(T.c.wait_s).label("wait_max"),
+            func.sum(T.c.walk_s).label("walk_sum"),
+            func.count(T.c.walk_s).label("walk_n"),
+            func.sum(T.c.service_s).label("service_sum"),
+            func.count(T.c.service_s).label("service_n"),
+            count_if(T.c.wait_s <= target).label("within_target"),
+            *(count_if(T.c.outcome == o.value).label(f"outcome_{o.value}") for o in Outcome),
+        )
+        .where(scope)
+        .group_by(*columns)
+    )
     groups = {}
     for row in session.execute(stmt):
         figures = row._asdict()
         groups[(figures.pop("day", None), figures.pop("key"))] = Group(figures)
     values = select(*columns, T.c.wait_s, T.c.service_s).where(
-        scope, or_(T.c.wait_s.is_not(None), T.c.service_s.is_not(None)))
+        scope, or_(T.c.wait_s.is_not(None), T.c.service_s.is_not(None))
+    )
     for *where, wait, service in session.execute(values):
         group = groups[(where[0], where[1]) if per_day else (None, where[0])]
         if wait is not None:
@@ -106,8 +134,7 @@ def accumulate(session: Session, scope, group_column, targets_s: dict[str, float
     return groups
 
 
-def kpis(session: Session, hall_id: str, first: date, last: date, by: str,
-         targets_s: dict[str, float]) -> list[dict]:
+def kpis(session: Session, hall_id: str, first: date, last: date, by: str, targets_s: dict[str, float]) -> list[dict]:
     """One row per group, ordered by key (no key first).
 
     Closed business days rolled up by :mod:`hallctl.reports.rollups` are read from
@@ -152,15 +179,26 @@ def _row(key, group: Group) -> dict:
     issued, called = f["issued"], f["called"] or 0
     waits, services = sorted(group.waits), sorted(group.services)
     return {
-        "key": key, "issued": issued, "served": f["served"] or 0, "no_show": f["no_show"] or 0,
+        "key": key,
+        "issued": issued,
+        "served": f["served"] or 0,
+        "no_show": f["no_show"] or 0,
         "no_show_pct": round1(100 * (f["no_show"] or 0) / issued) if issued else None,
-        "transferred": f["transferred"] or 0, "held": f["held"] or 0, "called": called,
-        "wait_mean_s": _mean(f["wait_sum"], called), "wait_p50_s": _percentile(waits, 50),
-        "wait_p90_s": _percentile(waits, 90), "wait_max_s": round1(f["wait_max"]),
-        "walk_mean_s": _mean(f["walk_sum"], f["walk_n"]), "service_mean_s": _mean(f["service_sum"], f["service_n"]),
-        "service_p50_s": _percentile(services, 50), "service_p90_s": _percentile(services, 90),
+        "transferred": f["transferred"] or 0,
+        "held": f["held"] or 0,
+        "called": called,
+        "wait_mean_s": _mean(f["wait_sum"], called),
+        "wait_p50_s": _percentile(waits, 50),
+        "wait_p90_s": _percentile(waits, 90),
+        "wait_max_s": round1(f["wait_max"]),
+        "walk_mean_s": _mean(f["walk_sum"], f["walk_n"]),
+        "service_mean_s": _mean(f["service_sum"], f["service_n"]),
+        "service_p50_s": _percentile(services, 50),
+        "service_p90_s": _percentile(services, 90),
         "sl_pct": round1(100 * (f["within_target"] or 0) / called) if called else None,
-        "ratings": {str(level): 0 for level in range(1, 6)}, "ratings_default": 0, "satisfaction_pct": None,
+        "ratings": {str(level): 0 for level in range(1, 6)},
+        "ratings_default": 0,
+        "satisfaction_pct": None,
         "outcomes": {o.value: f[f"outcome_{o.value}"] or 0 for o in Outcome},
     }
 
@@ -168,8 +206,12 @@ def _row(key, group: Group) -> dict:
 def _ratings(session: Session, key, scope) -> dict:
     """(group, level, given by the default rule) → count, over bound ratings not excluded by an appeal."""
     defaulted = R.c.channel == "default"
-    stmt = (select(key, R.c.level, defaulted, func.count()).select_from(T.join(R, R.c.ticket_id == T.c.id))
-            .where(scope, R.c.bound, R.c.excluded.is_(False)).group_by(key, R.c.level, defaulted))
+    stmt = (
+        select(key, R.c.level, defaulted, func.count())
+        .select_from(T.join(R, R.c.ticket_id == T.c.id))
+        .where(scope, R.c.bound, R.c.excluded.is_(False))
+        .group_by(key, R.c.level, defaulted)
+    )
     return {(group, level, bool(flag)): count for group, level, flag, count in session.execute(stmt)}
 
 
@@ -188,10 +230,29 @@ def _public_key(row: dict, by: str) -> dict:
     return row
 
 
-FLAT_COLUMNS = ["key", "issued", "served", "no_show", "no_show_pct", "transferred", "held", "called",
-                "wait_mean_s", "wait_p50_s", "wait_p90_s", "wait_max_s", "walk_mean_s", "service_mean_s",
-                "service_p50_s", "service_p90_s", "sl_pct", *(f"ratings_{n}" for n in range(1, 6)), "ratings_default",
-                "satisfaction_pct", *(f"outcome_{o.value}" for o in Outcome)]
+FLAT_COLUMNS = [
+    "key",
+    "issued",
+    "served",
+    "no_show",
+    "no_show_pct",
+    "transferred",
+    "held",
+    "called",
+    "wait_mean_s",
+    "wait_p50_s",
+    "wait_p90_s",
+    "wait_max_s",
+    "walk_mean_s",
+    "service_mean_s",
+    "service_p50_s",
+    "service_p90_s",
+    "sl_pct",
+    *(f"ratings_{n}" for n in range(1, 6)),
+    "ratings_default",
+    "satisfaction_pct",
+    *(f"outcome_{o.value}" for o in Outcome),
+]
 
 
 def flatten(row: dict) -> dict:

@@ -1,4 +1,5 @@
 """最多跑一次: citizens who came back for the same service, from keyed hashes only."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -12,10 +13,17 @@ T = orm.tickets
 
 def repeat_visits(session, hall_id: str, first: date, last: date, within_days: int) -> list[dict]:
     """Per service: citizens identified at the kiosk, and those who came again within ``within_days``."""
-    stmt = (select(T.c.service, T.c.citizen_hash, T.c.issued_at)
-            .where(T.c.hall_id == hall_id, T.c.business_day >= first, T.c.business_day <= last, T.c.hop == 0,
-                   T.c.citizen_hash.is_not(None))
-            .order_by(T.c.service, T.c.citizen_hash, T.c.issued_at))
+    stmt = (
+        select(T.c.service, T.c.citizen_hash, T.c.issued_at)
+        .where(
+            T.c.hall_id == hall_id,
+            T.c.business_day >= first,
+            T.c.business_day <= last,
+            T.c.hop == 0,
+            T.c.citizen_hash.is_not(None),
+        )
+        .order_by(T.c.service, T.c.citizen_hash, T.c.issued_at)
+    )
     stats: dict[str, dict] = {}
     previous: tuple | None = None
     for service, citizen, issued_at in session.execute(stmt):
@@ -28,6 +36,13 @@ def repeat_visits(session, hall_id: str, first: date, last: date, within_days: i
     out = []
     for row in stats.values():
         citizens, repeat = len(row["citizens"]), len(row["repeat"])
-        out.append({"service": row["service"], "citizens": citizens, "visits": row["visits"],
-                    "repeat_citizens": repeat, "one_trip_pct": round(100 * (citizens - repeat) / citizens, 1)})
+        out.append(
+            {
+                "service": row["service"],
+                "citizens": citizens,
+                "visits": row["visits"],
+                "repeat_citizens": repeat,
+                "one_trip_pct": round(100 * (citizens - repeat) / citizens, 1),
+            }
+        )
     return out

@@ -11,6 +11,7 @@ of any range are merged. A row remembers the service targets it was computed
 with; after a target changes, those days are read from the tickets again until
 the nightly job rebuilds them.
 """
+
 from __future__ import annotations
 
 import array
@@ -53,12 +54,17 @@ def _unpack(blob: bytes) -> list[float]:
     return values.tolist()
 
 
-def load(session: Session, hall_id: str, by: str, first: date, last: date, targets_s: dict[str, float],
-         into: dict) -> list[date]:
+def load(
+    session: Session, hall_id: str, by: str, first: date, last: date, targets_s: dict[str, float], into: dict
+) -> list[date]:
     """Add the rolled-up groups of ``first``..``last`` to ``into`` (key → Group); returns the days covered."""
     stmt = select(K.c.business_day, K.c.key, K.c.figures, K.c.waits, K.c.services).where(
-        K.c.hall_id == hall_id, K.c.grouping == by, K.c.business_day >= first, K.c.business_day <= last,
-        K.c.targets == _targets(targets_s))
+        K.c.hall_id == hall_id,
+        K.c.grouping == by,
+        K.c.business_day >= first,
+        K.c.business_day <= last,
+        K.c.targets == _targets(targets_s),
+    )
     days = set()
     for day, key, figures, waits, services in session.execute(stmt):
         days.add(day)
@@ -70,8 +76,12 @@ def load(session: Session, hall_id: str, by: str, first: date, last: date, targe
 def closed_days(session: Session, hall_id: str, first: date, last: date) -> list[date]:
     """Days in the range with tickets, none of them still in the queue or at a window."""
     active = kpis.count_if(T.c.status.in_(ACTIVE))
-    stmt = (select(T.c.business_day).where(kpis.in_range(hall_id, first, last))
-            .group_by(T.c.business_day).having(active == 0))
+    stmt = (
+        select(T.c.business_day)
+        .where(kpis.in_range(hall_id, first, last))
+        .group_by(T.c.business_day)
+        .having(active == 0)
+    )
     return list(session.scalars(stmt))
 
 
@@ -83,9 +93,19 @@ def build(session: Session, hall_id: str, by: str, days: list[date], targets_s: 
     scope = and_(kpis.in_range(hall_id, min(days), max(days)), T.c.business_day.in_(wanted))
     groups = kpis.accumulate(session, scope, kpis.GROUPS[by], targets_s, per_day=True)
     session.execute(delete(K).where(K.c.hall_id == hall_id, K.c.grouping == by, K.c.business_day.in_(wanted)))
-    rows = [{"hall_id": hall_id, "grouping": by, "business_day": day, "key": _encode_key(key),
-             "targets": _targets(targets_s), "figures": group.figures, "waits": _pack(group.waits),
-             "services": _pack(group.services)} for (day, key), group in groups.items()]
+    rows = [
+        {
+            "hall_id": hall_id,
+            "grouping": by,
+            "business_day": day,
+            "key": _encode_key(key),
+            "targets": _targets(targets_s),
+            "figures": group.figures,
+            "waits": _pack(group.waits),
+            "services": _pack(group.services),
+        }
+        for (day, key), group in groups.items()
+    ]
     if rows:
         session.execute(insert(K), rows)
     return len(rows)
@@ -101,12 +121,17 @@ def roll_up(hall, years: int = 10) -> int:
         closed = closed_days(uow.session, hall.hall_id, first, last)
     for by in kpis.GROUPS:
         with hall.uow(write=False) as uow:
-            done = set(uow.session.scalars(select(K.c.business_day).distinct().where(
-                K.c.hall_id == hall.hall_id, K.c.grouping == by, K.c.targets == _targets(targets_s))))
+            done = set(
+                uow.session.scalars(
+                    select(K.c.business_day)
+                    .distinct()
+                    .where(K.c.hall_id == hall.hall_id, K.c.grouping == by, K.c.targets == _targets(targets_s))
+                )
+            )
         todo = [day for day in closed if day not in done]
         for start in range(0, len(todo), CHUNK_DAYS):
             with hall.uow() as uow:
-                written += build(uow.session, hall.hall_id, by, todo[start:start + CHUNK_DAYS], targets_s)
+                written += build(uow.session, hall.hall_id, by, todo[start : start + CHUNK_DAYS], targets_s)
                 uow.commit()
     return written
 

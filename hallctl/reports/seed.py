@@ -8,13 +8,14 @@ service's ``avg_service_min``; 5 % no-shows, 3 % transfers (with their linked
 child ticket), 2 % holds; 65 % of finished tickets are rated. Rows go in through
 bulk inserts, with the same columns the live server writes.
 """
+
 from __future__ import annotations
 
 import heapq
 import math
 import random
 import secrets
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import insert, select, text
 
@@ -71,24 +72,49 @@ class _Day:
 
     def utc(self, hour: float) -> datetime:
         """The UTC instant of ``hour`` (local, fractional) on this business day."""
-        return (datetime.combine(self.day, time(), tzinfo=self.zone) + timedelta(hours=hour)).astimezone(timezone.utc)
+        return (datetime.combine(self.day, time(), tzinfo=self.zone) + timedelta(hours=hour)).astimezone(UTC)
 
     def ticket(self, service: str, issued: float, **fields) -> dict:
         cfg = self.config.service(service)
         seq = self.seq[service] = self.seq.get(service, 0) + 1
         issued_at = self.utc(issued)
-        row = dict(
-            id=self.next_id, hall_id=self.config.hall.id, service=service,
-            number=fields.pop("number", None) or format_number(cfg.prefix, seq, cfg.digits), seq=seq,
-            business_day=self.day, hop=0, priority="normal", status="waiting", issued_at=issued_at,
-            arrival_at=issued_at, track_token=secrets.token_urlsafe(8), kiosk=None, appointment_code=None,
-            appointment_at=None, parent_id=None, target_window=None, window=None, staff=None, outcome=None,
-            first_called_at=None, last_called_at=None, started_at=None, ended_at=None, call_count=0,
-            no_show_count=0, hold_kind=None, held_at=None, print_status="printed",
-            issue_hour=issued_at.astimezone(self.zone).hour, issue_weekday=issued_at.astimezone(self.zone).isoweekday(),
-            wait_s=None, walk_s=None,
-            service_s=None, version=1,
-        )
+        row = {
+            "id": self.next_id,
+            "hall_id": self.config.hall.id,
+            "service": service,
+            "number": fields.pop("number", None) or format_number(cfg.prefix, seq, cfg.digits),
+            "seq": seq,
+            "business_day": self.day,
+            "hop": 0,
+            "priority": "normal",
+            "status": "waiting",
+            "issued_at": issued_at,
+            "arrival_at": issued_at,
+            "track_token": secrets.token_urlsafe(8),
+            "kiosk": None,
+            "appointment_code": None,
+            "appointment_at": None,
+            "parent_id": None,
+            "target_window": None,
+            "window": None,
+            "staff": None,
+            "outcome": None,
+            "first_called_at": None,
+            "last_called_at": None,
+            "started_at": None,
+            "ended_at": None,
+            "call_count": 0,
+            "no_show_count": 0,
+            "hold_kind": None,
+            "held_at": None,
+            "print_status": "printed",
+            "issue_hour": issued_at.astimezone(self.zone).hour,
+            "issue_weekday": issued_at.astimezone(self.zone).isoweekday(),
+            "wait_s": None,
+            "walk_s": None,
+            "service_s": None,
+            "version": 1,
+        }
         row.update(fields)
         self.next_id += 1
         self.tickets.append(row)
@@ -97,16 +123,26 @@ class _Day:
     def serve(self, row: dict, call: float, window: int, mean_min: float) -> float:
         """Call, start and end a ticket at ``call`` hours; returns when the window is free again."""
         rng = self.rng
-        row.update(window=window, staff=f"staff{window}", call_count=1, first_called_at=self.utc(call),
-                   last_called_at=self.utc(call), wait_s=round((call - row["_issued"]) * 3600, 3))
+        row.update(
+            window=window,
+            staff=f"staff{window}",
+            call_count=1,
+            first_called_at=self.utc(call),
+            last_called_at=self.utc(call),
+            wait_s=round((call - row["_issued"]) * 3600, 3),
+        )
         if rng.random() < 0.05:
             row.update(status="no_show", no_show_count=1, ended_at=self.utc(call + 60 / 3600))
             return call + 60 / 3600
         walk = rng.uniform(15, 75) / 3600
         minutes = rng.lognormvariate(math.log(mean_min) - 0.125, 0.5)
         start, end = call + walk, call + walk + minutes / 60
-        row.update(started_at=self.utc(start), ended_at=self.utc(end), walk_s=round(walk * 3600, 3),
-                   service_s=round(minutes * 60, 3))
+        row.update(
+            started_at=self.utc(start),
+            ended_at=self.utc(end),
+            walk_s=round(walk * 3600, 3),
+            service_s=round(minutes * 60, 3),
+        )
         if rng.random() < 0.02:
             row["hold_kind"], row["held_at"] = "not_holding", self.utc(start + minutes / 120)
         if rng.random() < 0.03:
@@ -116,9 +152,21 @@ class _Day:
         row.update(status="finished", outcome=rng.choices(list(OUTCOME_WEIGHTS), list(OUTCOME_WEIGHTS.values()))[0])
         if rng.random() < 0.65:
             level = rng.choices(range(1, 6), LEVEL_WEIGHTS)[0]
-            self.ratings.append(dict(hall_id=row["hall_id"], ticket_id=row["id"], window=window, staff=row["staff"],
-                                     service=row["service"], level=level, channel="evaluator", reasons=[],
-                                     comment="", at=self.utc(end + 10 / 3600), bound=True))
+            self.ratings.append(
+                {
+                    "hall_id": row["hall_id"],
+                    "ticket_id": row["id"],
+                    "window": window,
+                    "staff": row["staff"],
+                    "service": row["service"],
+                    "level": level,
+                    "channel": "evaluator",
+                    "reasons": [],
+                    "comment": "",
+                    "at": self.utc(end + 10 / 3600),
+                    "bound": True,
+                }
+            )
         return end
 
     def _child(self, parent: dict, at: float) -> None:
@@ -127,13 +175,18 @@ class _Day:
             return
         target = self.rng.choice(others)
         windows = [w.number for w in self.config.windows if target in w.work_profile]
-        child = self.ticket(target, at, number=parent["number"], hop=parent["hop"] + 1, parent_id=parent["id"],
-                            seq=parent["seq"])
+        child = self.ticket(
+            target, at, number=parent["number"], hop=parent["hop"] + 1, parent_id=parent["id"], seq=parent["seq"]
+        )
         self.seq[target] -= 1  # the child keeps its parent's number
         child["_issued"] = at
         if windows:
-            self.serve(child, at + self.rng.uniform(1, 10) / 60, self.rng.choice(windows),
-                       self.config.service(target).avg_service_min)
+            self.serve(
+                child,
+                at + self.rng.uniform(1, 10) / 60,
+                self.rng.choice(windows),
+                self.config.service(target).avg_service_min,
+            )
 
 
 UTILISATION = 0.75
@@ -145,8 +198,9 @@ def capacity_per_day(config: Config, service, open_hours: float) -> float:
     return share * open_hours * 60 / service.avg_service_min
 
 
-def seed(hall, days: int, end: date | None = None, per_service_day: float | None = None,
-         rng_seed: int = 20261122) -> int:
+def seed(
+    hall, days: int, end: date | None = None, per_service_day: float | None = None, rng_seed: int = 20261122
+) -> int:
     """Fill ``days`` business days ending the day before ``end`` (default today); returns tickets written.
 
     Args:
@@ -157,8 +211,9 @@ def seed(hall, days: int, end: date | None = None, per_service_day: float | None
     end = end or datetime.now(config.hall.zone).date()
     spans = _spans(config)
     with hall.uow() as uow:
-        next_id = (uow.session.execute(select(orm.tickets.c.id).order_by(orm.tickets.c.id.desc()).limit(1))
-                   .scalar() or 0) + 1
+        next_id = (
+            uow.session.execute(select(orm.tickets.c.id).order_by(orm.tickets.c.id.desc()).limit(1)).scalar() or 0
+        ) + 1
         total = 0
         for offset in range(days, 0, -1):
             day = end - timedelta(days=offset)
@@ -198,5 +253,9 @@ def _advance_sequences(session) -> None:
     if session.get_bind().dialect.name != "postgresql":
         return
     for table in (orm.tickets, orm.ratings):
-        session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                             f"(SELECT COALESCE(MAX(id), 1) FROM {table.name}))"))
+        session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f"(SELECT COALESCE(MAX(id), 1) FROM {table.name}))"
+            )
+        )

@@ -1,4 +1,5 @@
 """Staff users, API tokens and login sessions. Tokens are stored only as SHA-256 hashes."""
+
 from __future__ import annotations
 
 import hashlib
@@ -83,7 +84,7 @@ class TokenCache:
                     del self._entries[key]
 
 
-def add_user(hall: "Hall", username: str, role: str, password: str, display_name: str = "") -> None:
+def add_user(hall: Hall, username: str, role: str, password: str, display_name: str = "") -> None:
     if role not in USER_ROLES:
         raise Invalid(f"role must be one of {', '.join(USER_ROLES)}", field="role")
     if not username or len(username) > 64:
@@ -93,8 +94,12 @@ def add_user(hall: "Hall", username: str, role: str, password: str, display_name
     with hall.uow() as uow:
         users = orm.users
         exists = uow.session.execute(select(users.c.id).where(users.c.username == username)).first()
-        values = {"role": role, "password_hash": generate_password_hash(password, PASSWORD_METHOD), "active": True,
-                  "display_name": display_name or username}
+        values = {
+            "role": role,
+            "password_hash": generate_password_hash(password, PASSWORD_METHOD),
+            "active": True,
+            "display_name": display_name or username,
+        }
         if exists:
             uow.session.execute(update(users).where(users.c.username == username).values(**values))
         else:
@@ -102,19 +107,22 @@ def add_user(hall: "Hall", username: str, role: str, password: str, display_name
         uow.commit()
 
 
-def add_token(hall: "Hall", name: str, role: str) -> str:
+def add_token(hall: Hall, name: str, role: str) -> str:
     """Create a bearer token for a kiosk, display or device; returns it once, stores its hash."""
     if role not in TOKEN_ROLES + USER_ROLES:
         raise Invalid(f"role must be one of {', '.join(TOKEN_ROLES)}", field="role")
     token = secrets.token_urlsafe(24)
     with hall.uow() as uow:
-        uow.session.execute(insert(orm.tokens).values(
-            name=name, role=role, token_hash=_hash(token), created_at=hall.now(), revoked=False))
+        uow.session.execute(
+            insert(orm.tokens).values(
+                name=name, role=role, token_hash=_hash(token), created_at=hall.now(), revoked=False
+            )
+        )
         uow.commit()
     return token
 
 
-def revoke_tokens(hall: "Hall", name: str) -> int:
+def revoke_tokens(hall: Hall, name: str) -> int:
     """Revoke every device token (kiosk, display, device) named ``name``; returns how many."""
     t = orm.tokens
     where = (t.c.name == name) & t.c.user_id.is_(None) & t.c.revoked.is_(False)
@@ -127,7 +135,7 @@ def revoke_tokens(hall: "Hall", name: str) -> int:
     return len(ids)
 
 
-def login(hall: "Hall", username: str, password: str) -> tuple[str, Principal]:
+def login(hall: Hall, username: str, password: str) -> tuple[str, Principal]:
     """Check a password; returns a session token (bearer-usable) and the principal.
 
     Raises:
@@ -144,14 +152,22 @@ def login(hall: "Hall", username: str, password: str) -> tuple[str, Principal]:
     token = secrets.token_urlsafe(24)
     now = hall.now()
     with hall.uow() as uow:
-        result = uow.session.execute(insert(orm.tokens).values(
-            name=username, role=row.role, token_hash=_hash(token), user_id=row.id, created_at=now,
-            expires_at=now + timedelta(hours=SESSION_HOURS), revoked=False))
+        result = uow.session.execute(
+            insert(orm.tokens).values(
+                name=username,
+                role=row.role,
+                token_hash=_hash(token),
+                user_id=row.id,
+                created_at=now,
+                expires_at=now + timedelta(hours=SESSION_HOURS),
+                revoked=False,
+            )
+        )
         uow.commit()
     return token, Principal(username, row.role, result.inserted_primary_key[0])
 
 
-def _refuse_if_locked(hall: "Hall", username: str) -> None:
+def _refuse_if_locked(hall: Hall, username: str) -> None:
     """After LOCKOUT_FAILURES failed log-ins within LOCKOUT_MINUTES, the name is refused until they pass.
 
     Counted from the audit log, so every server process sees the same count.
@@ -160,21 +176,26 @@ def _refuse_if_locked(hall: "Hall", username: str) -> None:
     failures, latest = audit.failed_logins(hall, username, now - timedelta(minutes=LOCKOUT_MINUTES))
     if failures >= LOCKOUT_FAILURES:
         until = (latest + timedelta(minutes=LOCKOUT_MINUTES)).astimezone(hall.config.hall.zone).strftime("%H:%M")
-        raise LockedOut(f"too many failed log-ins for {username}; try again after {until} / "
-                        f"登录失败次数过多，请于 {until} 后再试", field="username")
+        raise LockedOut(
+            f"too many failed log-ins for {username}; try again after {until} / 登录失败次数过多，请于 {until} 后再试",
+            field="username",
+        )
 
 
-def logout(hall: "Hall", principal: Principal) -> None:
+def logout(hall: Hall, principal: Principal) -> None:
     if principal.token_id is None:
         return
     hall.token_cache.evict(token_id=principal.token_id)
     with hall.uow() as uow:
-        uow.session.execute(update(orm.tokens).where(orm.tokens.c.id == principal.token_id,
-                                                     orm.tokens.c.user_id.is_not(None)).values(revoked=True))
+        uow.session.execute(
+            update(orm.tokens)
+            .where(orm.tokens.c.id == principal.token_id, orm.tokens.c.user_id.is_not(None))
+            .values(revoked=True)
+        )
         uow.commit()
 
 
-def resolve(hall: "Hall", token: str, now: datetime | None = None) -> Principal | None:
+def resolve(hall: Hall, token: str, now: datetime | None = None) -> Principal | None:
     """The principal behind a bearer or session token, or None."""
     if not token or len(token) > 256:
         return None
@@ -185,8 +206,9 @@ def resolve(hall: "Hall", token: str, now: datetime | None = None) -> Principal 
         return cached
     t = orm.tokens
     with hall.uow(write=False) as uow:
-        row = uow.session.execute(select(t.c.id, t.c.name, t.c.role, t.c.expires_at)
-                                  .where(t.c.token_hash == digest, t.c.revoked.is_(False))).first()
+        row = uow.session.execute(
+            select(t.c.id, t.c.name, t.c.role, t.c.expires_at).where(t.c.token_hash == digest, t.c.revoked.is_(False))
+        ).first()
     if row is None or (row.expires_at is not None and row.expires_at < now):
         return None
     principal = Principal(row.name, row.role, row.id)

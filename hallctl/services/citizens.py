@@ -5,6 +5,7 @@ so the same person gives the same hash across restarts and processes, and a
 hash cannot be reversed without the key. Hashes are dropped from tickets
 after ``[privacy] citizen_hash_days``.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -44,7 +45,10 @@ def purge(hall) -> int:
     cutoff = hall.now() - timedelta(days=hall.config.privacy.citizen_hash_days)
     t = orm.tickets
     with hall.uow() as uow:
-        result = uow.session.execute(update(t).where(t.c.hall_id == hall.hall_id, t.c.citizen_hash.is_not(None),
-                                                     t.c.issued_at < cutoff).values(citizen_hash=None))
+        result = uow.session.execute(
+            update(t)
+            .where(t.c.hall_id == hall.hall_id, t.c.citizen_hash.is_not(None), t.c.issued_at < cutoff)
+            .values(citizen_hash=None)
+        )
         uow.session.commit()
     return result.rowcount

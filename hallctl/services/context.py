@@ -1,9 +1,10 @@
 """The running hall as the services see it: config, storage, event bus, clock."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from devices.registry import DeviceRegistry
@@ -13,14 +14,11 @@ from hallctl.adapters.unit_of_work import UnitOfWork
 from hallctl.config import Config
 from hallctl.domain.errors import Invalid, NotFound
 from hallctl.domain.routing import WorkProfile
+from hallctl.domain.times import utcnow
 from hallctl.reports.estimates import ServiceTimes
 
 from .auth import TokenCache
 from .group_commit import GroupCommit
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @dataclass
@@ -51,18 +49,26 @@ class Hall:
         self.token_cache = TokenCache()
         self.writer = GroupCommit(self.uow)
         self.devices = DeviceRegistry(self.config.devices, self.bus.publish)
-        self.service_times = ServiceTimes({s.code: s.avg_service_min for s in self.config.services},
-                                          self.config.hall.zone)
+        self.service_times = ServiceTimes(
+            {s.code: s.avg_service_min for s in self.config.services}, self.config.hall.zone
+        )
         classes = {p.code: p.weight for p in self.config.priorities}
-        max_wait = {s.code: (timedelta(minutes=s.max_wait_min) if s.max_wait_min else None)
-                    for s in self.config.services}
+        max_wait = {
+            s.code: (timedelta(minutes=s.max_wait_min) if s.max_wait_min else None) for s in self.config.services
+        }
         self.profiles = {
-            w.number: WorkProfile(window=w.number, service_weights=w.work_profile, class_weights=classes,
-                                  max_wait=max_wait, interleave=self.config.routing.priority_interleave)
+            w.number: WorkProfile(
+                window=w.number,
+                service_weights=w.work_profile,
+                class_weights=classes,
+                max_wait=max_wait,
+                interleave=self.config.routing.priority_interleave,
+            )
             for w in self.config.windows
         }
-        self._serving = {s.code: [n for n, p in self.profiles.items() if s.code in p.service_weights]
-                         for s in self.config.services}
+        self._serving = {
+            s.code: [n for n, p in self.profiles.items() if s.code in p.service_weights] for s in self.config.services
+        }
 
     @property
     def hall_id(self) -> str:

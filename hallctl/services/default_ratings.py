@@ -3,6 +3,7 @@
 Off unless ``[ratings] default_after_days`` is set. Such ratings open no
 follow-up and are counted apart from real ones in every report.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -25,12 +26,27 @@ def apply_default_ratings(hall) -> int:
     now = hall.now()
     with hall.uow() as uow:
         rows = uow.session.execute(
-            select(t.c.id, t.c.window, t.c.staff, t.c.service).outerjoin(r, r.c.ticket_id == t.c.id)
-            .where(t.c.hall_id == hall.hall_id, t.c.status == model.Status.FINISHED.value, t.c.ended_at < cutoff,
-                   r.c.id.is_(None))).all()
+            select(t.c.id, t.c.window, t.c.staff, t.c.service)
+            .outerjoin(r, r.c.ticket_id == t.c.id)
+            .where(
+                t.c.hall_id == hall.hall_id,
+                t.c.status == model.Status.FINISHED.value,
+                t.c.ended_at < cutoff,
+                r.c.id.is_(None),
+            )
+        ).all()
         for ticket_id, window, staff, service in rows:
-            uow.ratings.add(model.Rating(hall_id=hall.hall_id, level=hall.config.ratings.default_level,
-                                         channel=CHANNEL, at=now, ticket_id=ticket_id, window=window, staff=staff,
-                                         service=service))
+            uow.ratings.add(
+                model.Rating(
+                    hall_id=hall.hall_id,
+                    level=hall.config.ratings.default_level,
+                    channel=CHANNEL,
+                    at=now,
+                    ticket_id=ticket_id,
+                    window=window,
+                    staff=staff,
+                    service=service,
+                )
+            )
         uow.commit()
     return len(rows)

@@ -1,18 +1,22 @@
 """差评整改 use cases: open a case for each bad rating, work it, list it."""
+
 from __future__ import annotations
 
 from hallctl.domain import model
 from hallctl.domain.errors import NotFound
 from hallctl.domain.followup import MOVES, STATE_ZH, TIMED, FollowUp
+from hallctl.domain.times import iso
 
 from .context import Hall
-from .formats import iso
 from .workdays import add_working_days
 
 
 def _due(hall: Hall, state: str, now) -> object:
-    days = {"verify": hall.config.ratings.verify_days, "rectify": hall.config.ratings.rectify_days,
-            "revisit": hall.config.ratings.revisit_days}.get(state)
+    days = {
+        "verify": hall.config.ratings.verify_days,
+        "rectify": hall.config.ratings.rectify_days,
+        "revisit": hall.config.ratings.revisit_days,
+    }.get(state)
     return add_working_days(model.business_day(now, hall.config.hall.zone), days) if days else None
 
 
@@ -20,10 +24,19 @@ def open_case(hall: Hall, uow, rating: model.Rating) -> None:
     """In the rating's own transaction: a bound level 4-5 rating opens a case, due for 核实."""
     if rating.level not in model.BAD_LEVELS or rating.ticket_id is None:
         return
-    uow.followups.add(FollowUp(
-        hall_id=hall.hall_id, rating_id=rating.id, ticket_id=rating.ticket_id, window=rating.window,
-        staff=rating.staff, service=rating.service, level=rating.level, opened_at=rating.at,
-        due_on=_due(hall, "verify", rating.at)))
+    uow.followups.add(
+        FollowUp(
+            hall_id=hall.hall_id,
+            rating_id=rating.id,
+            ticket_id=rating.ticket_id,
+            window=rating.window,
+            staff=rating.staff,
+            service=rating.service,
+            level=rating.level,
+            opened_at=rating.at,
+            due_on=_due(hall, "verify", rating.at),
+        )
+    )
 
 
 def act(hall: Hall, case_id: int, action: str, actor: str, note: str) -> dict:
@@ -58,13 +71,33 @@ def case_dto(hall: Hall, uow, case: FollowUp) -> dict:
     rating = uow.ratings.for_ticket(case.ticket_id)
     today = model.business_day(hall.now(), hall.config.hall.zone)
     return {
-        "id": case.id, "state": case.state, "state_name": STATE_ZH[case.state], "level": case.level,
+        "id": case.id,
+        "state": case.state,
+        "state_name": STATE_ZH[case.state],
+        "level": case.level,
         "actions": [action for action, (allowed, _target) in MOVES.items() if case.state in allowed],
-        "level_name": model.RATING_LEVELS[case.level], "ticket_id": case.ticket_id,
-        "number": ticket.number if ticket else None, "service": case.service, "window": case.window,
-        "staff": case.staff, "reasons": rating.reasons if rating else [], "comment": rating.comment if rating else "",
-        "opened_at": iso(case.opened_at), "due_on": case.due_on.isoformat() if case.due_on else None,
-        "overdue": case.overdue(today), "excluded": case.excluded, "closed_at": iso(case.closed_at),
-        "steps": [{"action": s.action, "actor": s.actor, "at": iso(s.at), "from": s.from_state, "to": s.to_state,
-                   "note": s.note} for s in uow.followups.steps(case.id)],
+        "level_name": model.RATING_LEVELS[case.level],
+        "ticket_id": case.ticket_id,
+        "number": ticket.number if ticket else None,
+        "service": case.service,
+        "window": case.window,
+        "staff": case.staff,
+        "reasons": rating.reasons if rating else [],
+        "comment": rating.comment if rating else "",
+        "opened_at": iso(case.opened_at),
+        "due_on": case.due_on.isoformat() if case.due_on else None,
+        "overdue": case.overdue(today),
+        "excluded": case.excluded,
+        "closed_at": iso(case.closed_at),
+        "steps": [
+            {
+                "action": s.action,
+                "actor": s.actor,
+                "at": iso(s.at),
+                "from": s.from_state,
+                "to": s.to_state,
+                "note": s.note,
+            }
+            for s in uow.followups.steps(case.id)
+        ],
     }

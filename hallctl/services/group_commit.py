@@ -12,6 +12,7 @@ Contract for a handler ``handler(uow, requests) -> outcomes``: one outcome per
 request, in order — its result, or the DomainError that refuses it. A refused
 request must have written nothing (check first, then write).
 """
+
 from __future__ import annotations
 
 import logging
@@ -76,7 +77,9 @@ class GroupCommit:
                     outcomes = handler(uow, [request for request, _future in items])
                     if len(outcomes) != len(items):
                         raise RuntimeError(f"{handler.__qualname__} answered {len(outcomes)} of {len(items)} requests")
-                    settled.extend((future, outcome) for (_request, future), outcome in zip(items, outcomes))
+                    settled.extend(
+                        (future, outcome) for (_request, future), outcome in zip(items, outcomes, strict=False)
+                    )
                 uow.commit()
         except BaseException as exc:  # the transaction failed: nothing in it was stored
             log.warning("a batch of %d writes failed: %s", len(batch), exc)

@@ -4,6 +4,7 @@ The key is reserved in its own transaction before the action runs (a primary
 key makes the reservation exclusive), and the result is stored after it.
 A concurrent duplicate that finds the key reserved but unfinished gets 409.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -20,8 +21,15 @@ IN_PROGRESS = 0
 Result = tuple[int, dict | None]
 
 
-def run_once(hall: Hall, principal: str, key: str, method: str, path: str,
-             action: Callable[[], Result], error_result: Callable[[DomainError], Result]) -> Result:
+def run_once(
+    hall: Hall,
+    principal: str,
+    key: str,
+    method: str,
+    path: str,
+    action: Callable[[], Result],
+    error_result: Callable[[DomainError], Result],
+) -> Result:
     """Run ``action`` once per (principal, key); replay its (status, body) afterwards.
 
     Args:
@@ -33,8 +41,17 @@ def run_once(hall: Hall, principal: str, key: str, method: str, path: str,
         row = uow.session.execute(select(k.c.status_code, k.c.body, k.c.method, k.c.path).where(where)).first()
         if row is None:
             try:
-                uow.session.execute(insert(k).values(principal=principal, key=key, method=method, path=path,
-                                                     status_code=IN_PROGRESS, body=None, created_at=hall.now()))
+                uow.session.execute(
+                    insert(k).values(
+                        principal=principal,
+                        key=key,
+                        method=method,
+                        path=path,
+                        status_code=IN_PROGRESS,
+                        body=None,
+                        created_at=hall.now(),
+                    )
+                )
                 uow.session.commit()
             except IntegrityError:
                 row = (IN_PROGRESS, None, method, path)

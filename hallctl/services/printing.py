@@ -1,4 +1,5 @@
 """Printing use cases: what a ticket says on paper, recording the printer's result, reprints."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,9 +40,14 @@ def print_order(hall: Hall, ticket_id: int, printer: str) -> PrintOrder | None:
         ahead = uow.tickets.ahead_of(ticket) if waiting else 0
         priority = next(p for p in hall.config.priorities if p.code == ticket.priority)
         return PrintOrder(
-            printer=printer, hall_name=hall.config.hall.name, number=ticket.number, service_name=service.name,
-            service_name_en=service.name_en, priority_name=priority.name if priority.weight > 1 else "",
-            priority_name_en=(priority.name_en or priority.code) if priority.weight > 1 else "", ahead=ahead,
+            printer=printer,
+            hall_name=hall.config.hall.name,
+            number=ticket.number,
+            service_name=service.name,
+            service_name_en=service.name_en,
+            priority_name=priority.name if priority.weight > 1 else "",
+            priority_name_en=(priority.name_en or priority.code) if priority.weight > 1 else "",
+            ahead=ahead,
             est_wait_min=tuple(estimate(hall, ticket.service, ahead, uow.windows.open_numbers())) if waiting else None,
             issued_local=ticket.issued_at.astimezone(hall.config.hall.zone).strftime("%Y-%m-%d %H:%M"),
             track_url=f"{hall.config.hall.public_url.rstrip('/')}/t/{ticket.id}?token={ticket.track_token}",
@@ -75,8 +81,9 @@ def request_reprint(hall: Hall, ticket_id: int, printer: str | None = None) -> d
         if target is None:
             raise Invalid(f"ticket {ticket.number} was not issued at a kiosk with a printer; name one", field="printer")
         if target not in printers:
-            raise Invalid(f"unknown printer {target!r}; this hall has {', '.join(sorted(printers)) or 'none'}",
-                          field="printer")
+            raise Invalid(
+                f"unknown printer {target!r}; this hall has {', '.join(sorted(printers)) or 'none'}", field="printer"
+            )
         ticket.request_print(target, hall.now(), reprint=True)
         uow.commit()
         return ticket_dto(ticket)

@@ -1,15 +1,15 @@
 """Read models: what screens, consoles and kiosks show. Read-only transactions."""
+
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 from hallctl.domain import model
+from hallctl.domain.times import iso
 
 from .context import Hall
-from .formats import iso
 from .tickets import estimate, ticket_dto
 from .windows import window_dto
-
 
 RECENT_CALLS = 8
 """Calls the hall screen lists (today's, newest first)."""
@@ -27,11 +27,19 @@ def services_list(hall: Hall) -> list[dict]:
         for s in hall.config.services:
             count = waiting.get(s.code, (0, None))[0]
             under_cap = not s.daily_cap or uow.tickets.issued_today(s.code, day) < s.daily_cap
-            out.append({
-                "code": s.code, "name": s.name, "name_en": s.name_en, "prefix": s.prefix,
-                "category": s.category, "open": open_now and under_cap, "cap_reached": not under_cap,
-                "waiting": count, "est_wait_min": estimate(hall, s.code, count, open_windows),
-            })
+            out.append(
+                {
+                    "code": s.code,
+                    "name": s.name,
+                    "name_en": s.name_en,
+                    "prefix": s.prefix,
+                    "category": s.category,
+                    "open": open_now and under_cap,
+                    "cap_reached": not under_cap,
+                    "waiting": count,
+                    "est_wait_min": estimate(hall, s.code, count, open_windows),
+                }
+            )
         return out
 
 
@@ -46,10 +54,13 @@ def appointment_slots(hall: Hall) -> list[dict]:
     slots = []
     for start, end in hall.config.hall.spans():
         moment = datetime.combine(today, start, tzinfo=zone)
-        stop = datetime.combine(today, end, tzinfo=zone) if end else datetime.combine(
-            today + timedelta(days=1), time(), tzinfo=zone)
+        stop = (
+            datetime.combine(today, end, tzinfo=zone)
+            if end
+            else datetime.combine(today + timedelta(days=1), time(), tzinfo=zone)
+        )
         while moment < stop:
-            slots.append({"label": moment.strftime("%H:%M"), "slot": iso(moment.astimezone(timezone.utc))})
+            slots.append({"label": moment.strftime("%H:%M"), "slot": iso(moment.astimezone(UTC))})
             moment += timedelta(minutes=SLOT_MIN)
     return slots
 
@@ -74,15 +85,26 @@ def hall_state(hall: Hall) -> dict:
     for s in hall.config.services:
         count, oldest = waiting.get(s.code, (0, None))
         longest = (now - oldest).total_seconds() if oldest else 0.0
-        services.append({
-            "code": s.code, "name": s.name, "name_en": s.name_en, "waiting": count,
-            "longest_wait_s": round(max(longest, 0.0), 1), "target_wait_min": s.target_wait_min,
-            "over_target": longest > s.target_wait_min * 60,
-        })
+        services.append(
+            {
+                "code": s.code,
+                "name": s.name,
+                "name_en": s.name_en,
+                "waiting": count,
+                "longest_wait_s": round(max(longest, 0.0), 1),
+                "target_wait_min": s.target_wait_min,
+                "over_target": longest > s.target_wait_min * 60,
+            }
+        )
     return {
-        "hall": {"id": hall.hall_id, "name": hall.config.hall.name, "open": hall.is_open(now),
-                 "now": iso(now), "day": model.business_day(now, hall.config.hall.zone).isoformat(),
-                 "notice": hall.config.hall.notice},
+        "hall": {
+            "id": hall.hall_id,
+            "name": hall.config.hall.name,
+            "open": hall.is_open(now),
+            "now": iso(now),
+            "day": model.business_day(now, hall.config.hall.zone).isoformat(),
+            "notice": hall.config.hall.notice,
+        },
         "windows": windows,
         "services": services,
         "calls": calls,
@@ -95,8 +117,14 @@ def hall_state(hall: Hall) -> dict:
 def _current_dto(ticket: model.Ticket | None) -> dict | None:
     if ticket is None:
         return None
-    return {"id": ticket.id, "number": ticket.number, "service": ticket.service, "status": ticket.status,
-            "called_at": iso(ticket.last_called_at), "started_at": iso(ticket.started_at)}
+    return {
+        "id": ticket.id,
+        "number": ticket.number,
+        "service": ticket.service,
+        "status": ticket.status,
+        "called_at": iso(ticket.last_called_at),
+        "started_at": iso(ticket.started_at),
+    }
 
 
 def window_summary(hall: Hall, number: int) -> dict:
@@ -125,6 +153,14 @@ def window_view(hall: Hall, number: int) -> dict:
 
 
 def _queue_row(ticket: model.Ticket) -> dict:
-    return {"id": ticket.id, "number": ticket.number, "service": ticket.service, "priority": ticket.priority,
-            "status": ticket.status, "issued_at": iso(ticket.issued_at), "target_window": ticket.target_window,
-            "hold_kind": ticket.hold_kind, "window": ticket.window}
+    return {
+        "id": ticket.id,
+        "number": ticket.number,
+        "service": ticket.service,
+        "priority": ticket.priority,
+        "status": ticket.status,
+        "issued_at": iso(ticket.issued_at),
+        "target_window": ticket.target_window,
+        "hold_kind": ticket.hold_kind,
+        "window": ticket.window,
+    }

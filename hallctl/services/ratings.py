@@ -1,4 +1,5 @@
 """好差评 from a window's evaluator: a press binds to the ticket the window just finished, once."""
+
 from __future__ import annotations
 
 from hallctl.domain import model
@@ -33,9 +34,14 @@ def record_rating(hall: Hall, window_number: int, level: int, channel: str = "ev
         if ticket is not None and uow.ratings.for_ticket(ticket.id) is not None:
             ticket = None  # already rated on another channel: count the press, bind nothing
         rating = model.Rating(
-            hall_id=hall.hall_id, level=level, channel=channel, at=now,
-            ticket_id=ticket.id if ticket else None, window=window_number,
-            staff=ticket.staff if ticket else window.staff, service=ticket.service if ticket else None,
+            hall_id=hall.hall_id,
+            level=level,
+            channel=channel,
+            at=now,
+            ticket_id=ticket.id if ticket else None,
+            window=window_number,
+            staff=ticket.staff if ticket else window.staff,
+            service=ticket.service if ticket else None,
         )
         uow.ratings.add(rating)
         uow.flush()

@@ -1,4 +1,5 @@
 """Bring the database in line with the config: services and windows rows."""
+
 from __future__ import annotations
 
 import secrets
@@ -17,8 +18,12 @@ def sync_config(hall: Hall) -> None:
     cfg = hall.config
     with hall.uow() as uow:
         for s in cfg.services:
-            upsert(uow.session, orm.services, {"hall_id": hall.hall_id, "code": s.code},
-                   {"name": s.name, "name_en": s.name_en, "prefix": s.prefix, "target_wait_min": s.target_wait_min})
+            upsert(
+                uow.session,
+                orm.services,
+                {"hall_id": hall.hall_id, "code": s.code},
+                {"name": s.name, "name_en": s.name_en, "prefix": s.prefix, "target_wait_min": s.target_wait_min},
+            )
         existing = set(uow.session.scalars(select(orm.windows.c.number).where(orm.windows.c.hall_id == hall.hall_id)))
         for w in cfg.windows:
             if w.number in existing:

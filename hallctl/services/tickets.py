@@ -1,4 +1,5 @@
 """Ticket use cases: issue (取号), rate from the phone page, and the ticket's public view."""
+
 from __future__ import annotations
 
 import secrets
@@ -8,12 +9,12 @@ from datetime import datetime, timedelta
 from hallctl.config import ServiceConfig
 from hallctl.domain import model
 from hallctl.domain.errors import Invalid, NotFound, Refused
+from hallctl.domain.times import iso
 from hallctl.reports.estimates import wait_range
 
 from .citizens import citizen_hash
 from .context import Hall
 from .followups import open_case
-from .formats import iso
 
 
 @dataclass(frozen=True)
@@ -49,13 +50,24 @@ class RateTicket:
 def ticket_dto(ticket: model.Ticket) -> dict:
     """The ticket as staff and managers see it."""
     return {
-        "id": ticket.id, "number": ticket.number, "service": ticket.service, "priority": ticket.priority,
-        "status": ticket.status, "issued_at": iso(ticket.issued_at), "window": ticket.window,
-        "staff": ticket.staff, "parent_id": ticket.parent_id, "target_window": ticket.target_window,
-        "outcome": ticket.outcome, "hold_kind": ticket.hold_kind,
-        "first_called_at": iso(ticket.first_called_at), "last_called_at": iso(ticket.last_called_at),
-        "started_at": iso(ticket.started_at), "ended_at": iso(ticket.ended_at),
-        "call_count": ticket.call_count, "appointment_at": iso(ticket.appointment_at),
+        "id": ticket.id,
+        "number": ticket.number,
+        "service": ticket.service,
+        "priority": ticket.priority,
+        "status": ticket.status,
+        "issued_at": iso(ticket.issued_at),
+        "window": ticket.window,
+        "staff": ticket.staff,
+        "parent_id": ticket.parent_id,
+        "target_window": ticket.target_window,
+        "outcome": ticket.outcome,
+        "hold_kind": ticket.hold_kind,
+        "first_called_at": iso(ticket.first_called_at),
+        "last_called_at": iso(ticket.last_called_at),
+        "started_at": iso(ticket.started_at),
+        "ended_at": iso(ticket.ended_at),
+        "call_count": ticket.call_count,
+        "appointment_at": iso(ticket.appointment_at),
         "print": print_dto(ticket),
     }
 
@@ -79,8 +91,9 @@ def estimate(hall: Hall, service: str, ahead: int, windows: tuple[set[int], set[
     staffed, free = windows
     serving = [n for n in hall.windows_serving(service) if n in staffed]
     idle = sum(1 for n in serving if n in free)
-    return list(wait_range(ahead, len(serving) or len(hall.windows_serving(service)),
-                           hall.mean_service_min(service), idle))
+    return list(
+        wait_range(ahead, len(serving) or len(hall.windows_serving(service)), hall.mean_service_min(service), idle)
+    )
 
 
 @dataclass(frozen=True)
@@ -116,9 +129,15 @@ def issue_ticket(hall: Hall, cmd: IssueTicket) -> dict:
     if cmd.enforce_hours and not hall.is_open(hall.now()):
         hours = ", ".join(hall.config.hall.hours)
         raise Refused(f"the hall is closed now; tickets are issued {hours} / 现在不是取号时间")
-    request = _Issue(hall=hall, cmd=cmd, service=service, priority=priority, printer=kiosk.printer if kiosk else None,
-                     track_token=secrets.token_urlsafe(16),
-                     citizen=citizen_hash(hall.citizen_key, cmd.citizen_id) if cmd.citizen_id else None)
+    request = _Issue(
+        hall=hall,
+        cmd=cmd,
+        service=service,
+        priority=priority,
+        printer=kiosk.printer if kiosk else None,
+        track_token=secrets.token_urlsafe(16),
+        citizen=citizen_hash(hall.citizen_key, cmd.citizen_id) if cmd.citizen_id else None,
+    )
     return hall.writer.submit(issue_batch, request)
 
 
@@ -137,8 +156,10 @@ def issue_batch(uow, requests: list[_Issue]) -> list[dict | Refused]:
             if service.code not in issued:
                 issued[service.code] = uow.tickets.issued_today(service.code, day)
             if issued[service.code] + len(accepted.get(service.code, [])) >= service.daily_cap:
-                outcomes[i] = Refused(f"{service.name} has reached today's limit of {service.daily_cap} tickets"
-                                      " / 今日号源已满", field="service")
+                outcomes[i] = Refused(
+                    f"{service.name} has reached today's limit of {service.daily_cap} tickets / 今日号源已满",
+                    field="service",
+                )
                 continue
         accepted.setdefault(service.code, []).append(i)
     reserved = {code: uow.tickets.reserve_seqs(code, day, len(indexes)) for code, indexes in accepted.items()}
@@ -148,15 +169,24 @@ def issue_batch(uow, requests: list[_Issue]) -> list[dict | Refused]:
     tickets: dict[int, model.Ticket] = {}
     for code, indexes in accepted.items():
         last = reserved[code]
-        for seq, i in zip(range(last - len(indexes) + 1, last + 1), indexes):
+        for seq, i in zip(range(last - len(indexes) + 1, last + 1), indexes, strict=False):
             req = requests[i]
             appointment = req.cmd.appointment
             number = model.format_number(req.service.prefix, seq, req.service.digits)
             tickets[i] = model.Ticket(
-                hall_id=hall.hall_id, service=code, number=number, seq=seq, business_day=day, priority=req.priority,
-                issued_at=now, track_token=req.track_token,
-                kiosk=req.cmd.kiosk, appointment_code=appointment.code if appointment else None,
-                appointment_at=appointment.slot if appointment else None, zone=zone, citizen_hash=req.citizen,
+                hall_id=hall.hall_id,
+                service=code,
+                number=number,
+                seq=seq,
+                business_day=day,
+                priority=req.priority,
+                issued_at=now,
+                track_token=req.track_token,
+                kiosk=req.cmd.kiosk,
+                appointment_code=appointment.code if appointment else None,
+                appointment_at=appointment.slot if appointment else None,
+                zone=zone,
+                citizen_hash=req.citizen,
                 print_status=model.PrintStatus.PENDING if req.printer else model.PrintStatus.NONE,
             )
     if not tickets:
@@ -168,9 +198,12 @@ def issue_batch(uow, requests: list[_Issue]) -> list[dict | Refused]:
         ticket.issued()
         if requests[i].printer:
             ticket.request_print(requests[i].printer, now)
-        outcomes[i] = {**ticket_dto(ticket), "ahead": ahead[ticket.id],
-                       "est_wait_min": estimate(hall, ticket.service, ahead[ticket.id], windows),
-                       "track_token": ticket.track_token}
+        outcomes[i] = {
+            **ticket_dto(ticket),
+            "ahead": ahead[ticket.id],
+            "est_wait_min": estimate(hall, ticket.service, ahead[ticket.id], windows),
+            "track_token": ticket.track_token,
+        }
     return outcomes
 
 
@@ -195,13 +228,20 @@ def public_view(hall: Hall, ticket_id: int, token: str | None, trusted: bool = F
         ahead = uow.tickets.ahead_of(ticket) if waiting else 0
         rated = uow.ratings.for_ticket(ticket.id) is not None
         out = {
-            "id": ticket.id, "number": ticket.number, "service": ticket.service,
-            "service_name": hall.service(ticket.service).name, "service_name_en": hall.service(ticket.service).name_en,
-            "priority": ticket.priority, "status": ticket.status, "issued_at": iso(ticket.issued_at),
+            "id": ticket.id,
+            "number": ticket.number,
+            "service": ticket.service,
+            "service_name": hall.service(ticket.service).name,
+            "service_name_en": hall.service(ticket.service).name_en,
+            "priority": ticket.priority,
+            "status": ticket.status,
+            "issued_at": iso(ticket.issued_at),
             "ahead": ahead,
             "est_wait_min": estimate(hall, ticket.service, ahead, uow.windows.open_numbers()) if waiting else None,
             "window": ticket.window if ticket.status in (model.Status.CALLED, model.Status.SERVING) else None,
-            "outcome": ticket.outcome, "rated": rated, "print": print_dto(ticket),
+            "outcome": ticket.outcome,
+            "rated": rated,
+            "print": print_dto(ticket),
             "can_rate": _can_rate(hall, ticket, rated),
         }
         if trusted:
@@ -210,8 +250,12 @@ def public_view(hall: Hall, ticket_id: int, token: str | None, trusted: bool = F
 
 
 def _can_rate(hall: Hall, ticket: model.Ticket, rated: bool) -> bool:
-    return (ticket.status == model.Status.FINISHED and not rated and ticket.ended_at is not None
-            and hall.now() - ticket.ended_at <= timedelta(days=hall.config.ratings.phone_window_days))
+    return (
+        ticket.status == model.Status.FINISHED
+        and not rated
+        and ticket.ended_at is not None
+        and hall.now() - ticket.ended_at <= timedelta(days=hall.config.ratings.phone_window_days)
+    )
 
 
 def rate_ticket(hall: Hall, cmd: RateTicket, trusted: bool = False) -> dict:
@@ -227,8 +271,9 @@ def rate_ticket(hall: Hall, cmd: RateTicket, trusted: bool = False) -> dict:
         raise Invalid("level must be 1..5 (1 非常满意 … 5 非常不满意)", field="level")
     unknown = [r for r in cmd.reasons if r not in hall.config.ratings.reasons]
     if unknown:
-        raise Invalid(f"unknown reason {unknown[0]!r}; pick from {', '.join(hall.config.ratings.reasons)}",
-                      field="reasons")
+        raise Invalid(
+            f"unknown reason {unknown[0]!r}; pick from {', '.join(hall.config.ratings.reasons)}", field="reasons"
+        )
     now = hall.now()
     with hall.uow() as uow:
         ticket = uow.tickets.get(cmd.ticket_id) if trusted else _tracked(uow, cmd.ticket_id, cmd.token)
@@ -245,9 +290,16 @@ def rate_ticket(hall: Hall, cmd: RateTicket, trusted: bool = False) -> dict:
         if window is not None and window.inviting_ticket_id == ticket.id:
             window.take_invitation(now)  # the evaluator may not rate it a second time
         rating = model.Rating(
-            hall_id=hall.hall_id, level=cmd.level, channel=cmd.channel, at=now, ticket_id=ticket.id,
-            window=ticket.window, staff=ticket.staff, service=ticket.service,
-            reasons=cmd.reasons if cmd.level in model.BAD_LEVELS else [], comment=cmd.comment,
+            hall_id=hall.hall_id,
+            level=cmd.level,
+            channel=cmd.channel,
+            at=now,
+            ticket_id=ticket.id,
+            window=ticket.window,
+            staff=ticket.staff,
+            service=ticket.service,
+            reasons=cmd.reasons if cmd.level in model.BAD_LEVELS else [],
+            comment=cmd.comment,
         )
         uow.ratings.add(rating)
         uow.flush()
@@ -259,8 +311,17 @@ def rate_ticket(hall: Hall, cmd: RateTicket, trusted: bool = False) -> dict:
 
 def rating_dto(rating: model.Rating, number: str | None) -> dict:
     return {
-        "id": rating.id, "ticket_id": rating.ticket_id, "number": number, "level": rating.level,
-        "level_name": model.RATING_LEVELS[rating.level], "channel": rating.channel, "window": rating.window,
-        "staff": rating.staff, "service": rating.service, "bound": rating.bound, "at": iso(rating.at),
-        "reasons": rating.reasons, "comment": rating.comment,
+        "id": rating.id,
+        "ticket_id": rating.ticket_id,
+        "number": number,
+        "level": rating.level,
+        "level_name": model.RATING_LEVELS[rating.level],
+        "channel": rating.channel,
+        "window": rating.window,
+        "staff": rating.staff,
+        "service": rating.service,
+        "bound": rating.bound,
+        "at": iso(rating.at),
+        "reasons": rating.reasons,
+        "comment": rating.comment,
     }

@@ -6,6 +6,7 @@ called (PostgreSQL ``FOR UPDATE SKIP LOCKED``; SQLite has one writer at a time),
 so windows in any number of processes call at once and never the same ticket —
 a window whose choice another window is taking chooses again without it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -60,6 +61,7 @@ def login(hall: Hall, act: WindowAction) -> dict:
             window.login(act.staff, now)
             uow.windows.open_session(window.number, act.staff, now)
         return window_dto(window)
+
     return _at_window(hall, act, run, login=True)
 
 
@@ -70,6 +72,7 @@ def logout(hall: Hall, act: WindowAction) -> dict:
         window.logout(now)
         uow.windows.close_session(window.number, now)
         return window_dto(window)
+
     return _at_window(hall, act, run)
 
 
@@ -101,16 +104,24 @@ def _call_once(hall: Hall, uow, window: model.Window, now, ticket_ref) -> dict |
     return ticket_dto(ticket)
 
 
-def _claim_next(uow, window: model.Window, profile: routing.WorkProfile,
-                now) -> tuple[routing.Candidate, model.Ticket] | None:
+def _claim_next(
+    uow, window: model.Window, profile: routing.WorkProfile, now
+) -> tuple[routing.Candidate, model.Ticket] | None:
     """Choose by the routing rules and lock the choice; a ticket another window is taking (locked, or called
     since the candidates were read) is left out and the choice made again."""
     skipped: set[int] = set()
     for _attempt in range(CLAIM_ATTEMPTS):
-        found = uow.tickets.candidates(window.number, list(profile.service_weights), list(profile.class_weights),
-                                       now, skipped)
-        choice = routing.choose(profile, now, targeted=found.targeted, heads=found.heads,
-                                appointments=found.appointments, streak=window.priority_streak)
+        found = uow.tickets.candidates(
+            window.number, list(profile.service_weights), list(profile.class_weights), now, skipped
+        )
+        choice = routing.choose(
+            profile,
+            now,
+            targeted=found.targeted,
+            heads=found.heads,
+            appointments=found.appointments,
+            streak=window.priority_streak,
+        )
         if choice is None:
             return None
         ticket = uow.tickets.claim(choice.candidate.id)
@@ -134,7 +145,8 @@ def _specific(hall: Hall, uow, window: model.Window, ref: int | str) -> model.Ti
     if ticket.target_window is None and ticket.service not in hall.profile(window.number).service_weights:
         raise InvalidTransition(
             f"window {window.number} does not serve {hall.service(ticket.service).name} ({ticket.service})",
-            field="ticket")
+            field="ticket",
+        )
     if uow.tickets.claim(ticket.id) is None:
         raise InvalidTransition(f"ticket {ticket.number} is being called at another window", field="ticket")
     return ticket
@@ -142,11 +154,13 @@ def _specific(hall: Hall, uow, window: model.Window, ref: int | str) -> model.Ti
 
 def _on_current(hall: Hall, act: WindowAction, fn: Callable) -> dict:
     """Apply ``fn(ticket, window, now, uow)`` to the window's current ticket."""
+
     def run(uow, window, now):
         ticket = _current(uow, window)
         fn(ticket, window, now, uow)
         window.track(ticket)
         return ticket_dto(ticket)
+
     return _at_window(hall, act, run)
 
 
@@ -167,6 +181,7 @@ def finish(hall: Hall, act: WindowAction, outcome: model.Outcome) -> dict:
     def run(ticket, window, now, uow):
         ticket.finish(outcome, now)
         window.invite_rating(ticket, now, hall.config.routing.rating_timeout_s)
+
     return _on_current(hall, act, run)
 
 
@@ -188,6 +203,7 @@ def transfer(hall: Hall, act: WindowAction, to_service: str | None, to_window: i
         uow.flush()
         ticket.transferred(child, now)
         out["child"] = ticket_dto(child)
+
     result = _on_current(hall, act, run)
     result["child"] = out["child"]
     return result
@@ -195,27 +211,33 @@ def transfer(hall: Hall, act: WindowAction, to_service: str | None, to_window: i
 
 def hold(hall: Hall, act: WindowAction, kind: model.HoldKind, ticket_id: int | None = None) -> dict:
     """挂起 the current ticket (or a waiting one by id)."""
+
     def run(uow, window, now):
         ticket = _current(uow, window) if ticket_id is None else uow.tickets.get(ticket_id)
         if ticket is None:
             raise NotFound(f"no ticket {ticket_id}", field="ticket")
         if ticket_id is not None and ticket.id != window.current_ticket_id and ticket.status != model.Status.WAITING:
-            raise InvalidTransition(f"ticket {ticket.number} is {ticket.status}; only waiting or current tickets can be held")
+            raise InvalidTransition(
+                f"ticket {ticket.number} is {ticket.status}; only waiting or current tickets can be held"
+            )
         ticket.hold(kind, now, window.number, window.staff)
         if ticket.id == window.current_ticket_id:
             window.track(ticket)
         return ticket_dto(ticket)
+
     return _at_window(hall, act, run)
 
 
 def resume(hall: Hall, act: WindowAction, ticket_id: int) -> dict:
     """Put a held ticket back in the queue (to this window if its documents stayed here)."""
+
     def run(uow, window, now):
         ticket = uow.tickets.get(ticket_id)
         if ticket is None:
             raise NotFound(f"no ticket {ticket_id}", field="ticket")
         ticket.resume(now, window.number, window.staff)
         return ticket_dto(ticket)
+
     return _at_window(hall, act, run)
 
 
@@ -224,6 +246,7 @@ def pause(hall: Hall, act: WindowAction, reason: str) -> dict:
         window.pause(reason, now)
         uow.windows.open_pause(window.number, window.staff, reason, now)
         return window_dto(window)
+
     return _at_window(hall, act, run)
 
 
@@ -232,13 +255,19 @@ def unpause(hall: Hall, act: WindowAction) -> dict:
         window.unpause(now)
         uow.windows.close_pause(window.number, now)
         return window_dto(window)
+
     return _at_window(hall, act, run)
 
 
 def window_dto(window: model.Window) -> dict:
     state = window.state
     return {
-        "number": window.number, "name": window.name, "state": state.value, "state_name": model.WINDOW_STATE_ZH[state],
-        "staff": window.staff, "pause_reason": window.pause_reason, "current_ticket_id": window.current_ticket_id,
+        "number": window.number,
+        "name": window.name,
+        "state": state.value,
+        "state_name": model.WINDOW_STATE_ZH[state],
+        "staff": window.staff,
+        "pause_reason": window.pause_reason,
+        "current_ticket_id": window.current_ticket_id,
         "inviting_ticket_id": window.inviting_ticket_id,
     }

@@ -4,6 +4,7 @@ Uses the ``chinesecalendar`` package, which carries each year's State Council
 schedule once it is published; for a year it does not know yet, Monday to
 Friday are assumed and a warning is logged once — update the package then.
 """
+
 from __future__ import annotations
 
 import logging
@@ -21,8 +22,11 @@ def is_workday(day: date) -> bool:
     except NotImplementedError:
         if day.year not in _warned:
             _warned.add(day.year)
-            log.warning("the Chinese holiday calendar for %d is not installed; counting Monday-Friday "
-                        "(upgrade the chinesecalendar package)", day.year)
+            log.warning(
+                "the Chinese holiday calendar for %d is not installed; counting Monday-Friday "
+                "(upgrade the chinesecalendar package)",
+                day.year,
+            )
         return day.isoweekday() <= 5
 
 

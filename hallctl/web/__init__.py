@@ -1,4 +1,5 @@
 """Flask app factory: API blueprints under /api/v1, Socket.IO, JSON errors."""
+
 from __future__ import annotations
 
 import functools
@@ -28,8 +29,12 @@ def create_app(hall, secret_key: str) -> tuple[Flask, SocketIO]:
     app = Flask(__name__)
     app.url_map.converters["int"] = RowIdConverter
     app.config.update(
-        HALL=hall, SECRET_KEY=secret_key, MAX_CONTENT_LENGTH=MAX_BODY_BYTES, JSON_AS_ASCII=False,
-        SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Strict",
+        HALL=hall,
+        SECRET_KEY=secret_key,
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        JSON_AS_ASCII=False,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_SECURE=hall.config.hall.public_url.startswith("https://"),
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
     )
@@ -44,8 +49,11 @@ def create_app(hall, secret_key: str) -> tuple[Flask, SocketIO]:
     _errors(app)
     _headers_and_audit(app, hall)
     queue = hall.config.hall.message_queue
-    shared = {"client_manager": BatchingRedisManager(queue)} if queue.startswith(("redis://", "rediss://")) \
+    shared = (
+        {"client_manager": BatchingRedisManager(queue)}
+        if queue.startswith(("redis://", "rediss://"))
         else {"message_queue": queue or None}
+    )
     socketio = SocketIO(app, async_mode="threading", cors_allowed_origins=[], json=app.json, **shared)
     Realtime(socketio, hall)
     app.extensions["hallctl.api"] = api
@@ -67,8 +75,13 @@ LOGIN_RATE = "10 per minute"
 def _limit_logins(app: Flask, hall) -> None:
     queue = hall.config.hall.message_queue
     # checked in the log-in view only: with auto_check the limiter would look up limits on every request
-    limiter = Limiter(get_remote_address, app=app, default_limits=[], auto_check=False,
-                      storage_uri=queue if queue.startswith("redis") else "memory://")
+    limiter = Limiter(
+        get_remote_address,
+        app=app,
+        default_limits=[],
+        auto_check=False,
+        storage_uri=queue if queue.startswith("redis") else "memory://",
+    )
     endpoint = "hall.login"
     login = app.view_functions[endpoint]
     limiter.limit(LOGIN_RATE)(login)
@@ -77,6 +90,7 @@ def _limit_logins(app: Flask, hall) -> None:
     def limited_login(**kwargs):
         limiter.check()
         return login(**kwargs)
+
     app.view_functions[endpoint] = limited_login
 
 
@@ -98,13 +112,21 @@ def _headers_and_audit(app: Flask, hall) -> None:
             actor, role = (principal.name, principal.role) if principal else (None, None)
             if request.path == f"{API_PREFIX}/auth/login":  # every attempt, with the name it tried
                 body = request.get_json(silent=True)
-                actor = body.get("username") if isinstance(body, dict) and isinstance(body.get("username"), str) \
-                    else "?"
+                actor = (
+                    body.get("username") if isinstance(body, dict) and isinstance(body.get("username"), str) else "?"
+                )
                 role = "login"  # whoever the session belonged to, this is an attempt to log in as ``actor``
             if role in audit.AUDITED_ROLES or role == "login":
                 try:
-                    audit.record(hall, actor or "?", role, request.method, request.path, response.status_code,
-                                 request.remote_addr)
+                    audit.record(
+                        hall,
+                        actor or "?",
+                        role,
+                        request.method,
+                        request.path,
+                        response.status_code,
+                        request.remote_addr,
+                    )
                 except Exception:  # the action itself is done; losing its audit line is logged, not a 5xx
                     app.logger.exception("could not write the audit log for %s %s", request.method, request.path)
         return response
@@ -120,9 +142,11 @@ def _errors(app: Flask) -> None:
         if not request.path.startswith(API_PREFIX):
             return exc
         code = (exc.name or "error").lower().replace(" ", "_")
-        message = {404: f"no such endpoint: {request.method} {request.path}",
-                   405: f"{request.method} is not allowed on {request.path}",
-                   413: f"the request body is larger than {MAX_BODY_BYTES // 1024} KiB"}.get(exc.code, exc.description)
+        message = {
+            404: f"no such endpoint: {request.method} {request.path}",
+            405: f"{request.method} is not allowed on {request.path}",
+            413: f"the request body is larger than {MAX_BODY_BYTES // 1024} KiB",
+        }.get(exc.code, exc.description)
         return error_response(exc.code or 400, code, message)
 
     @app.errorhandler(Exception)

@@ -3,6 +3,7 @@
 Every route registered here also lands in the OpenAPI document, with the same
 pydantic models the view validates with.
 """
+
 from __future__ import annotations
 
 import functools
@@ -24,8 +25,13 @@ VIEWERS = frozenset({"display", "staff", "manager", "admin"})
 DEVICES = frozenset({"device", "admin"})
 
 STATUS = {
-    errors.InvalidTransition: 409, errors.Refused: 409, errors.ConcurrencyConflict: 409,
-    errors.NotFound: 404, errors.Forbidden: 403, errors.Invalid: 422, errors.LockedOut: 429,
+    errors.InvalidTransition: 409,
+    errors.Refused: 409,
+    errors.ConcurrencyConflict: 409,
+    errors.NotFound: 404,
+    errors.Forbidden: 403,
+    errors.Invalid: 422,
+    errors.LockedOut: 429,
 }
 
 
@@ -77,9 +83,18 @@ class Registry:
     def __init__(self) -> None:
         self.routes: list[RouteSpec] = []
 
-    def route(self, bp: Blueprint, rule: str, method: str, *, summary: str, roles: frozenset[str],
-              body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
-              responses: dict[int, str] | None = None) -> Callable:
+    def route(
+        self,
+        bp: Blueprint,
+        rule: str,
+        method: str,
+        *,
+        summary: str,
+        roles: frozenset[str],
+        body: type[BaseModel] | None = None,
+        query: type[BaseModel] | None = None,
+        responses: dict[int, str] | None = None,
+    ) -> Callable:
         """Register a view. The view gets ``principal``, ``body``, ``query`` and URL args as keywords
         and returns ``(status, json_body)`` or a ``Response``."""
         spec = RouteSpec(rule, method, summary, roles, body, query, responses or {200: "OK"}, bp.name)
@@ -95,8 +110,10 @@ class Registry:
                 parsed_query = _parse_query(query) if query else None
                 call = functools.partial(view, principal=principal, body=parsed_body, query=parsed_query, **kwargs)
                 return _run(spec, principal, call)
+
             bp.add_url_rule(rule, view.__name__, wrapper, methods=[method])
             return wrapper
+
         return decorate
 
 
@@ -154,7 +171,7 @@ def _parse_body(model: type[BaseModel]) -> BaseModel:
 
 
 def _parse_query(model: type[BaseModel]) -> BaseModel:
-    args = {k: v for k, v in request.args.items()}
+    args = dict(request.args.items())
     try:
         return model.model_validate(args, strict=False)
     except ValidationError as exc:
@@ -172,8 +189,9 @@ def _run(spec: RouteSpec, principal: auth.Principal | None, call: Callable) -> R
             raise ApiError(422, "invalid", "Idempotency-Key may be at most 128 characters", "Idempotency-Key")
         who = principal.key if principal else f"anon:{request.remote_addr}"
         try:
-            status, body = idempotency.run_once(current_app.config["HALL"], who, key, spec.method, request.path,
-                                                action, domain_error)
+            status, body = idempotency.run_once(
+                current_app.config["HALL"], who, key, spec.method, request.path, action, domain_error
+            )
         except errors.DomainError as exc:  # the key itself: in use, or used for another request
             status, body = domain_error(exc)
     else:

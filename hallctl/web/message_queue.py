@@ -7,6 +7,7 @@ round trips for the sender and three wake-ups of every process's listener. Insid
 keeps a thread's emits and publishes them as one message, ``[host id, emit, emit, …]``; the sender skips it
 by its first bytes without decoding it. Everything else (and every emit outside a batch) goes as before.
 """
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """The OpenAPI 3.1 document, built from the registered routes and their pydantic models."""
+
 from __future__ import annotations
 
 import re
@@ -8,9 +9,19 @@ from pydantic import BaseModel
 from .api import Registry
 
 _ERROR = {
-    "type": "object", "required": ["error"],
-    "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
-        "code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": ["string", "null"]}}}},
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "field": {"type": ["string", "null"]},
+            },
+        }
+    },
 }
 
 
@@ -22,6 +33,7 @@ def _path(rule: str) -> tuple[str, list[dict]]:
         schema = {"type": "integer", "minimum": 0} if kind == "int" else {"type": "string"}
         params.append({"name": name, "in": "path", "required": True, "schema": schema})
         return "{" + name + "}"
+
     return re.sub(r"<(?:(\w+):)?(\w+)>", repl, rule), params
 
 
@@ -35,8 +47,10 @@ def _schema(model: type[BaseModel], components: dict) -> dict:
 def _query_params(model: type[BaseModel]) -> list[dict]:
     schema = model.model_json_schema(by_alias=True)
     required = set(schema.get("required", []))
-    return [{"name": name, "in": "query", "required": name in required, "schema": prop}
-            for name, prop in schema["properties"].items()]
+    return [
+        {"name": name, "in": "query", "required": name in required, "schema": prop}
+        for name, prop in schema["properties"].items()
+    ]
 
 
 def build(api: Registry, prefix: str, title: str) -> dict:
@@ -44,14 +58,26 @@ def build(api: Registry, prefix: str, title: str) -> dict:
     paths: dict = {}
     for spec in api.routes:
         path, params = _path(spec.rule)
-        op: dict = {"summary": spec.summary, "operationId": f"{spec.method.lower()}_{spec.tag}_{path}",
-                    "tags": [spec.tag], "parameters": params + (_query_params(spec.query) if spec.query else [])}
+        op: dict = {
+            "summary": spec.summary,
+            "operationId": f"{spec.method.lower()}_{spec.tag}_{path}",
+            "tags": [spec.tag],
+            "parameters": params + (_query_params(spec.query) if spec.query else []),
+        }
         if spec.body is not None:
-            op["requestBody"] = {"required": False, "content": {
-                "application/json": {"schema": _schema(spec.body, components)}}}
+            op["requestBody"] = {
+                "required": False,
+                "content": {"application/json": {"schema": _schema(spec.body, components)}},
+            }
         if spec.method == "POST":
-            op["parameters"].append({"name": "Idempotency-Key", "in": "header", "required": False,
-                                     "schema": {"type": "string", "maxLength": 128}})
+            op["parameters"].append(
+                {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "required": False,
+                    "schema": {"type": "string", "maxLength": 128},
+                }
+            )
         responses = {str(code): {"description": text} for code, text in spec.responses.items()}
         for code, text in ((401, "Not logged in"), (403, "Role not allowed"), (422, "Invalid input")):
             if spec.roles or code == 422:
@@ -68,7 +94,11 @@ def build(api: Registry, prefix: str, title: str) -> dict:
         "openapi": "3.1.0",
         "info": {"title": title, "version": "1"},
         "paths": paths,
-        "components": {"schemas": components, "securitySchemes": {
-            "bearer": {"type": "http", "scheme": "bearer"},
-            "session": {"type": "apiKey", "in": "cookie", "name": "session"}}},
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+            },
+        },
     }

@@ -3,6 +3,7 @@
 Each page gets what it needs from the config as a JSON data block; everything
 live comes from the API and Socket.IO, like any other client.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -26,14 +27,27 @@ def _common() -> dict:
     config = _hall().config
     return {
         "hall": config.hall.name,
-        "services": [{"code": s.code, "name": s.name, "name_en": s.name_en or s.name, "prefix": s.prefix,
-                      "target_wait_min": s.target_wait_min} for s in config.services],
+        "services": [
+            {
+                "code": s.code,
+                "name": s.name,
+                "name_en": s.name_en or s.name,
+                "prefix": s.prefix,
+                "target_wait_min": s.target_wait_min,
+            }
+            for s in config.services
+        ],
     }
 
 
 def register() -> Blueprint:
-    bp = Blueprint("pages", __name__, template_folder=str(UI / "templates"), static_folder=str(UI / "static"),
-                   static_url_path="/ui")
+    bp = Blueprint(
+        "pages",
+        __name__,
+        template_folder=str(UI / "templates"),
+        static_folder=str(UI / "static"),
+        static_url_path="/ui",
+    )
 
     @bp.get("/")
     def index():
@@ -45,17 +59,29 @@ def register() -> Blueprint:
         found = next((k for k in config.kiosks if k.id == kiosk_id), None)
         if found is None:
             abort(404, f"no kiosk {kiosk_id!r} in the hall config")
-        data = {**_common(), "kiosk": found.id, "kiosk_name": found.name, "printer": found.printer is not None,
-                "hours": config.hall.hours, "idle_s": KIOSK_IDLE_S,
-                "priorities": [{"code": p.code, "name": p.name, "name_en": p.name_en or p.name, "weight": p.weight}
-                               for p in config.priorities]}
+        data = {
+            **_common(),
+            "kiosk": found.id,
+            "kiosk_name": found.name,
+            "printer": found.printer is not None,
+            "hours": config.hall.hours,
+            "idle_s": KIOSK_IDLE_S,
+            "priorities": [
+                {"code": p.code, "name": p.name, "name_en": p.name_en or p.name, "weight": p.weight}
+                for p in config.priorities
+            ],
+        }
         return render_template("kiosk.html", data=data)
 
     @bp.get("/staff")
     def staff():
         config = _hall().config
-        data = {**_common(), "windows": [w.number for w in config.windows],
-                "outcomes": [o.value for o in Outcome], "hold_kinds": [k.value for k in HoldKind]}
+        data = {
+            **_common(),
+            "windows": [w.number for w in config.windows],
+            "outcomes": [o.value for o in Outcome],
+            "hold_kinds": [k.value for k in HoldKind],
+        }
         return render_template("staff.html", data=data)
 
     @bp.get("/manage")

@@ -3,6 +3,7 @@
 A phone page joining ``ticket:{id}`` is also put in ``queue:{service}`` so it
 hears ``queue_changed`` for its own queue and can refresh its position.
 """
+
 from __future__ import annotations
 
 import logging
@@ -116,12 +117,18 @@ class Realtime:
         for event in batch:
             if isinstance(event, ev.TicketEvent):
                 self._ticket_event(event)
-                if not isinstance(event, (ev.ServiceStarted, ev.TicketFinished, ev.TicketPrintChanged,
-                                          ev.TicketPrintRequested)):
+                if not isinstance(
+                    event, (ev.ServiceStarted, ev.TicketFinished, ev.TicketPrintChanged, ev.TicketPrintRequested)
+                ):
                     services[event.service] = None
             if isinstance(event, ev.RatingRecorded):
-                payload = {"ticket_id": event.ticket_id, "level": event.level, "window": event.window,
-                           "channel": event.channel, "bound": event.bound}
+                payload = {
+                    "ticket_id": event.ticket_id,
+                    "level": event.level,
+                    "window": event.window,
+                    "channel": event.channel,
+                    "bound": event.bound,
+                }
                 self._emit("rating_recorded", payload, self._rooms(event.window, event.ticket_id))
             if isinstance(event, ev.DeviceChanged):
                 self._emit("device_changed", self.hall.devices.get(event.device), ["hall"])
@@ -154,16 +161,23 @@ class Realtime:
         return rooms
 
     def _queue_changed(self, services: list[str]) -> None:
-        rooms = {s: [r for r in ["hall", f"queue:{s}", *(f"window:{n}" for n in self.hall.windows_serving(s))]
-                     if self._listened(r)] for s in services}
+        rooms = {
+            s: [
+                r
+                for r in ["hall", f"queue:{s}", *(f"window:{n}" for n in self.hall.windows_serving(s))]
+                if self._listened(r)
+            ]
+            for s in services
+        }
         services = [s for s in services if rooms[s]]
         if not services:
             return
         with self.hall.uow(write=False) as uow:
             counts = uow.tickets.waiting_counts(services)
         for service in services:
-            self.socketio.emit("queue_changed", {"service": service, "waiting": counts.get(service, 0)},
-                               to=rooms[service])
+            self.socketio.emit(
+                "queue_changed", {"service": service, "waiting": counts.get(service, 0)}, to=rooms[service]
+            )
 
     def _window_changed(self, number: int) -> None:
         rooms = [r for r in ("hall", f"window:{number}") if self._listened(r)]

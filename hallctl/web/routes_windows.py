@@ -1,4 +1,5 @@
 """Window actions by the staff member logged in there."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app
@@ -23,8 +24,9 @@ def register(api: Registry) -> Blueprint:
         return WindowAction(window=n, staff=principal.name)
 
     def action(path: str, summary: str, body=schemas.Empty, responses=TICKET_REPLY):
-        return api.route(bp, f"/windows/<int:n>/{path}", "POST", summary=summary, roles=STAFF, body=body,
-                         responses=responses)
+        return api.route(
+            bp, f"/windows/<int:n>/{path}", "POST", summary=summary, roles=STAFF, body=body, responses=responses
+        )
 
     @api.route(bp, "/windows/<int:n>", "GET", summary="A window, its current ticket and its queue", roles=STAFF)
     def view(principal, body, query, n):
@@ -38,8 +40,12 @@ def register(api: Registry) -> Blueprint:
     def logout(principal, body, query, n):
         return windows.logout(hall(), act(principal, n))
 
-    @action("call", "Call the next ticket (叫号), or a specific one", body=schemas.CallIn,
-            responses={200: "The called ticket", 204: "Nothing waits", 409: "Window busy or paused"})
+    @action(
+        "call",
+        "Call the next ticket (叫号), or a specific one",
+        body=schemas.CallIn,
+        responses={200: "The called ticket", 204: "Nothing waits", 409: "Window busy or paused"},
+    )
     def call(principal, body, query, n):
         ticket = windows.call(hall(), act(principal, n), body.ticket)
         return (204, None) if ticket is None else {"ticket": ticket}

@@ -1,4 +1,5 @@
 """Request bodies and queries: the views validate with these, and the OpenAPI document is built from them."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -14,6 +15,7 @@ TicketNumber = Annotated[str, Field(pattern=r"^[A-Za-z]{1,2}[0-9]{2,6}$")]
 MAX_ROW_ID = 2**31 - 1
 """Row ids are 32-bit INTEGER columns (PostgreSQL); a larger number names nothing."""
 RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
@@ -60,7 +62,7 @@ class TransferIn(Body):
     window: Annotated[int, Field(ge=1, le=999)] | None = None
 
     @model_validator(mode="after")
-    def _somewhere(self) -> "TransferIn":
+    def _somewhere(self) -> TransferIn:
         if self.service is None and self.window is None:
             raise ValueError("give a service or a window to transfer to")
         return self
@@ -94,7 +96,7 @@ class RangeQuery(Body):
     to: date
 
     @model_validator(mode="after")
-    def _ordered(self) -> "RangeQuery":
+    def _ordered(self) -> RangeQuery:
         if self.to < self.from_:
             raise ValueError("'to' is before 'from'")
         if (self.to - self.from_).days > 3660:

@@ -9,8 +9,10 @@ connection another one starts, so long-lived websockets never leave a new connec
 stay for the next connections. Requests are handled by Werkzeug's own ``WSGIRequestHandler``: the same HTTP,
 websocket upgrades (simple-websocket) and error handling.
 """
+
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 
@@ -43,10 +45,9 @@ class PooledWSGIServer(BaseWSGIServer):
     def shutdown(self) -> None:
         """Stop accepting; connections being served finish on their threads."""
         self._stopped.set()
-        try:  # wakes the workers blocked in accept() (closing the socket alone would not, on Linux)
+        # wakes the workers blocked in accept() (closing the socket alone would not, on Linux); OSError: already shut
+        with contextlib.suppress(OSError):
             self.socket.shutdown(socket.SHUT_RDWR)
-        except OSError:  # already shut
-            pass
         self.server_close()
 
     def _add_worker(self) -> None:

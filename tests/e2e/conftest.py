@@ -1,4 +1,5 @@
 """A served hall (real HTTP server, real printer simulator on a pty) and Debian's headless Chromium via Playwright."""
+
 from __future__ import annotations
 
 import logging
@@ -20,14 +21,15 @@ from tests.e2e.served import noon_zone, real_clock_toml
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-FAST_PRINTER = PrinterTiming(status_timeout_s=0.2, poll_s=0.2, retry_window_s=2, backoff_min_s=0.05,
-                             backoff_max_s=0.2)
+FAST_PRINTER = PrinterTiming(status_timeout_s=0.2, poll_s=0.2, retry_window_s=2, backoff_min_s=0.05, backoff_max_s=0.2)
 
 
 def served_config(db_url: str, printer_url: str, hours: str) -> str:
     """The test hall in the noon zone, with these opening hours and kiosk k1's printer on the simulator."""
     text = real_clock_toml(hall_toml(db_url)).replace('hours = ["00:00-24:00"]', f'hours = ["{hours}"]')
-    text = text.replace('[[kiosks]]\nid = "k1"\n', '[[kiosks]]\nid = "k1"\nname = "一号取号机"\nprinter = "printer-k1"\n')
+    text = text.replace(
+        '[[kiosks]]\nid = "k1"\n', '[[kiosks]]\nid = "k1"\nname = "一号取号机"\nprinter = "printer-k1"\n'
+    )
     return text + f'\n[[devices]]\nname = "printer-k1"\nkind = "printer"\nurl = "{printer_url}"\n'
 
 
@@ -76,8 +78,10 @@ def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"])
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"],
+        )
         yield chromium
         chromium.close()
 
@@ -92,8 +96,9 @@ class Pages:
         self.errors: list[str] = []
 
     def open(self, path: str, *, viewport=(1280, 900), lang: str = "zh", **context_options):
-        context = self.browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
-                                           locale="zh-CN", **context_options)
+        context = self.browser.new_context(
+            viewport={"width": viewport[0], "height": viewport[1]}, locale="zh-CN", **context_options
+        )
         self.contexts.append(context)
         if lang == "en":
             context.add_init_script("localStorage.setItem('hallctl.lang', 'en')")

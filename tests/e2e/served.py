@@ -1,12 +1,12 @@
 """`hallctl` as a real process: run a command, or serve a hall on a port until killed."""
+
 from __future__ import annotations
 
 import signal
 import subprocess
 import sys
 import time
-
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import requests
 
@@ -17,14 +17,15 @@ HALLCTL = [sys.executable, "-m", "hallctl.cli"]
 
 def noon_zone() -> str:
     """A fixed-offset zone where it is about noon now, so a test on the real clock never crosses a business day."""
-    shift = 12 - datetime.now(timezone.utc).hour  # -11 … +12 hours
+    shift = 12 - datetime.now(UTC).hour  # -11 … +12 hours
     return "Etc/GMT" + (f"{-shift:+d}" if shift else "")  # Etc/GMT-8 is UTC+8
 
 
 def real_clock_toml(text: str) -> str:
     """The test hall for a server on the real clock: open all day, in the noon zone."""
-    return (text.replace('timezone = "Asia/Shanghai"', f'timezone = "{noon_zone()}"')
-            .replace('hours = ["08:30-12:00", "13:30-17:30"]', 'hours = ["00:00-24:00"]'))
+    return text.replace('timezone = "Asia/Shanghai"', f'timezone = "{noon_zone()}"').replace(
+        'hours = ["08:30-12:00", "13:30-17:30"]', 'hours = ["00:00-24:00"]'
+    )
 
 
 def run(*args, input=None, cwd=None):
@@ -35,9 +36,12 @@ class Served:
     def __init__(self, config, tmp_path, port=None):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = open(tmp_path / f"serve-{self.port}.log", "w")
-        self.proc = subprocess.Popen([*HALLCTL, "serve", "--config", str(config), "--host", "127.0.0.1",
-                                      "--port", str(self.port)], stdout=self.log, stderr=subprocess.STDOUT)
+        self.log = open(tmp_path / f"serve-{self.port}.log", "w")  # noqa: SIM115 — open for the server's life
+        self.proc = subprocess.Popen(
+            [*HALLCTL, "serve", "--config", str(config), "--host", "127.0.0.1", "--port", str(self.port)],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.time() + 30
         while time.time() < deadline:
             try:

@@ -1,4 +1,5 @@
 """The HTTP API of PRODUCT.md §4.3: every endpoint, bad input as 4xx JSON, roles, idempotency."""
+
 import csv
 import io
 import json
@@ -27,6 +28,7 @@ def login_window(api, who="staff1", n=1):
 
 # -- services, tickets -------------------------------------------------------------------------
 
+
 def test_services_are_public_with_waiting_counts_and_estimates(api):
     issue(api), issue(api)
     services = {s["code"]: s for s in api["anon"].get("/services").get_json()}
@@ -39,7 +41,9 @@ def test_a_kiosk_issues_a_ticket_with_number_ahead_estimate_and_track_token(api)
     first = issue(api)
     second = issue(api)
     assert (first["number"], second["number"]) == ("A001", "A002")
-    assert second["ahead"] == 1 and second["status"] == "waiting" and second["print"] == {"status": "none", "message": ""}
+    assert (
+        second["ahead"] == 1 and second["status"] == "waiting" and second["print"] == {"status": "none", "message": ""}
+    )
     assert len(second["track_token"]) >= 16 and second["issued_at"].endswith("Z")
     assert len(second["est_wait_min"]) == 2
 
@@ -54,18 +58,21 @@ def test_a_citizen_reads_the_ticket_with_its_token_only(api):
     assert api["staff1"].get(f"/tickets/{t['id']}").get_json()["number"] == "A001"
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"service": "NOPE"}, "service"),
-    ({"service": 5}, "service"),
-    ({}, "service"),
-    ({"service": "SB", "priority": "vip"}, "priority"),
-    ({"service": "SB", "priority": 3}, "priority"),
-    ({"service": "SB" * 40}, "service"),
-    ({"service": "SB", "extra": 1}, "extra"),
-    ({"service": "SB", "appointment": {"code": "x", "slot": "not a time"}}, "appointment.slot"),
-    ({"service": "SB", "appointment": {"code": "x", "slot": "2026-11-23T09:30:00"}}, "appointment.slot"),
-    ({"service": "S\u0000B"}, "service"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"service": "NOPE"}, "service"),
+        ({"service": 5}, "service"),
+        ({}, "service"),
+        ({"service": "SB", "priority": "vip"}, "priority"),
+        ({"service": "SB", "priority": 3}, "priority"),
+        ({"service": "SB" * 40}, "service"),
+        ({"service": "SB", "extra": 1}, "extra"),
+        ({"service": "SB", "appointment": {"code": "x", "slot": "not a time"}}, "appointment.slot"),
+        ({"service": "SB", "appointment": {"code": "x", "slot": "2026-11-23T09:30:00"}}, "appointment.slot"),
+        ({"service": "S\u0000B"}, "service"),
+    ],
+)
 def test_bad_issue_bodies_get_422_naming_the_field_and_issue_nothing(api, body, field):
     response = api["kiosk"].post("/tickets", json=body)
     assert response.status_code == 422
@@ -81,19 +88,22 @@ def test_malformed_requests_get_clear_4xx(api):
     assert not_object.status_code == 422 and "JSON object" in error_of(not_object)["message"]
     form = kiosk.post("/tickets", data="service=SB", headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert form.status_code == 415
-    huge = kiosk.post("/tickets", data=json.dumps({"service": "x" * 70_000}),
-                      headers={"Content-Type": "application/json"})
+    huge = kiosk.post(
+        "/tickets", data=json.dumps({"service": "x" * 70_000}), headers={"Content-Type": "application/json"}
+    )
     assert huge.status_code == 413 and error_of(huge)["code"] == "request_entity_too_large"
     assert error_of(kiosk.get("/nowhere"))["code"] == "not_found"
     assert api["anon"].client.delete("/api/v1/tickets").status_code == 405
 
 
 def test_the_appointment_slot_must_be_today(api):
-    response = api["kiosk"].post("/tickets", json={"service": "SB", "appointment": {
-        "code": "YY1", "slot": "2026-12-01T01:00:00Z"}})
+    response = api["kiosk"].post(
+        "/tickets", json={"service": "SB", "appointment": {"code": "YY1", "slot": "2026-12-01T01:00:00Z"}}
+    )
     assert response.status_code == 422 and "not today" in error_of(response)["message"]
-    ok = api["kiosk"].post("/tickets", json={"service": "SB", "appointment": {
-        "code": "YY1", "slot": "2026-11-23T01:30:00Z"}})
+    ok = api["kiosk"].post(
+        "/tickets", json={"service": "SB", "appointment": {"code": "YY1", "slot": "2026-11-23T01:30:00Z"}}
+    )
     assert ok.status_code == 201 and ok.get_json()["appointment_at"] == "2026-11-23T01:30:00Z"
 
 
@@ -105,6 +115,7 @@ def test_a_kiosk_outside_hours_is_refused_with_the_opening_hours(api, clock):
 
 
 # -- roles ------------------------------------------------------------------------------------
+
 
 def test_nobody_calls_without_logging_in_and_a_kiosk_cannot_call(api):
     assert error_of(api["anon"].post("/windows/1/call", json={}))["code"] == "unauthenticated"
@@ -125,6 +136,7 @@ def test_an_unknown_or_garbage_bearer_token_is_unauthenticated(api):
 
 
 # -- windows ---------------------------------------------------------------------------------
+
 
 def test_staff_run_a_window_through_the_whole_workflow(api):
     staff = api["staff1"]
@@ -199,13 +211,17 @@ def test_the_hall_state_lists_todays_calls_newest_first_with_recalls(api, web):
     api["staff1"].post("/windows/1/recall", json={})
     calls = api["display"].get("/hall/state").get_json()["calls"]
     assert [(c["number"], c["window"], c["recall"]) for c in calls] == [
-        ("A002", 1, True), ("A002", 1, False), ("A001", 1, False)]
+        ("A002", 1, True),
+        ("A002", 1, False),
+        ("A001", 1, False),
+    ]
     assert calls[0]["service"] == "SB" and calls[0]["at"].endswith("Z")
     hall.clock.advance(days=1)  # yesterday's calls are off the hall screen
     assert api["display"].get("/hall/state").get_json()["calls"] == []
 
 
 # -- idempotency ------------------------------------------------------------------------------
+
 
 def test_a_repeated_idempotency_key_returns_the_first_ticket_and_issues_one(api):
     headers = {"Idempotency-Key": "tap-1"}
@@ -240,6 +256,7 @@ def test_a_refusal_is_replayed_too_and_a_key_cannot_change_endpoint(api):
 
 # -- export, auth, health, openapi --------------------------------------------------------------
 
+
 def test_the_ticket_export_has_one_row_per_ticket_with_durations(api, clock):
     t = issue(api)
     login_window(api)
@@ -260,12 +277,26 @@ def test_the_ticket_export_has_one_row_per_ticket_with_durations(api, clock):
     assert first["rating_level"] == "4" and first["outcome"] == "completed" and first["staff"] == "staff1"
     assert first["issued_at"] == "2026-11-23T01:00:00Z"
     assert rows[1]["wait_s"] == "" and rows[1]["status"] == "waiting"
-    assert api["manager"].get("/tickets/export.csv?from=2026-11-24&to=2026-11-24").get_data(as_text=True) \
-        .lstrip("\ufeff").count("\n") == 1
+    assert (
+        api["manager"]
+        .get("/tickets/export.csv?from=2026-11-24&to=2026-11-24")
+        .get_data(as_text=True)
+        .lstrip("\ufeff")
+        .count("\n")
+        == 1
+    )
 
 
-@pytest.mark.parametrize("query", ["", "?from=2026-11-23", "?from=yesterday&to=2026-11-23",
-                                   "?from=2026-11-24&to=2026-11-23", "?from=2026-11-23&to=2026-11-23&x=1"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?from=2026-11-23",
+        "?from=yesterday&to=2026-11-23",
+        "?from=2026-11-24&to=2026-11-23",
+        "?from=2026-11-23&to=2026-11-23&x=1",
+    ],
+)
 def test_bad_export_ranges_are_422(api, query):
     assert api["manager"].get(f"/tickets/export.csv{query}").status_code == 422
 
@@ -273,6 +304,7 @@ def test_bad_export_ranges_are_422(api, query):
 def test_login_sets_a_session_cookie_that_works_and_logout_ends_it(web):
     _hall, app, _socketio = web
     from hallctl.services import auth
+
     auth.add_user(_hall, "li", "staff", PASSWORD)
     client = app.test_client()
     wrong = client.post("/api/v1/auth/login", json={"username": "li", "password": "nope"})
@@ -313,28 +345,51 @@ def test_the_openapi_document_lists_every_route_with_its_body_schema(web, api):
     listed = {(m, p) for p, ops in doc["paths"].items() for m in ops}
     assert len(listed) == len(registered) >= 20
     issue_op = doc["paths"]["/api/v1/tickets"]["post"]
-    schema = doc["components"]["schemas"][issue_op["requestBody"]["content"]["application/json"]["schema"]["$ref"]
-                                          .rsplit("/", 1)[1]]
+    schema = doc["components"]["schemas"][
+        issue_op["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    ]
     assert schema["required"] == ["service"] and schema["additionalProperties"] is False
     assert "{n}" in "".join(doc["paths"]) and "Idempotency-Key" in json.dumps(issue_op)
 
 
-GARBAGE = [None, "", "null", "[]", "{}", '{"ticket": {}}', '{"ticket": -1}', '{"ticket": "A"}', '{"kind": null}',
-           '{"reason": ""}', '{"outcome": 7}', '{"service": []}', '{"window": "1"}', '{"level": 9}',
-           '{"level": true}', '"\\ud800"', "\u00ff\u00fe", '{"a":' * 50]
+GARBAGE = [
+    None,
+    "",
+    "null",
+    "[]",
+    "{}",
+    '{"ticket": {}}',
+    '{"ticket": -1}',
+    '{"ticket": "A"}',
+    '{"kind": null}',
+    '{"reason": ""}',
+    '{"outcome": 7}',
+    '{"service": []}',
+    '{"window": "1"}',
+    '{"level": 9}',
+    '{"level": true}',
+    '"\\ud800"',
+    "\u00ff\u00fe",
+    '{"a":' * 50,
+]
 
 
 def test_no_post_route_answers_5xx_to_garbage(web, api):
     _hall, app, _socketio = web
     login_window(api)
-    routes = [spec.rule.replace("<int:n>", "1").replace("<int:ticket_id>", "1")
-              for spec in app.extensions["hallctl.api"].routes if spec.method == "POST"]
+    routes = [
+        spec.rule.replace("<int:n>", "1").replace("<int:ticket_id>", "1")
+        for spec in app.extensions["hallctl.api"].routes
+        if spec.method == "POST"
+    ]
     for route in routes:
         for body in GARBAGE:
             for who in ("staff1", "kiosk", "anon"):
                 response = api[who].client.post(
-                    f"/api/v1{route}", data=body, headers={"Content-Type": "application/json",
-                                                           **api[who]._headers(None)})
+                    f"/api/v1{route}",
+                    data=body,
+                    headers={"Content-Type": "application/json", **api[who]._headers(None)},
+                )
                 assert response.status_code < 500, (route, body, who, response.get_data(as_text=True))
                 if response.status_code >= 400:
                     error_of(response)
@@ -359,8 +414,7 @@ def test_staff_actions_and_login_attempts_are_audited_and_only_managers_read_the
 
 
 def test_responses_carry_security_headers(api, web):
-    for response in (api["anon"].get("/services"), web[1].test_client().get("/results"),
-                     api["anon"].get("/nowhere")):
+    for response in (api["anon"].get("/services"), web[1].test_client().get("/results"), api["anon"].get("/nowhere")):
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["X-Frame-Options"] == "DENY"
         assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
@@ -386,6 +440,7 @@ def test_ids_too_large_for_the_database_are_not_found_or_invalid_never_a_server_
 def test_five_failed_log_ins_lock_the_name_for_15_minutes_even_with_the_right_password(web):
     hall, app, _socketio = web
     from hallctl.services import auth
+
     auth.add_user(hall, "li", "staff", PASSWORD)
     client = app.test_client()
     assert client.post("/api/v1/auth/login", json={"username": "li", "password": PASSWORD}).status_code == 200
@@ -411,6 +466,7 @@ def test_appointment_slots_are_todays_half_hours_of_the_opening_spans_in_the_hal
     assert [s["label"] for s in slots][:3] == ["08:30", "09:00", "09:30"] and len(slots) == 7 + 8
     assert slots[0]["slot"] == "2026-11-23T00:30:00Z" and slots[-1]["label"] == "17:00"
     assert api["anon"].get("/appointments/slots").status_code == 401
-    ticket = api["kiosk"].post("/tickets", json={"service": "SB", "appointment": {"code": "YY1",
-                                                                                  "slot": slots[1]["slot"]}})
+    ticket = api["kiosk"].post(
+        "/tickets", json={"service": "SB", "appointment": {"code": "YY1", "slot": slots[1]["slot"]}}
+    )
     assert ticket.status_code == 201

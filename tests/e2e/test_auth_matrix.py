@@ -1,15 +1,27 @@
 """Every API route × every role: refused exactly when the role is not allowed (PRODUCT.md §4.3)."""
+
 import pytest
 
 ROLES = ["anon", "kiosk", "display", "device", "staff1", "manager", "admin"]
-ROLE_OF = {"anon": None, "kiosk": "kiosk", "display": "display", "device": "device", "staff1": "staff",
-           "manager": "manager", "admin": "admin"}
-QUERY = {"/tickets/export.csv": "?from=2026-11-23&to=2026-11-23",
-         "/reports/kpis": "?from=2026-11-23&to=2026-11-23", "/reports/kpis.csv": "?from=2026-11-23&to=2026-11-23",
-         "/reports/kpis.xlsx": "?from=2026-11-23&to=2026-11-23",
-         "/reports/staffing": "?from=2026-11-23&to=2026-11-23&weekday=1",
-         "/reports/repeat-visits": "?from=2026-11-23&to=2026-11-23", "/reports/rankings": "?month=2026-11",
-         "/public/results": "?from=2026-11-23&to=2026-11-23"}
+ROLE_OF = {
+    "anon": None,
+    "kiosk": "kiosk",
+    "display": "display",
+    "device": "device",
+    "staff1": "staff",
+    "manager": "manager",
+    "admin": "admin",
+}
+QUERY = {
+    "/tickets/export.csv": "?from=2026-11-23&to=2026-11-23",
+    "/reports/kpis": "?from=2026-11-23&to=2026-11-23",
+    "/reports/kpis.csv": "?from=2026-11-23&to=2026-11-23",
+    "/reports/kpis.xlsx": "?from=2026-11-23&to=2026-11-23",
+    "/reports/staffing": "?from=2026-11-23&to=2026-11-23&weekday=1",
+    "/reports/repeat-visits": "?from=2026-11-23&to=2026-11-23",
+    "/reports/rankings": "?month=2026-11",
+    "/public/results": "?from=2026-11-23&to=2026-11-23",
+}
 
 
 def routes(web):
@@ -26,8 +38,9 @@ def test_the_matrix_covers_every_registered_route(web):
 def test_each_role_is_refused_exactly_where_it_is_not_allowed(api, web, who):
     ticket = api["kiosk"].post("/tickets", json={"service": "SB"}).get_json()
     for method, rule, roles in routes(web):
-        path = (rule.replace("<int:n>", "1").replace("<int:ticket_id>", str(ticket["id"]))
-                .replace("<int:case_id>", "1") + QUERY.get(rule, ""))
+        path = rule.replace("<int:n>", "1").replace("<int:ticket_id>", str(ticket["id"])).replace(
+            "<int:case_id>", "1"
+        ) + QUERY.get(rule, "")
         client = api[who]
         response = client.get(path) if method == "GET" else client.post(path, json={})
         role = ROLE_OF[who]

@@ -2,6 +2,7 @@
 
 Every test also fails on any console error or uncaught exception on its pages (the ``pages`` fixture).
 """
+
 import re
 from datetime import date, timedelta
 
@@ -29,8 +30,12 @@ def take_ticket(kiosk, service: str) -> dict:
 
 
 def issue(served, service="SB", **body) -> dict:
-    reply = requests.post(f"{served.url}/api/v1/tickets", json={"service": service, **body},
-                          headers={"Authorization": f"Bearer {served.kiosk_token}"}, timeout=5)
+    reply = requests.post(
+        f"{served.url}/api/v1/tickets",
+        json={"service": service, **body},
+        headers={"Authorization": f"Bearer {served.kiosk_token}"},
+        timeout=5,
+    )
     assert reply.status_code == 201, reply.text
     return reply.json()
 
@@ -113,10 +118,12 @@ def test_a_ticket_goes_from_kiosk_to_console_to_phone_and_its_bad_rating_is_foll
         expect(case.locator(".case-state")).to_have_text(state)
     case.locator("button[data-action=close]").click()
     expect(dashboard.locator(".followups tbody")).to_contain_text("暂无待办的差评整改")
-    closed = logged_in(served.url, "manager", PASSWORD).get(f"{served.url}/api/v1/followups?state=closed",
-                                                            timeout=5).json()
+    closed = (
+        logged_in(served.url, "manager", PASSWORD).get(f"{served.url}/api/v1/followups?state=closed", timeout=5).json()
+    )
     assert [(c["number"], [s["action"] for s in c["steps"]]) for c in closed] == [
-        ("A001", ["verify", "rectify", "revisit", "close"])]
+        ("A001", ["verify", "rectify", "revisit", "close"])
+    ]
 
     results = pages.open("/results")
     by_service = results.locator("table").first.locator("tbody tr", has_text="社保医保")
@@ -195,7 +202,9 @@ def test_the_console_disables_what_the_window_cannot_do_and_works_transfer_hold_
     console.select_option("select[name=transfer]", "service:GJJ")
     console.click("[data-action=transfer]")
     expect(console.locator(".current-number")).to_have_text("—")
-    expect(console.locator(".queue tbody")).to_contain_text("公积金")  # window 1 serves 公积金 too; the number stays A001
+    expect(console.locator(".queue tbody")).to_contain_text(
+        "公积金"
+    )  # window 1 serves 公积金 too; the number stays A001
 
     console.fill("input[name=number]", "a002")
     console.press("input[name=number]", "Enter")

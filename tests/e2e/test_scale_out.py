@@ -1,4 +1,5 @@
 """Two `hallctl serve` processes on one PostgreSQL database and one Redis (Debian packages, started by the tests)."""
+
 import json
 import signal
 import threading
@@ -27,8 +28,12 @@ def shared_config(tmp_path, postgres, redis_url):
 
 def test_a_call_through_one_process_reaches_a_screen_on_the_other_and_numbers_stay_unique(shared_config, tmp_path):
     config = str(shared_config)
-    assert run("user", "add", "li", "--role", "staff", "--config", config, "--password-stdin",
-               input="correct-horse\n").returncode == 0
+    assert (
+        run(
+            "user", "add", "li", "--role", "staff", "--config", config, "--password-stdin", input="correct-horse\n"
+        ).returncode
+        == 0
+    )
     kiosk = run("token", "add", "k1", "--role", "kiosk", "--config", config).stdout.strip()
     display = run("token", "add", "screen", "--role", "display", "--config", config).stdout.strip()
     first, second = Served(config, tmp_path), Served(config, tmp_path)
@@ -45,8 +50,12 @@ def test_a_call_through_one_process_reaches_a_screen_on_the_other_and_numbers_st
         def take(server, count):
             http = requests.Session()
             for _ in range(count):
-                reply = http.post(f"{server.url}/api/v1/tickets", json={"service": "SB"},
-                                  headers={"Authorization": f"Bearer {kiosk}"}, timeout=10)
+                reply = http.post(
+                    f"{server.url}/api/v1/tickets",
+                    json={"service": "SB"},
+                    headers={"Authorization": f"Bearer {kiosk}"},
+                    timeout=10,
+                )
                 with lock:
                     numbers.append(reply.json()["number"])
 
@@ -83,11 +92,14 @@ def next_message(pubsub, timeout: float = 5) -> dict | None:
     return None
 
 
-def test_a_calls_emits_travel_as_one_redis_message_and_each_screen_hears_each_once(shared_config, tmp_path,
-                                                                                    redis_url):
+def test_a_calls_emits_travel_as_one_redis_message_and_each_screen_hears_each_once(shared_config, tmp_path, redis_url):
     config = str(shared_config)
-    assert run("user", "add", "li", "--role", "staff", "--config", config, "--password-stdin",
-               input="correct-horse\n").returncode == 0
+    assert (
+        run(
+            "user", "add", "li", "--role", "staff", "--config", config, "--password-stdin", input="correct-horse\n"
+        ).returncode
+        == 0
+    )
     kiosk = run("token", "add", "k1", "--role", "kiosk", "--config", config).stdout.strip()
     display = run("token", "add", "screen", "--role", "display", "--config", config).stdout.strip()
     servers = [Served(config, tmp_path), Served(config, tmp_path)]
@@ -95,15 +107,19 @@ def test_a_calls_emits_travel_as_one_redis_message_and_each_screen_hears_each_on
     screens = []
     raw = redis.Redis.from_url(redis_url).pubsub(ignore_subscribe_messages=True)
     try:
-        for server, log in zip(servers, heard):
+        for server, log in zip(servers, heard, strict=False):
             screen = socketio.Client()
             for name in ("ticket_called", "queue_changed", "window_changed", "announcement"):
                 screen.on(name, lambda data, name=name, log=log: log.append((name, data)))
             screen.connect(server.url, auth={"token": display}, transports=["websocket"], wait_timeout=10)
             assert screen.call("join", {"room": "hall"}, timeout=10) == {"ok": True}
             screens.append(screen)
-        requests.post(f"{servers[0].url}/api/v1/tickets", json={"service": "SB"},
-                      headers={"Authorization": f"Bearer {kiosk}"}, timeout=10).raise_for_status()
+        requests.post(
+            f"{servers[0].url}/api/v1/tickets",
+            json={"service": "SB"},
+            headers={"Authorization": f"Bearer {kiosk}"},
+            timeout=10,
+        ).raise_for_status()
         staff = logged_in(servers[1].url, "li", "correct-horse")
         staff.post(f"{servers[1].url}/api/v1/windows/2/login", json={}, timeout=5).raise_for_status()
         time.sleep(1)  # the issue's and the log-in's events have come and gone
@@ -116,7 +132,9 @@ def test_a_calls_emits_travel_as_one_redis_message_and_each_screen_hears_each_on
         _host, *emits = json.loads(next_message(raw)["data"])
         assert [(e["event"], e["room"]) for e in emits] == [
             ("ticket_called", ["hall", "window:2", f"ticket:{called['id']}"]),
-            ("queue_changed", ["hall", "queue:SB", "window:1", "window:2"]), ("window_changed", ["hall", "window:2"])]
+            ("queue_changed", ["hall", "queue:SB", "window:1", "window:2"]),
+            ("window_changed", ["hall", "window:2"]),
+        ]
         assert next_message(raw, timeout=1) is None  # the whole call was that one message
         for log in heard:  # the calling process's screen and the other one's: each event once
             assert [name for name, _ in log] == ["ticket_called", "queue_changed", "window_changed"]
@@ -124,9 +142,22 @@ def test_a_calls_emits_travel_as_one_redis_message_and_each_screen_hears_each_on
 
         publisher = redis.Redis.from_url(redis_url)  # a garbled batch is dropped; the listener goes on
         publisher.publish("flask-socketio", b'["another-host", {"method": "emit"')
-        publisher.publish("flask-socketio", json.dumps(["another-host", {
-            "method": "emit", "event": "announcement", "data": [{"number": "A009"}], "namespace": "/",
-            "room": ["hall"], "host_id": "another-host"}]))
+        publisher.publish(
+            "flask-socketio",
+            json.dumps(
+                [
+                    "another-host",
+                    {
+                        "method": "emit",
+                        "event": "announcement",
+                        "data": [{"number": "A009"}],
+                        "namespace": "/",
+                        "room": ["hall"],
+                        "host_id": "another-host",
+                    },
+                ]
+            ),
+        )
         deadline = time.time() + 10
         while not all(("announcement", {"number": "A009"}) in log for log in heard):
             assert time.time() < deadline, f"the batch after a garbled one was never delivered: {heard}"
@@ -146,20 +177,26 @@ def wait_role(server: Served, role: str, timeout: float = 15) -> None:
         time.sleep(0.1)
 
 
-def test_only_one_process_drives_the_printer_and_the_other_takes_over_when_it_is_killed(tmp_path, postgres,
-                                                                                       redis_url, printer):
+def test_only_one_process_drives_the_printer_and_the_other_takes_over_when_it_is_killed(
+    tmp_path, postgres, redis_url, printer
+):
     name = postgres.create_database(postgres.template)
     config = tmp_path / "printing.toml"
-    config.write_text(with_queue(real_clock_toml(printer_config(postgres.url(name), printer.url)), redis_url),
-                      encoding="utf-8")
+    config.write_text(
+        with_queue(real_clock_toml(printer_config(postgres.url(name), printer.url)), redis_url), encoding="utf-8"
+    )
     kiosk = run("token", "add", "k1", "--role", "kiosk", "--config", str(config)).stdout.strip()
     first = Served(config, tmp_path)
     wait_role(first, "leader")
     second = Served(config, tmp_path)
 
     def issue(server: Served) -> dict:
-        reply = requests.post(f"{server.url}/api/v1/tickets", json={"service": "SB", "kiosk": "k1"},
-                              headers={"Authorization": f"Bearer {kiosk}"}, timeout=10)
+        reply = requests.post(
+            f"{server.url}/api/v1/tickets",
+            json={"service": "SB", "kiosk": "k1"},
+            headers={"Authorization": f"Bearer {kiosk}"},
+            timeout=10,
+        )
         assert reply.status_code == 201, reply.text
         return reply.json()
 

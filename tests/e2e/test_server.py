@@ -1,4 +1,5 @@
 """The real `hallctl` command: CLI, a served hall over HTTP and Socket.IO, and kill -9 durability."""
+
 import os
 import re
 import signal
@@ -14,6 +15,7 @@ import socketio
 
 from tests.conftest import hall_toml
 from tests.e2e.served import HALLCTL, Served, free_port, logged_in, real_clock_toml, run
+
 
 @pytest.fixture
 def config_file(tmp_path):
@@ -39,8 +41,20 @@ def kill_9_while(server: Served, workers: list[threading.Thread], stop: threadin
 @pytest.fixture
 def prepared(config_file):
     assert run("db", "upgrade", "--config", str(config_file)).returncode == 0
-    assert run("user", "add", "li", "--role", "staff", "--config", str(config_file), "--password-stdin",
-               input="correct-horse\n").returncode == 0
+    assert (
+        run(
+            "user",
+            "add",
+            "li",
+            "--role",
+            "staff",
+            "--config",
+            str(config_file),
+            "--password-stdin",
+            input="correct-horse\n",
+        ).returncode
+        == 0
+    )
     kiosk = run("token", "add", "k1", "--role", "kiosk", "--config", str(config_file)).stdout.strip()
     display = run("token", "add", "screen", "--role", "display", "--config", str(config_file)).stdout.strip()
     return config_file, kiosk, display
@@ -69,8 +83,12 @@ def test_a_served_hall_issues_calls_and_pushes_the_call_to_a_socketio_client(pre
         client.on("snapshot", snapshots.append)
         client.connect(server.url, auth={"token": display}, transports=["websocket"], wait_timeout=10)
         assert client.call("join", {"room": "hall"}, timeout=10) == {"ok": True}
-        ticket = requests.post(f"{server.url}/api/v1/tickets", json={"service": "GJJ"},
-                               headers={"Authorization": f"Bearer {kiosk}"}, timeout=5).json()
+        ticket = requests.post(
+            f"{server.url}/api/v1/tickets",
+            json={"service": "GJJ"},
+            headers={"Authorization": f"Bearer {kiosk}"},
+            timeout=5,
+        ).json()
         staff = logged_in(server.url, "li", "correct-horse")
         assert staff.post(f"{server.url}/api/v1/windows/3/login", json={}, timeout=5).ok
         called = staff.post(f"{server.url}/api/v1/windows/3/call", json={}, timeout=5).json()["ticket"]
@@ -94,8 +112,12 @@ def test_every_acknowledged_ticket_survives_kill_9_and_numbering_continues(prepa
         http = requests.Session()
         while not stop.is_set():
             try:
-                response = http.post(f"{server.url}/api/v1/tickets", json={"service": "SB"},
-                                     headers={"Authorization": f"Bearer {kiosk}"}, timeout=5)
+                response = http.post(
+                    f"{server.url}/api/v1/tickets",
+                    json={"service": "SB"},
+                    headers={"Authorization": f"Bearer {kiosk}"},
+                    timeout=5,
+                )
             except requests.RequestException:
                 return  # the server died mid-request: that ticket was never acknowledged
             if response.status_code == 201:
@@ -106,8 +128,20 @@ def test_every_acknowledged_ticket_survives_kill_9_and_numbering_continues(prepa
 
     server = Served(config, tmp_path)
     try:
-        assert run("user", "add", "boss", "--role", "manager", "--config", str(config), "--password-stdin",
-                   input="manager-pass\n").returncode == 0
+        assert (
+            run(
+                "user",
+                "add",
+                "boss",
+                "--role",
+                "manager",
+                "--config",
+                str(config),
+                "--password-stdin",
+                input="manager-pass\n",
+            ).returncode
+            == 0
+        )
         boss = logged_in(server.url, "boss", "manager-pass")
         utc_day = date.fromisoformat(acknowledged[0]["issued_at"][:10])
         span = f"from={utc_day - timedelta(days=1)}&to={utc_day + timedelta(days=1)}"
@@ -116,8 +150,12 @@ def test_every_acknowledged_ticket_survives_kill_9_and_numbering_continues(prepa
         for ticket in acknowledged:
             assert stored.get(str(ticket["id"])) == ticket["number"], f"acknowledged {ticket['number']} lost"
         assert len(set(stored.values())) == len(stored), "a number was issued twice"
-        after = requests.post(f"{server.url}/api/v1/tickets", json={"service": "SB"},
-                              headers={"Authorization": f"Bearer {kiosk}"}, timeout=5).json()
+        after = requests.post(
+            f"{server.url}/api/v1/tickets",
+            json={"service": "SB"},
+            headers={"Authorization": f"Bearer {kiosk}"},
+            timeout=5,
+        ).json()
         highest = max(int(n[1:]) for n in stored.values())
         assert int(after["number"][1:]) == highest + 1
     finally:
@@ -127,13 +165,29 @@ def test_every_acknowledged_ticket_survives_kill_9_and_numbering_continues(prepa
 def test_kill_9_while_three_windows_call_start_and_finish_leaves_no_ticket_in_two_states(prepared, tmp_path):
     config, kiosk, _display = prepared
     for name in ("wang", "zhao"):
-        assert run("user", "add", name, "--role", "staff", "--config", str(config), "--password-stdin",
-                   input="correct-horse\n").returncode == 0
+        assert (
+            run(
+                "user",
+                "add",
+                name,
+                "--role",
+                "staff",
+                "--config",
+                str(config),
+                "--password-stdin",
+                input="correct-horse\n",
+            ).returncode
+            == 0
+        )
     server = Served(config, tmp_path)
     http = requests.Session()
     for service in ["SB"] * 120 + ["GJJ"] * 60:
-        http.post(f"{server.url}/api/v1/tickets", json={"service": service},
-                  headers={"Authorization": f"Bearer {kiosk}"}, timeout=5).raise_for_status()
+        http.post(
+            f"{server.url}/api/v1/tickets",
+            json={"service": service},
+            headers={"Authorization": f"Bearer {kiosk}"},
+            timeout=5,
+        ).raise_for_status()
     called, finished = set(), set()
     lock = threading.Lock()
     stop = threading.Event()
@@ -163,7 +217,9 @@ def test_kill_9_while_three_windows_call_start_and_finish_leaves_no_ticket_in_tw
     database = sqlite3.connect(tmp_path / "hall.db")
     status = dict(database.execute("SELECT id, status FROM tickets"))
     at_window = dict(database.execute("SELECT id, window FROM tickets WHERE status IN ('called', 'serving')"))
-    current = dict(database.execute("SELECT current_ticket_id, number FROM windows WHERE current_ticket_id IS NOT NULL"))
+    current = dict(
+        database.execute("SELECT current_ticket_id, number FROM windows WHERE current_ticket_id IS NOT NULL")
+    )
     database.close()
     assert all(status[t] == "finished" for t in finished), "an acknowledged finish was lost"
     assert all(status[t] != "waiting" for t in called), "an acknowledged call was lost"
@@ -196,7 +252,8 @@ def test_devices_probe_prints_each_devices_state_and_fails_unless_all_are_ready(
         f'\n[[devices]]\nname = "gone"\nkind = "printer"\nurl = "{tmp_path}/nothing"\n'
         f'\n[[buses]]\nname = "bus-a"\nurl = "{line.link}"\n'
         '\n[[devices]]\nname = "led-1"\nkind = "window_led"\nbus = "bus-a"\naddress = 1\n'
-        '\n[[devices]]\nname = "eval-1"\nkind = "evaluator"\nbus = "bus-a"\naddress = 2\n')
+        '\n[[devices]]\nname = "eval-1"\nkind = "evaluator"\nbus = "bus-a"\naddress = 2\n'
+    )
     config = tmp_path / "hall.toml"
     config.write_text(text, encoding="utf-8")
     try:
@@ -215,9 +272,8 @@ def test_devices_probe_prints_each_devices_state_and_fails_unless_all_are_ready(
 
 def test_make_demo_runs_a_hall_whose_kiosks_print_on_simulated_printers(tmp_path):
     port = free_port()
-    log = open(tmp_path / "demo.log", "w+")
-    proc = subprocess.Popen([*HALLCTL, "demo", "--port", str(port)], cwd=tmp_path, stdout=log,
-                            stderr=subprocess.STDOUT)
+    log = open(tmp_path / "demo.log", "w+")  # noqa: SIM115 — the demo's output, closed in the finally below
+    proc = subprocess.Popen([*HALLCTL, "demo", "--port", str(port)], cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline, banner = time.time() + 30, ""
         while "kiosk token" not in banner and time.time() < deadline:
@@ -226,13 +282,15 @@ def test_make_demo_runs_a_hall_whose_kiosks_print_on_simulated_printers(tmp_path
         assert f"http://localhost:{port}/api/v1/services" in banner and "staff1" in banner
         kiosk = next(line.split()[-1] for line in banner.splitlines() if "kiosk token" in line)
         base = f"http://127.0.0.1:{port}/api/v1"
-        ticket = requests.post(f"{base}/tickets", json={"service": "SB"}, headers={"Authorization": f"Bearer {kiosk}"},
-                               timeout=5).json()
+        ticket = requests.post(
+            f"{base}/tickets", json={"service": "SB"}, headers={"Authorization": f"Bearer {kiosk}"}, timeout=5
+        ).json()
         status = "pending"
         while status == "pending" and time.time() < deadline:
             time.sleep(0.1)
-            status = requests.get(f"{base}/tickets/{ticket['id']}?token={ticket['track_token']}",
-                                  timeout=5).json()["print"]["status"]
+            status = requests.get(f"{base}/tickets/{ticket['id']}?token={ticket['track_token']}", timeout=5).json()[
+                "print"
+            ]["status"]
         assert status == "printed"
         assert (tmp_path / "var" / "hall.db").exists()
         assert "printer-k1 printed 示范县政务服务中心" in (tmp_path / "demo.log").read_text(encoding="utf-8")
@@ -259,8 +317,12 @@ def test_the_hall_screen_shows_calls_live_and_heals_after_the_server_restarts(pr
     pages = Pages(browser, server.url)
 
     def call(window: int, service: str) -> None:
-        requests.post(f"{server.url}/api/v1/tickets", json={"service": service},
-                      headers={"Authorization": f"Bearer {kiosk}"}, timeout=5).raise_for_status()
+        requests.post(
+            f"{server.url}/api/v1/tickets",
+            json={"service": service},
+            headers={"Authorization": f"Bearer {kiosk}"},
+            timeout=5,
+        ).raise_for_status()
         staff = logged_in(server.url, "li", "correct-horse")
         staff.post(f"{server.url}/api/v1/windows/{window}/login", json={}, timeout=5)
         staff.post(f"{server.url}/api/v1/windows/{window}/no-show", json={}, timeout=5)  # frees the window, if called

@@ -1,4 +1,5 @@
 """A short busy day across every device with faults injected (the long form: bench/soak.py)."""
+
 from bench.soak import soak
 
 

@@ -1,4 +1,5 @@
 """Socket.IO rooms, auth and events (PRODUCT.md §4.4) through Flask-SocketIO's test client."""
+
 from hallctl.services import auth
 
 
@@ -102,7 +103,8 @@ def test_a_rating_is_announced_to_the_hall(web, api):
     screen.get_received()
     api["anon"].post(f"/tickets/{t['id']}/rating?token={t['track_token']}", json={"level": 5, "reasons": ["效率低"]})
     assert events(screen, "rating_recorded") == [
-        {"ticket_id": t["id"], "level": 5, "window": 1, "channel": "phone", "bound": True}]
+        {"ticket_id": t["id"], "level": 5, "window": 1, "channel": "phone", "bound": True}
+    ]
 
 
 def test_a_reconnecting_client_gets_the_current_state_again(web, api):

@@ -1,4 +1,5 @@
 """Call-next is atomic: one ticket never goes to two windows, in one process or across two."""
+
 import threading
 import time
 from collections import Counter
@@ -58,9 +59,12 @@ def test_many_windows_calling_at_once_never_share_a_ticket(make_hall):
     assert len(called) == 300
     with hall.uow(write=False) as uow:
         per_status = dict(uow.session.execute(text("SELECT status, count(*) FROM tickets GROUP BY status")).all())
-        finishes = uow.session.execute(text(
-            "SELECT ticket_id, count(*) FROM events WHERE kind = 'ticket_called' GROUP BY ticket_id HAVING count(*) > 1"
-        )).all()
+        finishes = uow.session.execute(
+            text(
+                "SELECT ticket_id, count(*) FROM events WHERE kind = 'ticket_called'"
+                " GROUP BY ticket_id HAVING count(*) > 1"
+            )
+        ).all()
     assert per_status == {"finished": 300}
     assert finishes == []
 
@@ -72,7 +76,7 @@ def test_two_hall_processes_on_one_database_never_call_the_same_ticket(db_url, c
     try:
         for _ in range(200):
             issue_ticket(halls[0], IssueTicket(service="SB"))
-        for hall, n in zip(halls, SB_WINDOWS):
+        for hall, n in zip(halls, SB_WINDOWS, strict=False):
             win.login(hall, WindowAction(n, f"staff{n}"))
         called, errors = race([(halls[0], 1), (halls[1], 2)])
         assert errors == []
@@ -94,6 +98,7 @@ def test_issuing_from_two_processes_keeps_numbers_unique(db_url, clock):
         mine = [issue_ticket(hall, IssueTicket(service="GJJ"))["number"] for _ in range(150)]
         with lock:
             numbers.extend(mine)
+
     try:
         threads = [threading.Thread(target=issue_many, args=(h,)) for h in halls for _ in range(3)]
         for t in threads:
@@ -134,7 +139,8 @@ def test_a_candidate_taken_by_another_window_meanwhile_makes_call_next_pick_agai
 
 @BOTH_DATABASES
 def test_a_number_taken_while_another_process_held_the_counter_is_not_called_before_the_earlier_one(
-        db_url, clock, monkeypatch):
+    db_url, clock, monkeypatch
+):
     """Process B starts its batch (reading the clock) before process A, but A takes the counter first: B's ticket
     gets the next number and must not carry the earlier time, or it would be called first."""
     first, second = (bootstrap(parse_config(hall_toml(db_url)), clock=clock, synchronous_bus=True) for _ in range(2))

@@ -1,4 +1,5 @@
 """最多跑一次 without keeping anyone's ID: keyed hashes, repeat-visit counts, retention purge."""
+
 from pathlib import Path
 
 from sqlalchemy import select

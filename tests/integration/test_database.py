@@ -1,4 +1,5 @@
 """The database connections: a hall carries on when PostgreSQL drops its connections (a restart, an administrator)."""
+
 import time
 
 import psycopg

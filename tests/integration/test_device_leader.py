@@ -1,9 +1,10 @@
 """One process drives the devices: the leader lock, takeover, and device jobs relayed from the other processes."""
+
 import json
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import redis
@@ -54,12 +55,13 @@ def test_the_leader_lock_has_one_holder_and_passes_on_when_the_holder_is_killed(
 
 
 def test_every_event_kind_survives_the_trip_to_another_process():
-    at = datetime(2026, 11, 23, 1, 2, 3, tzinfo=timezone.utc)
+    at = datetime(2026, 11, 23, 1, 2, 3, tzinfo=UTC)
     samples = [
         ev.TicketIssued(at=at, ticket_id=1, number="A001", service="SB", priority="green", kiosk="k1"),
         ev.TicketCalled(at=at, window=3, staff="li", ticket_id=1, number="A001", service="SB", recall=True),
-        ev.TicketFinished(at=at, window=3, ticket_id=1, number="A001", service="SB", outcome="completed",
-                          service_s=61.5),
+        ev.TicketFinished(
+            at=at, window=3, ticket_id=1, number="A001", service="SB", outcome="completed", service_s=61.5
+        ),
         ev.EvaluatorInvited(at=at, window=3, staff="li", ticket_id=1, until=at),
         ev.RatingRecorded(at=at, window=3, ticket_id=1, rating_id=9, level=5, channel="phone", reasons=["态度差"]),
         ev.TicketPrintRequested(at=at, ticket_id=1, number="A001", printer="printer-k1", reprint=True),
@@ -94,8 +96,9 @@ def test_a_ticket_issued_by_a_process_without_devices_is_printed_once_by_the_lea
     [printed] = printer.wait_for_tickets(1, timeout=5)
     assert printed.big_lines() == [ticket["number"]]
     deadline = time.monotonic() + 5
-    while leader.devices.get("printer-k1")["state"] != "ready" or \
-            follower.devices.get("printer-k1")["state"] != "ready":
+    while (
+        leader.devices.get("printer-k1")["state"] != "ready" or follower.devices.get("printer-k1")["state"] != "ready"
+    ):
         assert time.monotonic() < deadline, "the follower never learned the printer's state from the leader"
         time.sleep(0.02)
     time.sleep(0.3)
@@ -103,8 +106,7 @@ def test_a_ticket_issued_by_a_process_without_devices_is_printed_once_by_the_lea
 
 
 @BOTH_DATABASES
-def test_when_the_leader_stops_the_other_process_takes_the_devices_and_prints_what_was_left(two_processes,
-                                                                                          printer):
+def test_when_the_leader_stops_the_other_process_takes_the_devices_and_prints_what_was_left(two_processes, printer):
     leader, follower = two_processes
     leader.close()
     orphan = issue_ticket(follower, IssueTicket(service="SB", kiosk="k1"))  # nobody drives the printer now
@@ -115,8 +117,7 @@ def test_when_the_leader_stops_the_other_process_takes_the_devices_and_prints_wh
     [printed] = printer.wait_for_tickets(1, timeout=5)
     assert printed.big_lines() == [orphan["number"]]
     after = issue_ticket(follower, IssueTicket(service="SB", kiosk="k1"))
-    assert [t.big_lines() for t in printer.wait_for_tickets(2, timeout=5)] == [[orphan["number"]],
-                                                                              [after["number"]]]
+    assert [t.big_lines() for t in printer.wait_for_tickets(2, timeout=5)] == [[orphan["number"]], [after["number"]]]
 
 
 @pytest.fixture

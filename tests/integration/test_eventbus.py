@@ -1,14 +1,15 @@
 """The in-process event bus: each subscriber gets, in order, the events it wants and no others; a failing
 subscriber does not stop the rest; events relayed from another process reach only the remote subscribers."""
+
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from hallctl.adapters.eventbus import EventBus
 from hallctl.domain import events as ev
 
-AT = datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)
+AT = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
 
 def issued(n: int) -> ev.TicketIssued:

@@ -1,6 +1,7 @@
 """The group-commit writer: requests of a batch reach their handler together and share one commit; a refused
 request leaves its batch-mates alone; a failing write fails every caller of its batch at once, stores nothing,
 and the writer goes on."""
+
 import threading
 import time
 from datetime import timedelta
@@ -62,7 +63,7 @@ def queue_behind_a_busy_writer(hall, jobs: list) -> list:
     assert holding.wait(5)
     outcomes: list = [[] for _ in jobs]
     threads = []
-    for job, outcome in zip(jobs, outcomes):
+    for job, outcome in zip(jobs, outcomes, strict=False):
         call = (lambda job=job: hall.writer.submit(*job)) if isinstance(job, tuple) else job
         threads.append(call_in_thread(call, outcome))
         deadline = time.monotonic() + 5  # one at a time, so that they queue in this order
@@ -115,7 +116,6 @@ def test_a_handler_that_answers_too_few_requests_fails_its_batch(hall):
     assert len(outcomes) == 2 and all(kind == "error" and "answered 1 of 2" in text for kind, text in outcomes)
 
 
-
 def test_tickets_issued_in_one_batch_are_numbered_in_order_with_the_people_ahead_and_the_daily_cap_counted(hall):
     issue_ticket(hall, IssueTicket("SB"))  # A001, waiting before the batch
     afternoon = Appointment(code="Y-1", slot=hall.now() + timedelta(hours=6))
@@ -123,11 +123,18 @@ def test_tickets_issued_in_one_batch_are_numbered_in_order_with_the_people_ahead
     issue_ticket(hall, IssueTicket("BDC"))  # C001; BDC allows 3 a day
     services = ["SB", "BDC", "SB", "BDC", "BDC", "GJJ", "SB"]
     outcomes = queue_behind_a_busy_writer(
-        hall, [lambda s=s: issue_ticket(hall, IssueTicket(s, kiosk="k1")) for s in services])
+        hall, [lambda s=s: issue_ticket(hall, IssueTicket(s, kiosk="k1")) for s in services]
+    )
     issued = [(kind, out["number"], out["ahead"]) if kind == "ok" else (kind, out) for kind, out in outcomes]
-    assert issued == [("ok", "A003", 1), ("ok", "C002", 1), ("ok", "A004", 2), ("ok", "C003", 2),
-                      ("error", "不动产登记 has reached today's limit of 3 tickets / 今日号源已满"),
-                      ("ok", "B001", 0), ("ok", "A005", 3)], "the 15:00 appointment is not ahead of the walk-ins"
+    assert issued == [
+        ("ok", "A003", 1),
+        ("ok", "C002", 1),
+        ("ok", "A004", 2),
+        ("ok", "C003", 2),
+        ("error", "不动产登记 has reached today's limit of 3 tickets / 今日号源已满"),
+        ("ok", "B001", 0),
+        ("ok", "A005", 3),
+    ], "the 15:00 appointment is not ahead of the walk-ins"
     ids = [out["id"] for kind, out in outcomes if kind == "ok"]
     assert ids == sorted(ids), "ids follow the order the requests arrived in"
     with hall.uow(write=False) as uow:
@@ -135,6 +142,11 @@ def test_tickets_issued_in_one_batch_are_numbered_in_order_with_the_people_ahead
         assert [t.number for t in tickets] == ["A003", "C002", "A004", "C003", "B001", "A005"]
         assert [uow.tickets.ahead_of(t) for t in tickets] == [1, 1, 2, 2, 0, 3], "the same as counted one by one"
         assert uow.tickets.issued_today("BDC", uow.tickets.get(ids[0]).business_day) == 3
-        kinds = list(uow.session.execute(select(orm.events.c.ticket_id, orm.events.c.kind)
-                                          .where(orm.events.c.ticket_id.in_(ids)).order_by(orm.events.c.id)))
+        kinds = list(
+            uow.session.execute(
+                select(orm.events.c.ticket_id, orm.events.c.kind)
+                .where(orm.events.c.ticket_id.in_(ids))
+                .order_by(orm.events.c.id)
+            )
+        )
     assert sorted(kinds) == sorted([(i, "ticket_issued") for i in ids])

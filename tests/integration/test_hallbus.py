@@ -1,4 +1,5 @@
 """RS-485 devices through pymodbus over real ptys: LED follows calls, evaluators rate, caller keys work."""
+
 import time
 
 import pytest
@@ -22,14 +23,20 @@ ADDRESSES = {1: "window_led", 2: "evaluator", 3: "caller", 4: "evaluator"}
 
 def bus_config(db_url: str, link: str) -> str:
     text = hall_toml(db_url)
-    text = text.replace('[[windows]]\nnumber = 1\n',
-                        '[[windows]]\nnumber = 1\nled = "led-1"\nevaluator = "eval-1"\ncaller = "caller-1"\n')
-    text = text.replace('[[windows]]\nnumber = 2\n', '[[windows]]\nnumber = 2\nevaluator = "eval-2"\n')
+    text = text.replace(
+        "[[windows]]\nnumber = 1\n",
+        '[[windows]]\nnumber = 1\nled = "led-1"\nevaluator = "eval-1"\ncaller = "caller-1"\n',
+    )
+    text = text.replace("[[windows]]\nnumber = 2\n", '[[windows]]\nnumber = 2\nevaluator = "eval-2"\n')
     text += f'\n[[buses]]\nname = "bus-a"\nurl = "{link}"\nbaudrate = 9600\n'
-    for address, (name, kind) in {1: ("led-1", "window_led"), 2: ("eval-1", "evaluator"),
-                                  3: ("caller-1", "caller"), 4: ("eval-2", "evaluator")}.items():
+    for address, (name, kind) in {
+        1: ("led-1", "window_led"),
+        2: ("eval-1", "evaluator"),
+        3: ("caller-1", "caller"),
+        4: ("eval-2", "evaluator"),
+    }.items():
         text += f'\n[[devices]]\nname = "{name}"\nkind = "{kind}"\nbus = "bus-a"\naddress = {address}\n'
-    return text.replace('address = 1\n', 'address = 1\nwidth = 18\n', 1)
+    return text.replace("address = 1\n", "address = 1\nwidth = 18\n", 1)
 
 
 def eventually(check, timeout=2.0):
@@ -65,15 +72,17 @@ class Hall:
 
     def ratings(self):
         with self.hall.uow(write=False) as uow:
-            return uow.session.execute(select(orm.ratings.c.ticket_id, orm.ratings.c.level, orm.ratings.c.bound,
-                                              orm.ratings.c.window).order_by(orm.ratings.c.id)).all()
+            return uow.session.execute(
+                select(
+                    orm.ratings.c.ticket_id, orm.ratings.c.level, orm.ratings.c.bound, orm.ratings.c.window
+                ).order_by(orm.ratings.c.id)
+            ).all()
 
 
 @pytest.fixture
 def setup(tmp_path, db_url, clock, frozen_heap):
     line = HallBusLine(tmp_path / "dev" / "bus-a", ADDRESSES).start()
-    hall, app, _sio = build_app(parse_config(bus_config(db_url, line.link)), clock=clock, devices=True,
-                                bus_timing=FAST)
+    hall, app, _sio = build_app(parse_config(bus_config(db_url, line.link)), clock=clock, devices=True, bus_timing=FAST)
     yield Hall(hall, app), line
     hall.close()
     line.stop()
@@ -150,6 +159,7 @@ def test_caller_keys_run_the_window_and_its_display_shows_the_current_number(set
     line[3].press(1)  # call next
     assert eventually(lambda: line[1].text == "请A001号 到1号窗口")
     assert eventually(lambda: line[3].display == "当前A001 等候1")
+
     def window():
         return hall.client.get("/api/v1/windows/1", headers=hall.staff).get_json()["window"]["state"]
 
@@ -199,21 +209,34 @@ def test_a_vanished_bus_marks_everything_offline_and_recovers_with_the_latest_te
     assert eventually(lambda: hall.state("eval-1") == "ready", timeout=3.0)
 
 
-AA_FF = ('frame = { header = "AA", address = "u8", command = "BB 51 54", text_prefix = "01 00 99 00 63", '
-         'trailer = "FF", encoding = "gbk", checksum = "sum8", checksum_at = 5, checksum_from = 6, gap_ms = 20 }')
+AA_FF = (
+    'frame = { header = "AA", address = "u8", command = "BB 51 54", text_prefix = "01 00 99 00 63", '
+    'trailer = "FF", encoding = "gbk", checksum = "sum8", checksum_at = 5, checksum_from = 6, gap_ms = 20 }'
+)
 
 
 def test_a_vendor_screen_driven_by_a_frame_template_shows_the_call(tmp_path, db_url, clock):
     from devices.simulators.frame_screen import FrameScreens
     from displays.frame import FrameTemplate
 
-    template = FrameTemplate(header="AA", address="u8", command="BB 51 54", text_prefix="01 00 99 00 63",
-                             trailer="FF", encoding="gbk", checksum="sum8", checksum_at=5, checksum_from=6)
+    template = FrameTemplate(
+        header="AA",
+        address="u8",
+        command="BB 51 54",
+        text_prefix="01 00 99 00 63",
+        trailer="FF",
+        encoding="gbk",
+        checksum="sum8",
+        checksum_at=5,
+        checksum_from=6,
+    )
     screens = FrameScreens(tmp_path / "dev" / "bus-b", template).start()
-    text = hall_toml(db_url).replace('[[windows]]\nnumber = 2\n', '[[windows]]\nnumber = 2\nled = "vendor-2"\n')
-    text += (f'\n[[buses]]\nname = "bus-b"\nurl = "{screens.link}"\n'
-             f'\n[[devices]]\nname = "vendor-2"\nkind = "window_led"\nbus = "bus-b"\naddress = 2\n'
-             f'protocol = "frame"\ntemplate = "请{{number}}号到{{window}}号窗口"\n{AA_FF}\n')
+    text = hall_toml(db_url).replace("[[windows]]\nnumber = 2\n", '[[windows]]\nnumber = 2\nled = "vendor-2"\n')
+    text += (
+        f'\n[[buses]]\nname = "bus-b"\nurl = "{screens.link}"\n'
+        f'\n[[devices]]\nname = "vendor-2"\nkind = "window_led"\nbus = "bus-b"\naddress = 2\n'
+        f'protocol = "frame"\ntemplate = "请{{number}}号到{{window}}号窗口"\n{AA_FF}\n'
+    )
     hall, app, _sio = build_app(parse_config(text), clock=clock, devices=True, bus_timing=FAST)
     try:
         assert eventually(lambda: screens.shown.get(2) == "2号窗口 欢迎您")
@@ -241,8 +264,9 @@ def test_devices_started_while_a_window_is_calling_show_the_call_not_the_idle_te
     assert eventually(lambda: line[1].text == "请A001号 到1号窗口")
     shown = line[1].inputs[hb.LED_SHOWN]
     hall.hall.close()  # the leader stops; its successor starts the devices on the same database
-    successor, _app, _sio = build_app(parse_config(bus_config(db_url, line.link)), clock=clock, devices=True,
-                                      bus_timing=FAST)
+    successor, _app, _sio = build_app(
+        parse_config(bus_config(db_url, line.link)), clock=clock, devices=True, bus_timing=FAST
+    )
     try:
         assert eventually(lambda: line[1].inputs[hb.LED_SHOWN] != shown, timeout=3.0), "the successor wrote nothing"
         assert line[1].text == "请A001号 到1号窗口" and line[1].effect == hb.EFFECT_STATIC
@@ -258,8 +282,9 @@ def test_devices_started_while_a_window_is_paused_show_the_pause(db_url, clock, 
     assert eventually(lambda: line[1].text == "暂停服务")
     shown = line[1].inputs[hb.LED_SHOWN]
     hall.hall.close()
-    successor, _app, _sio = build_app(parse_config(bus_config(db_url, line.link)), clock=clock, devices=True,
-                                      bus_timing=FAST)
+    successor, _app, _sio = build_app(
+        parse_config(bus_config(db_url, line.link)), clock=clock, devices=True, bus_timing=FAST
+    )
     try:
         assert eventually(lambda: line[1].inputs[hb.LED_SHOWN] != shown, timeout=3.0), "the successor wrote nothing"
         assert line[1].text == "暂停服务"

@@ -1,5 +1,6 @@
 """The HTTP server of ``hallctl serve`` (real sockets): worker threads that accept connections themselves, as
 many as connections are open at once, and stop when the server does."""
+
 import socket
 import threading
 import time

@@ -1,4 +1,5 @@
 """KPIs on hand-computed data, against the per-ticket export on a seeded month, and over the API."""
+
 import csv
 import io
 import statistics
@@ -39,22 +40,22 @@ def scenario(hall, clock):
     at(clock, 9, 5)
     issue_ticket(hall, IssueTicket("GJJ"))
     at(clock, 9, 10)
-    win.call(hall, W1, t1["id"])                      # t1 wait 600
+    win.call(hall, W1, t1["id"])  # t1 wait 600
     at(clock, 9, 11)
     win.recall(hall, W1)
     at(clock, 9, 12)
-    win.start(hall, W1)                              # walk 60 (from the recall)
+    win.start(hall, W1)  # walk 60 (from the recall)
     at(clock, 9, 20)
-    win.finish(hall, W1, Outcome.COMPLETED)           # service 480
+    win.finish(hall, W1, Outcome.COMPLETED)  # service 480
     rate_ticket(hall, RateTicket(t1["id"], t1["track_token"], 1))
     at(clock, 9, 21)
-    win.call(hall, W1)                               # GJJ t3 weighs 2 at window 1: wait 960
+    win.call(hall, W1)  # GJJ t3 weighs 2 at window 1: wait 960
     at(clock, 9, 21, 30)
-    win.start(hall, W1)                              # walk 30
+    win.start(hall, W1)  # walk 30
     at(clock, 9, 25)
     child = win.transfer(hall, W1, "BDC", None)["child"]  # service 210; child issued 09:25
     at(clock, 9, 27)
-    win.call(hall, W3)                               # child wait 120
+    win.call(hall, W3)  # child wait 120
     at(clock, 9, 28)
     win.start(hall, W3)
     at(clock, 9, 30)
@@ -64,21 +65,21 @@ def scenario(hall, clock):
     at(clock, 9, 32)
     win.call(hall, W3)
     at(clock, 9, 33)
-    win.start(hall, W3)                              # walk 60
+    win.start(hall, W3)  # walk 60
     at(clock, 9, 40)
-    win.finish(hall, W3, Outcome.ACCEPTED)            # service 420
+    win.finish(hall, W3, Outcome.ACCEPTED)  # service 420
     record_rating(hall, 3, 5)
     at(clock, 9, 30)
-    win.call(hall, W2, t2["id"])                     # t2 wait 1680
+    win.call(hall, W2, t2["id"])  # t2 wait 1680
     win.no_show(hall, W2)
     at(clock, 23, 50)
     t4 = issue_ticket(hall, IssueTicket("SB", enforce_hours=False))
     at(clock, 0, 5, day=DAY + timedelta(days=1))
-    win.call(hall, W1, t4["id"])                     # wait 900: exactly the target, within it
+    win.call(hall, W1, t4["id"])  # wait 900: exactly the target, within it
     at(clock, 0, 6, day=DAY + timedelta(days=1))
     win.start(hall, W1)
     at(clock, 0, 16, day=DAY + timedelta(days=1))
-    win.finish(hall, W1, Outcome.COMPLETED)           # service 600
+    win.finish(hall, W1, Outcome.COMPLETED)  # service 600
     return hall
 
 
@@ -95,10 +96,21 @@ def test_kpis_by_service_match_the_hand_computed_figures(scenario):
     assert sb["no_show_pct"] == 33.3
     assert (sb["wait_mean_s"], sb["wait_p50_s"], sb["wait_p90_s"], sb["wait_max_s"]) == (1060.0, 900.0, 1680.0, 1680.0)
     assert sb["sl_pct"] == 66.7
-    assert (sb["walk_mean_s"], sb["service_mean_s"], sb["service_p50_s"], sb["service_p90_s"]) == (60.0, 540.0, 480.0, 600.0)
+    assert (sb["walk_mean_s"], sb["service_mean_s"], sb["service_p50_s"], sb["service_p90_s"]) == (
+        60.0,
+        540.0,
+        480.0,
+        600.0,
+    )
     assert sb["ratings"] == {"1": 1, "2": 0, "3": 0, "4": 0, "5": 0} and sb["satisfaction_pct"] == 100.0
     assert sb["outcomes"]["completed"] == 2
-    assert (gjj["issued"], gjj["transferred"], gjj["served"], gjj["wait_mean_s"], gjj["sl_pct"]) == (1, 1, 0, 960.0, 0.0)
+    assert (gjj["issued"], gjj["transferred"], gjj["served"], gjj["wait_mean_s"], gjj["sl_pct"]) == (
+        1,
+        1,
+        0,
+        960.0,
+        0.0,
+    )
     assert (gjj["walk_mean_s"], gjj["service_mean_s"]) == (30.0, 210.0)
     assert (bdc["issued"], bdc["served"], bdc["held"], bdc["wait_mean_s"], bdc["walk_mean_s"]) == (1, 1, 1, 120.0, 60.0)
     assert bdc["service_mean_s"] == 420.0 and bdc["outcomes"]["accepted"] == 1
@@ -213,7 +225,7 @@ def test_the_heatmap_counts_arrivals_per_weekday_and_hour_over_the_range(hall, c
     win.call(hall, W1)  # the 09:00 ticket of the first Monday, after 7 days and 50 minutes: a long wait
     with hall.uow(write=False) as uow:
         report = weekday_hour(uow.session, hall.hall_id, DAY, DAY + timedelta(days=13))
-    assert report["days"] == {w: 2 for w in range(1, 8)}
+    assert report["days"] == dict.fromkeys(range(1, 8), 2)
     cells = {(c["weekday"], c["hour"]): c for c in report["cells"]}
     assert set(cells) == {(1, 9), (1, 10)}
     assert cells[(1, 9)]["issued"] == 3 and cells[(1, 9)]["arrivals_per_day"] == 1.5

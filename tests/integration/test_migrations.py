@@ -1,4 +1,5 @@
 """Alembic migrations create exactly the tables the ORM maps; an unmigrated database is refused clearly."""
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext

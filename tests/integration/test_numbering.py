@@ -1,7 +1,8 @@
 """Ticket numbers on a real SQLite file: per service and business day, unique under concurrency."""
+
 import threading
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select, text
@@ -25,22 +26,23 @@ def test_numbers_count_up_per_service_with_prefix_and_padding(hall):
 
 @BOTH_DATABASES
 def test_numbers_restart_at_midnight_in_the_hall_timezone_and_history_stays(hall, clock):
-    clock.set(datetime(2026, 11, 23, 15, 59, 59, tzinfo=timezone.utc))  # 23:59:59 in Shanghai
+    clock.set(datetime(2026, 11, 23, 15, 59, 59, tzinfo=UTC))  # 23:59:59 in Shanghai
     assert issue(hall, enforce_hours=False)["number"] == "A001"
     assert issue(hall, enforce_hours=False)["number"] == "A002"
-    clock.set(datetime(2026, 11, 23, 16, 0, 0, tzinfo=timezone.utc))  # 00:00 next day in Shanghai
+    clock.set(datetime(2026, 11, 23, 16, 0, 0, tzinfo=UTC))  # 00:00 next day in Shanghai
     fresh = issue(hall, enforce_hours=False)
     assert fresh["number"] == "A001"
     with hall.uow(write=False) as uow:
-        days = uow.session.execute(select(orm.tickets.c.business_day, orm.tickets.c.number)
-                                   .order_by(orm.tickets.c.id)).all()
+        days = uow.session.execute(
+            select(orm.tickets.c.business_day, orm.tickets.c.number).order_by(orm.tickets.c.id)
+        ).all()
     assert [(str(d), n) for d, n in days] == [("2026-11-23", "A001"), ("2026-11-23", "A002"), ("2026-11-24", "A001")]
 
 
 def test_the_day_does_not_roll_at_utc_midnight(hall, clock):
-    clock.set(datetime(2026, 11, 23, 23, 59, tzinfo=timezone.utc))  # 07:59 on the 24th in Shanghai
+    clock.set(datetime(2026, 11, 23, 23, 59, tzinfo=UTC))  # 07:59 on the 24th in Shanghai
     issue(hall, enforce_hours=False)
-    clock.set(datetime(2026, 11, 24, 0, 1, tzinfo=timezone.utc))    # 08:01 on the 24th: same business day
+    clock.set(datetime(2026, 11, 24, 0, 1, tzinfo=UTC))  # 08:01 on the 24th: same business day
     assert issue(hall, enforce_hours=False)["number"] == "A002"
 
 
@@ -78,7 +80,7 @@ def test_sixteen_threads_issuing_two_hundred_each_never_duplicate_a_number(make_
 
 
 def test_kiosks_are_refused_outside_opening_hours_but_staff_may_issue(hall, clock):
-    clock.set(datetime(2026, 11, 23, 4, 30, tzinfo=timezone.utc))  # 12:30, lunch break
+    clock.set(datetime(2026, 11, 23, 4, 30, tzinfo=UTC))  # 12:30, lunch break
     with pytest.raises(Refused, match="closed"):
         issue(hall)
     assert issue(hall, enforce_hours=False)["number"] == "A001"
@@ -91,8 +93,11 @@ def test_the_daily_cap_refuses_kiosk_tickets_past_it(hall):
 
 
 def test_unknown_service_priority_or_kiosk_is_invalid_and_issues_nothing(hall):
-    for kw, field in ((dict(service="NOPE"), "service"), (dict(service="SB", priority="vip"), "priority"),
-                      (dict(service="SB", kiosk="k9"), "kiosk")):
+    for kw, field in (
+        ({"service": "NOPE"}, "service"),
+        ({"service": "SB", "priority": "vip"}, "priority"),
+        ({"service": "SB", "kiosk": "k9"}, "kiosk"),
+    ):
         with pytest.raises(Invalid) as info:
             issue_ticket(hall, IssueTicket(**kw))
         assert info.value.field == field

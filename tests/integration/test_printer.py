@@ -1,4 +1,5 @@
 """The ticket printer through a real pyserial transport against the ESC/POS simulator on a pty or TCP."""
+
 import time
 from collections import Counter
 
@@ -54,10 +55,12 @@ class Kiosk:
 
 @pytest.fixture(params=["pty", "tcp"])
 def setup(request, tmp_path, db_url, clock):
-    sim = (PrinterSimulator(tmp_path / "dev" / "printer-k1") if request.param == "pty"
-           else PrinterSimulator(tcp_port=0)).start()
-    hall, app, socketio = build_app(parse_config(printer_config(db_url, sim.url)), clock=clock, devices=True,
-                                    printer_timing=FAST)
+    sim = (
+        PrinterSimulator(tmp_path / "dev" / "printer-k1") if request.param == "pty" else PrinterSimulator(tcp_port=0)
+    ).start()
+    hall, app, socketio = build_app(
+        parse_config(printer_config(db_url, sim.url)), clock=clock, devices=True, printer_timing=FAST
+    )
     yield Kiosk(hall, app, socketio), sim
     hall.close()
     sim.stop()
@@ -92,7 +95,7 @@ def test_paper_out_fails_the_print_tells_the_citizen_and_prints_once_when_refill
     assert kiosk.wait_device("ready") == "ready"
     [printed] = sim.wait_for_tickets(1)
     assert printed.big_lines() == ["A001"]
-    assert kiosk.print_state(ticket, until=("printed",)) ["status"] == "printed"
+    assert kiosk.print_state(ticket, until=("printed",))["status"] == "printed"
     time.sleep(0.3)
     assert len(sim.tickets) == 1
 
@@ -164,11 +167,11 @@ def test_reprint_needs_a_printer_and_staff(setup):
     walk_in = kiosk.client.post("/api/v1/tickets", json={"service": "SB"}, headers=kiosk.staff).get_json()
     no_printer = kiosk.client.post(f"/api/v1/tickets/{walk_in['id']}/reprint", json={}, headers=kiosk.staff)
     assert no_printer.status_code == 422 and no_printer.get_json()["error"]["field"] == "printer"
-    named = kiosk.client.post(f"/api/v1/tickets/{walk_in['id']}/reprint", json={"printer": "nope"},
-                              headers=kiosk.staff)
+    named = kiosk.client.post(f"/api/v1/tickets/{walk_in['id']}/reprint", json={"printer": "nope"}, headers=kiosk.staff)
     assert named.status_code == 422 and "unknown printer" in named.get_json()["error"]["message"]
-    assert kiosk.client.post(f"/api/v1/tickets/{walk_in['id']}/reprint", json={},
-                             headers=kiosk.headers).status_code == 403
+    assert (
+        kiosk.client.post(f"/api/v1/tickets/{walk_in['id']}/reprint", json={}, headers=kiosk.headers).status_code == 403
+    )
 
 
 def test_device_states_reach_managers_and_the_hall_room(setup):

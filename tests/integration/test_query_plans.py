@@ -1,5 +1,6 @@
 """How the hot statements run: call-next finds each queue's head without reading the queue (its probes walk an index
 in the queue order), and PostgreSQL readers keep their prepared statements."""
+
 from contextlib import contextmanager
 
 import psycopg
@@ -91,8 +92,9 @@ def test_call_next_skips_the_tickets_other_windows_are_taking(make_hall):
     profile = hall.profile(1)
     with hall.uow() as uow:
         for skip in ([], ids[:1], ids[:3], ids[:1], ids[:3], []):
-            found = uow.tickets.candidates(1, list(profile.service_weights), list(profile.class_weights),
-                                           hall.now(), skip)
+            found = uow.tickets.candidates(
+                1, list(profile.service_weights), list(profile.class_weights), hall.now(), skip
+            )
             assert [c.id for c in found.heads] == [ids[len(skip)]]
 
 

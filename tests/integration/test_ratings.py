@@ -1,4 +1,5 @@
 """好差评 binding: a press rates the ticket the window just finished, exactly once."""
+
 import json
 
 import pytest
@@ -41,8 +42,14 @@ def test_a_press_after_finish_is_bound_to_that_ticket_window_staff_and_service(o
     result = record_rating(open_hall, 1, 2)
     assert result["bound"] and result["ticket_id"] == t["id"] and result["number"] == "A001"
     [row] = ratings(open_hall)
-    assert (row.ticket_id, row.window, row.staff, row.service, row.level, row.channel) == \
-        (t["id"], 1, "staff1", "SB", 2, "evaluator")
+    assert (row.ticket_id, row.window, row.staff, row.service, row.level, row.channel) == (
+        t["id"],
+        1,
+        "staff1",
+        "SB",
+        2,
+        "evaluator",
+    )
 
 
 def test_a_second_press_and_a_repeated_poll_do_not_rate_twice(open_hall):
@@ -113,10 +120,14 @@ def test_a_bad_phone_rating_opens_a_case_worked_to_closed_over_the_api(api, web,
     api["staff1"].post("/windows/1/login", json={})
     for action in ("call", "start", "finish"):
         api["staff1"].post(f"/windows/1/{action}", json={})
-    bad = api["anon"].post(f"/tickets/{t['id']}/rating?token={t['track_token']}", json={"level": 5, "reasons": ["乱写"]})
+    bad = api["anon"].post(
+        f"/tickets/{t['id']}/rating?token={t['track_token']}", json={"level": 5, "reasons": ["乱写"]}
+    )
     assert bad.status_code == 422 and "态度不好" in bad.get_json()["error"]["message"]
-    api["anon"].post(f"/tickets/{t['id']}/rating?token={t['track_token']}",
-                     json={"level": 5, "reasons": ["态度不好"], "comment": "窗口人员不耐烦"})
+    api["anon"].post(
+        f"/tickets/{t['id']}/rating?token={t['track_token']}",
+        json={"level": 5, "reasons": ["态度不好"], "comment": "窗口人员不耐烦"},
+    )
     [case] = api["manager"].get("/followups").get_json()
     assert (case["state"], case["number"], case["staff"], case["reasons"]) == ("verify", "A001", "staff1", ["态度不好"])
     assert case["due_on"] == "2026-11-24" and case["overdue"] is False  # Monday + 1 working day
@@ -138,7 +149,7 @@ def test_a_bad_phone_rating_opens_a_case_worked_to_closed_over_the_api(api, web,
 
 def test_an_approved_appeal_leaves_the_rating_out_of_satisfaction(api, web, clock):
     hall = web[0]
-    t = api["kiosk"].post("/tickets", json={"service": "SB"}).get_json()
+    api["kiosk"].post("/tickets", json={"service": "SB"}).get_json()
     api["staff1"].post("/windows/1/login", json={})
     for action in ("call", "start", "finish"):
         api["staff1"].post(f"/windows/1/{action}", json={})
@@ -162,8 +173,9 @@ def serve_and_rate(api, window_staff, window, level, channel="phone", reasons=()
     if channel == "paper":
         reply = api[window_staff].post(f"/tickets/{t['id']}/paper-rating", json={"level": level})
     else:
-        reply = api["anon"].post(f"/tickets/{t['id']}/rating?token={t['track_token']}",
-                                 json={"level": level, "reasons": list(reasons)})
+        reply = api["anon"].post(
+            f"/tickets/{t['id']}/rating?token={t['track_token']}", json={"level": level, "reasons": list(reasons)}
+        )
     assert reply.status_code == 201, reply.get_json()
     return t
 
@@ -199,16 +211,19 @@ def test_public_results_and_the_page_show_satisfaction_bad_and_rectified_without
 def test_monthly_rankings_mark_the_bottom_two(api, web):
     for n, staff in ((1, "staff1"), (2, "staff2"), (3, "staff3")):
         api[staff].post(f"/windows/{n}/login", json={})
-    serve_and_rate(api, "staff1", 1, 1)   # window 1: 100 %
-    serve_and_rate(api, "staff2", 2, 2)   # window 2: one 满意 …
-    serve_and_rate(api, "staff2", 2, 5)   # … and one 非常不满意: 50 %
+    serve_and_rate(api, "staff1", 1, 1)  # window 1: 100 %
+    serve_and_rate(api, "staff2", 2, 2)  # window 2: one 满意 …
+    serve_and_rate(api, "staff2", 2, 5)  # … and one 非常不满意: 50 %
     api["kiosk"].post("/tickets", json={"service": "GJJ"})
     for action in ("call", "start", "finish"):
         api["staff3"].post(f"/windows/3/{action}", json={})  # window 3: served, never rated
     assert api["staff1"].get("/reports/rankings?month=2026-11").status_code == 403
     body = api["manager"].get("/reports/rankings?month=2026-11&by=window").get_json()
     assert [(r["key"], r["rank"], r["satisfaction_pct"], r["bottom"]) for r in body["rows"]] == [
-        (1, 1, 100.0, False), (2, 2, 50.0, True), (3, 3, None, True)]
+        (1, 1, 100.0, False),
+        (2, 2, 50.0, True),
+        (3, 3, None, True),
+    ]
     staff = api["manager"].get("/reports/rankings?month=2026-11&by=staff").get_json()["rows"]
     assert [r["key"] for r in staff] == ["staff1", "staff2", "staff3"]
     assert api["manager"].get("/reports/rankings?month=2026-13").status_code == 422
@@ -225,8 +240,9 @@ def test_the_default_rating_rule_is_off_unless_configured_and_reported_apart(api
         api["staff1"].post(f"/windows/1/{action}", json={})
     clock.advance(days=8)
     assert apply_default_ratings(hall) == 0  # off by default: an unrated ticket stays unrated
-    config = hall.config.model_copy(update={"ratings": hall.config.ratings.model_copy(
-        update={"default_after_days": 7, "default_level": 3})})
+    config = hall.config.model_copy(
+        update={"ratings": hall.config.ratings.model_copy(update={"default_after_days": 7, "default_level": 3})}
+    )
     hall.config = config
     assert apply_default_ratings(hall) == 1
     assert apply_default_ratings(hall) == 0  # once

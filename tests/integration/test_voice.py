@@ -1,4 +1,5 @@
-"""Voice announcements through real libvlc (``--aout=adummy``), the demo's espeak-ng voice pack, and the hall's events."""
+"""Voice announcements through real libvlc (``--aout=adummy``), the demo's espeak-ng voice pack, the hall's events."""
+
 import gc
 import logging
 import threading
@@ -52,8 +53,7 @@ def voiced(db_url, clock, pack):
 
     def make(player=None, vlc_args=FAST_VLC):
         config = parse_config(voice_toml(db_url, pack, vlc_args))
-        hall, app, socketio = build_app(config, clock=clock, synchronous_bus=True, devices=True,
-                                        voice_player=player)
+        hall, app, socketio = build_app(config, clock=clock, synchronous_bus=True, devices=True, voice_player=player)
         built.append(hall)
         clients = {"kiosk": Api(app.test_client(), auth.add_token(hall, "k1", "kiosk"))}
         for name, role in (("staff1", "staff"), ("staff2", "staff"), ("manager", "manager")):
@@ -62,6 +62,7 @@ def voiced(db_url, clock, pack):
         clients["staff1"].post("/windows/1/login", json={})
         clients["staff2"].post("/windows/2/login", json={})
         return hall, app, socketio, clients
+
     yield make
     for hall in built:
         hall.close()
@@ -97,11 +98,14 @@ def test_a_burst_of_ten_calls_plays_all_ten_in_call_order_one_at_a_time(voiced):
     assert [r["state"] for r in done] == ["played"] * 10
     assert hall.announcer.totals == {"made": 10, "played": 10}
     assert len(player.spans) == 10
-    assert all(later[0] >= earlier[1] for earlier, later in zip(player.spans, player.spans[1:])), "overlap"
+    assert all(later[0] >= earlier[1] for earlier, later in zip(player.spans, player.spans[1:], strict=False)), (
+        "overlap"
+    )
     first = done[0]
     assert first["tokens"] == ["chime", "请", "A", "零", "零", "一", "号", "到", "一", "号窗口办理"]
-    assert first["clips"][:2] == ["chime.wav", clip_name("请")] and all((hall.announcer.pack.root / c).is_file()
-                                                                        for c in first["clips"])
+    assert first["clips"][:2] == ["chime.wav", clip_name("请")] and all(
+        (hall.announcer.pack.root / c).is_file() for c in first["clips"]
+    )
     assert first["seconds"] > 2 and first["queued_at"] and first["finished_at"]
 
 
@@ -110,7 +114,10 @@ def test_a_recall_is_announced_again(voiced):
     call_in_turn(clients, 1)
     clients["staff1"].post("/windows/1/recall", json={})
     done = records(hall)
-    assert [(r["number"], r["recall"], r["state"]) for r in done] == [("A001", False, "played"), ("A001", True, "played")]
+    assert [(r["number"], r["recall"], r["state"]) for r in done] == [
+        ("A001", False, "played"),
+        ("A001", True, "played"),
+    ]
 
 
 def test_a_missing_clip_fails_that_announcement_and_the_next_still_plays(voiced, pack):
@@ -119,7 +126,11 @@ def test_a_missing_clip_fails_that_announcement_and_the_next_still_plays(voiced,
     call_in_turn(clients, 4)
     done = records(hall)
     assert [(r["number"], r["state"]) for r in done] == [
-        ("A001", "played"), ("A002", "played"), ("A003", "failed"), ("A004", "played")]
+        ("A001", "played"),
+        ("A002", "played"),
+        ("A003", "failed"),
+        ("A004", "played"),
+    ]
     assert "clip zh-4e09.wav for '三' is missing" in done[2]["reason"]
 
 
@@ -128,7 +139,10 @@ def test_a_player_that_breaks_fails_that_announcement_and_the_next_still_plays(v
     call_in_turn(clients, 3)
     done = records(hall)
     assert [(r["number"], r["state"], r["reason"]) for r in done] == [
-        ("A001", "played", None), ("A002", "failed", "the sound card went away"), ("A003", "played", None)]
+        ("A001", "played", None),
+        ("A002", "failed", "the sound card went away"),
+        ("A003", "played", None),
+    ]
 
 
 def test_when_libvlc_cannot_start_calls_work_and_announcements_fail_with_one_warning(voiced, caplog):
@@ -181,7 +195,7 @@ def test_the_player_plays_a_clip_to_its_end_and_fails_on_a_file_it_cannot_open(p
     started = time.monotonic()
     player.play(a_clip(pack), timeout_s=10)  # returns once libvlc reports the end
     assert time.monotonic() - started < 10
-    with pytest.raises(PlaybackError, match="could not play gone.wav"):
+    with pytest.raises(PlaybackError, match=r"could not play gone\.wav"):
         player.play(tmp_path / "gone.wav", timeout_s=10)
 
 

@@ -1,5 +1,6 @@
 """Window workflow through the service layer on a real SQLite file: what is stored after each action."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -25,9 +26,11 @@ def open_windows(hall, *acts):
 
 def timeline(hall, ticket_id):
     with hall.uow(write=False) as uow:
-        rows = uow.session.execute(select(orm.events.c.kind, orm.events.c.window, orm.events.c.staff,
-                                          orm.events.c.data).where(orm.events.c.ticket_id == ticket_id)
-                                   .order_by(orm.events.c.id)).all()
+        rows = uow.session.execute(
+            select(orm.events.c.kind, orm.events.c.window, orm.events.c.staff, orm.events.c.data)
+            .where(orm.events.c.ticket_id == ticket_id)
+            .order_by(orm.events.c.id)
+        ).all()
     return [(r.kind, r.window, r.staff) for r in rows]
 
 
@@ -54,8 +57,13 @@ def test_issue_call_start_finish_is_stored_with_its_timeline_and_times(hall, clo
     assert (row.started_at - row.last_called_at) == timedelta(seconds=40)
     assert (row.ended_at - row.started_at) == timedelta(minutes=7)
     assert timeline(hall, t["id"]) == [
-        ("ticket_issued", None, None), ("ticket_called", 1, "staff1"), ("ticket_called", 1, "staff1"),
-        ("service_started", 1, "staff1"), ("ticket_finished", 1, "staff1"), ("evaluator_invited", 1, "staff1")]
+        ("ticket_issued", None, None),
+        ("ticket_called", 1, "staff1"),
+        ("ticket_called", 1, "staff1"),
+        ("service_started", 1, "staff1"),
+        ("ticket_finished", 1, "staff1"),
+        ("evaluator_invited", 1, "staff1"),
+    ]
 
 
 def test_call_returns_none_when_nothing_waits_and_the_window_stays_idle(hall):
@@ -132,7 +140,12 @@ def test_transfer_to_a_service_ends_the_parent_and_queues_a_child_with_the_same_
     result = win.transfer(hall, W1, "BDC", None)
     child = result["child"]
     assert result["status"] == "transferred"
-    assert (child["number"], child["service"], child["parent_id"], child["status"]) == ("A001", "BDC", t["id"], "waiting")
+    assert (child["number"], child["service"], child["parent_id"], child["status"]) == (
+        "A001",
+        "BDC",
+        t["id"],
+        "waiting",
+    )
     assert win.call(hall, W3)["id"] == child["id"]
     assert timeline(hall, t["id"])[-1] == ("ticket_transferred", 1, "staff1")
     assert timeline(hall, child["id"])[0] == ("ticket_issued", None, None)
@@ -147,7 +160,7 @@ def test_transfer_to_a_window_goes_first_there_and_nowhere_else(hall, clock):
     win.call(hall, W1)
     child = win.transfer(hall, W1, None, 4)["child"]
     assert child["target_window"] == 4 and child["service"] == "SB"
-    assert win.call(hall, W2) is None        # window 2 serves SB but the child is for window 4
+    assert win.call(hall, W2) is None  # window 2 serves SB but the child is for window 4
     assert win.call(hall, W4)["id"] == child["id"]  # before the older BDC ticket
     win.start(hall, W4)
     win.finish(hall, W4, Outcome.COMPLETED)
@@ -267,7 +280,7 @@ def test_green_tickets_jump_by_weight_and_interleave_two_to_one(make_hall, clock
 
 def test_the_max_wait_guard_overrides_weights(hall, clock):
     open_windows(hall, W1)
-    old = issue(hall)                   # SB, max_wait 45 min, weight 1
+    old = issue(hall)  # SB, max_wait 45 min, weight 1
     clock.advance(minutes=20)
     issue(hall, "GJJ", priority="green")  # 3 x 2 x 26 min beats 1 x 1 x 46 min
     clock.advance(minutes=26)
@@ -276,9 +289,9 @@ def test_the_max_wait_guard_overrides_weights(hall, clock):
 
 def test_tickets_crossing_midnight_keep_waiting_and_can_be_called(hall, clock):
     open_windows(hall, W1)
-    clock.set(datetime(2026, 11, 23, 15, 50, tzinfo=timezone.utc))  # 23:50 Shanghai
+    clock.set(datetime(2026, 11, 23, 15, 50, tzinfo=UTC))  # 23:50 Shanghai
     t = issue(hall, enforce_hours=False)
-    clock.set(datetime(2026, 11, 24, 1, 0, tzinfo=timezone.utc))    # 09:00 next day
+    clock.set(datetime(2026, 11, 24, 1, 0, tzinfo=UTC))  # 09:00 next day
     fresh = issue(hall)
     assert fresh["number"] == "A001" and t["number"] == "A001"
     assert win.call(hall, W1)["id"] == t["id"]

@@ -1,5 +1,6 @@
 """差评整改: working-day due dates on the Chinese calendar and the follow-up state machine."""
-from datetime import date, datetime, timezone
+
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -7,12 +8,12 @@ from hallctl.domain.errors import Forbidden, Invalid, InvalidTransition
 from hallctl.domain.followup import MOVES, FollowUp
 from hallctl.services.workdays import add_working_days, is_workday
 
-NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 
 def test_an_adjusted_saturday_counts_and_the_spring_festival_does_not():
-    assert add_working_days(date(2026, 2, 13), 1) == date(2026, 2, 14)   # Saturday 调休 workday
-    assert add_working_days(date(2026, 2, 14), 1) == date(2026, 2, 24)   # 15th-23rd off
+    assert add_working_days(date(2026, 2, 13), 1) == date(2026, 2, 14)  # Saturday 调休 workday
+    assert add_working_days(date(2026, 2, 14), 1) == date(2026, 2, 24)  # 15th-23rd off
     assert add_working_days(date(2026, 9, 30), 3) == date(2026, 10, 10)  # National Day, then Saturday 10th
     assert add_working_days(date(2026, 11, 20), 15) == date(2026, 12, 11)
 
@@ -23,8 +24,17 @@ def test_a_year_the_calendar_does_not_know_falls_back_to_weekdays():
 
 
 def case(state="verify"):
-    c = FollowUp(hall_id="t", rating_id=1, ticket_id=1, window=1, staff="li", service="SB", level=5,
-                 opened_at=NOW, due_on=date(2026, 11, 24))
+    c = FollowUp(
+        hall_id="t",
+        rating_id=1,
+        ticket_id=1,
+        window=1,
+        staff="li",
+        service="SB",
+        level=5,
+        opened_at=NOW,
+        due_on=date(2026, 11, 24),
+    )
     c.state = state
     return c
 
@@ -46,8 +56,12 @@ def test_each_action_is_allowed_exactly_in_its_states(action, state):
 
 def test_the_path_verify_rectify_revisit_close():
     c = case()
-    assert [c.act(a, "boss", NOW, "")[1] for a in ("verify", "rectify", "revisit", "close")] == \
-        ["rectify", "revisit", "revisited", "closed"]
+    assert [c.act(a, "boss", NOW, "")[1] for a in ("verify", "rectify", "revisit", "close")] == [
+        "rectify",
+        "revisit",
+        "revisited",
+        "closed",
+    ]
     assert c.closed_at == NOW and not c.excluded
 
 

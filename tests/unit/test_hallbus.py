@@ -1,4 +1,5 @@
 """HallBus Modbus profile v1 encoding (PRODUCT.md §4.5): text packing, register blocks, presses, keys."""
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -55,14 +56,21 @@ def test_an_evaluator_update_sets_mode_and_staff_text():
 
 def test_press_counters_count_presses_across_wraps_and_report_missed_ones():
     counter = hb.PressCounter()
-    assert counter.update(65534) == hb.Presses(0, 0)   # first reading: the baseline
-    assert counter.update(65534) == hb.Presses(0, 0)   # repeated poll: no press
+    assert counter.update(65534) == hb.Presses(0, 0)  # first reading: the baseline
+    assert counter.update(65534) == hb.Presses(0, 0)  # repeated poll: no press
     assert counter.update(65535) == hb.Presses(1, 0)
-    assert counter.update(1) == hb.Presses(2, 1)       # wrapped through 0: two presses, one missed
+    assert counter.update(1) == hb.Presses(2, 1)  # wrapped through 0: two presses, one missed
     assert counter.update(4) == hb.Presses(3, 2)
 
 
 def test_caller_keys_map_to_window_actions():
-    assert hb.KEY_ACTIONS == {1: "call", 2: "recall", 3: "no_show", 4: "start", 5: "finish",
-                              6: "pause_toggle", 8: "hold"}
+    assert hb.KEY_ACTIONS == {
+        1: "call",
+        2: "recall",
+        3: "no_show",
+        4: "start",
+        5: "finish",
+        6: "pause_toggle",
+        8: "hold",
+    }
     assert 7 not in hb.KEY_ACTIONS

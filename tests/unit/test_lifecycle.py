@@ -1,21 +1,29 @@
 """Ticket and window state machines (PRODUCT.md §2): every transition, and the invalid ones."""
-from datetime import date, datetime, timedelta, timezone
+
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from hallctl.domain import events as ev
 from hallctl.domain.errors import InvalidTransition
-from hallctl.domain.model import (
-    HoldKind, Outcome, Status, Ticket, Window, WindowState, business_day, format_number,
-)
+from hallctl.domain.model import HoldKind, Outcome, Status, Ticket, Window, WindowState, business_day, format_number
 
-T0 = datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
 
 def ticket(**kw):
-    t = Ticket(hall_id="t", service="SB", number="A001", seq=1, business_day=date(2026, 11, 23), priority="normal",
-               issued_at=T0, track_token="x", **kw)
+    t = Ticket(
+        hall_id="t",
+        service="SB",
+        number="A001",
+        seq=1,
+        business_day=date(2026, 11, 23),
+        priority="normal",
+        issued_at=T0,
+        track_token="x",
+        **kw,
+    )
     t.id = 1
     return t
 
@@ -30,10 +38,16 @@ def in_state(status):
         Status.WAITING: [],
         Status.CALLED: [lambda: t.call(1, "s", at(1))],
         Status.SERVING: [lambda: t.call(1, "s", at(1)), lambda: t.start(at(2))],
-        Status.HELD: [lambda: t.call(1, "s", at(1)), lambda: t.start(at(2)),
-                      lambda: t.hold(HoldKind.NOT_HOLDING, at(3), 1, "s")],
-        Status.FINISHED: [lambda: t.call(1, "s", at(1)), lambda: t.start(at(2)),
-                          lambda: t.finish(Outcome.COMPLETED, at(3))],
+        Status.HELD: [
+            lambda: t.call(1, "s", at(1)),
+            lambda: t.start(at(2)),
+            lambda: t.hold(HoldKind.NOT_HOLDING, at(3), 1, "s"),
+        ],
+        Status.FINISHED: [
+            lambda: t.call(1, "s", at(1)),
+            lambda: t.start(at(2)),
+            lambda: t.finish(Outcome.COMPLETED, at(3)),
+        ],
         Status.NO_SHOW: [lambda: t.call(1, "s", at(1)), lambda: t.no_show(at(2), False)],
         Status.TRANSFERRED: [lambda: t.call(1, "s", at(1)), lambda: t.transfer(at(2), "GJJ", None)],
         Status.CANCELLED: [lambda: t.cancel(at(1), "left")],
@@ -81,8 +95,12 @@ def test_the_full_happy_path_records_times_and_events():
     assert (t.first_called_at, t.last_called_at, t.started_at, t.ended_at) == (at(5), at(6), at(7), at(15))
     assert t.call_count == 2 and t.outcome == "needs_materials" and t.window == 3 and t.staff == "li"
     kinds = [(e.kind, getattr(e, "recall", None)) for e in t.events]
-    assert kinds == [("ticket_called", False), ("ticket_called", True), ("service_started", None),
-                     ("ticket_finished", None)]
+    assert kinds == [
+        ("ticket_called", False),
+        ("ticket_called", True),
+        ("service_started", None),
+        ("ticket_finished", None),
+    ]
     assert all(e.window == 3 and e.staff == "li" for e in t.events)
 
 
@@ -136,11 +154,11 @@ def test_numbers_are_prefix_and_zero_padded_sequence():
 
 def test_the_business_day_follows_the_hall_timezone_not_utc():
     shanghai = ZoneInfo("Asia/Shanghai")
-    assert business_day(datetime(2026, 11, 22, 15, 59, tzinfo=timezone.utc), shanghai) == date(2026, 11, 22)
-    assert business_day(datetime(2026, 11, 22, 16, 0, tzinfo=timezone.utc), shanghai) == date(2026, 11, 23)
+    assert business_day(datetime(2026, 11, 22, 15, 59, tzinfo=UTC), shanghai) == date(2026, 11, 22)
+    assert business_day(datetime(2026, 11, 22, 16, 0, tzinfo=UTC), shanghai) == date(2026, 11, 23)
     new_york = ZoneInfo("America/New_York")  # DST ends 2026-11-01: midnight is 05:00 UTC after it
-    assert business_day(datetime(2026, 11, 2, 4, 59, tzinfo=timezone.utc), new_york) == date(2026, 11, 1)
-    assert business_day(datetime(2026, 11, 2, 5, 0, tzinfo=timezone.utc), new_york) == date(2026, 11, 2)
+    assert business_day(datetime(2026, 11, 2, 4, 59, tzinfo=UTC), new_york) == date(2026, 11, 1)
+    assert business_day(datetime(2026, 11, 2, 5, 0, tzinfo=UTC), new_york) == date(2026, 11, 2)
 
 
 def window_open():

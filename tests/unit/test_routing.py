@@ -1,24 +1,31 @@
 """Each rule of PRODUCT.md §3, on the pure routing function."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 from hallctl.domain.routing import Candidate, WorkProfile, choose, next_streak
 
-NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
-PROFILE = WorkProfile(window=1, service_weights={"SB": 1.0, "GJJ": 2.0}, class_weights={"normal": 1.0, "green": 3.0},
-                      max_wait={"SB": timedelta(minutes=45), "GJJ": None})
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+PROFILE = WorkProfile(
+    window=1,
+    service_weights={"SB": 1.0, "GJJ": 2.0},
+    class_weights={"normal": 1.0, "green": 3.0},
+    max_wait={"SB": timedelta(minutes=45), "GJJ": None},
+)
 
 
 def c(id, service="SB", priority="normal", age_min=10.0, issued_age_min=None, appointment_in_min=None):
     arrival = NOW - timedelta(minutes=age_min)
     issued = NOW - timedelta(minutes=issued_age_min if issued_age_min is not None else age_min)
     appointment = NOW + timedelta(minutes=appointment_in_min) if appointment_in_min is not None else None
-    return Candidate(id=id, service=service, priority=priority, arrival_at=arrival, issued_at=issued,
-                     appointment_at=appointment)
+    return Candidate(
+        id=id, service=service, priority=priority, arrival_at=arrival, issued_at=issued, appointment_at=appointment
+    )
 
 
 def pick(heads=(), targeted=(), appointments=(), profile=PROFILE, streak=0):
-    choice = choose(profile, NOW, targeted=list(targeted), heads=list(heads), appointments=list(appointments),
-                    streak=streak)
+    choice = choose(
+        profile, NOW, targeted=list(targeted), heads=list(heads), appointments=list(appointments), streak=streak
+    )
     return (choice.candidate.id, choice.rule) if choice else None
 
 
@@ -35,7 +42,7 @@ def test_among_targeted_tickets_the_oldest_comes_first():
 
 
 def test_a_ticket_past_its_max_wait_guard_beats_a_higher_score():
-    overdue = c(1, "SB", age_min=46)                   # score 46*60
+    overdue = c(1, "SB", age_min=46)  # score 46*60
     heavy = c(2, "GJJ", priority="green", age_min=30)  # score 3*2*30*60, far higher
     assert pick(heads=[overdue, heavy]) == (1, "max_wait")
 
@@ -65,15 +72,15 @@ def test_due_appointments_go_by_slot_time():
 
 
 def test_score_is_class_weight_times_service_weight_times_age():
-    normal_sb = c(1, "SB", age_min=20)          # 1*1*20 = 20
-    normal_gjj = c(2, "GJJ", age_min=11)        # 1*2*11 = 22
+    normal_sb = c(1, "SB", age_min=20)  # 1*1*20 = 20
+    normal_gjj = c(2, "GJJ", age_min=11)  # 1*2*11 = 22
     assert pick(heads=[normal_sb, normal_gjj]) == (2, "score")
-    green_sb = c(3, "SB", "green", age_min=8)   # 3*1*8 = 24
+    green_sb = c(3, "SB", "green", age_min=8)  # 3*1*8 = 24
     assert pick(heads=[normal_sb, normal_gjj, green_sb]) == (3, "score")
 
 
 def test_equal_scores_break_by_issue_time_then_id():
-    same_arrival = dict(age_min=10)
+    same_arrival = {"age_min": 10}
     a = c(7, "SB", issued_age_min=12, **same_arrival)
     b = c(6, "SB", issued_age_min=11, **same_arrival)
     assert pick(heads=[b, a]) == (7, "score")

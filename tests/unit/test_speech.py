@@ -1,4 +1,5 @@
 """What an announcement says: clip tokens for every ticket number and window, with and without English."""
+
 import string
 
 import pytest
@@ -28,7 +29,20 @@ def read_cardinal(text: str) -> int:
 
 def test_window_cardinals_read_as_a_person_says_them():
     assert [speech.cardinal_zh(n) for n in (1, 2, 10, 11, 12, 20, 21, 99, 100, 101, 110, 120, 999)] == [
-        "一", "二", "十", "十一", "十二", "二十", "二十一", "九十九", "一百", "一百零一", "一百一十", "一百二十", "九百九十九"]
+        "一",
+        "二",
+        "十",
+        "十一",
+        "十二",
+        "二十",
+        "二十一",
+        "九十九",
+        "一百",
+        "一百零一",
+        "一百一十",
+        "一百二十",
+        "九百九十九",
+    ]
 
 
 def test_every_window_number_reads_back_to_itself():
@@ -55,19 +69,47 @@ def test_ticket_numbers_1_to_999_are_read_letter_then_digit_by_digit(prefix):
 
 def test_the_full_announcement_for_a012_at_window_12():
     assert speech.tokens(TEMPLATE, "A012", 12) == [
-        "chime", "请", "A", "零", "一", "二", "号", "到", "十", "二", "号窗口办理"]
+        "chime",
+        "请",
+        "A",
+        "零",
+        "一",
+        "二",
+        "号",
+        "到",
+        "十",
+        "二",
+        "号窗口办理",
+    ]
 
 
 def test_english_follows_the_chinese_when_enabled():
     said = speech.tokens(TEMPLATE, "B105", 21, english=True)
     chinese_end = said.index("号窗口办理") + 1
     assert said[:chinese_end] == ["chime", "请", "B", "一", "零", "五", "号", "到", "二", "十", "一", "号窗口办理"]
-    assert said[chinese_end:] == ["en:number", "en:B", "en:1", "en:0", "en:5", "en:please go to window",
-                                  "en:twenty", "en:one"]
+    assert said[chinese_end:] == [
+        "en:number",
+        "en:B",
+        "en:1",
+        "en:0",
+        "en:5",
+        "en:please go to window",
+        "en:twenty",
+        "en:one",
+    ]
 
 
 def test_another_template_splits_into_the_longest_phrases_the_pack_has():
-    assert speech.tokens("请{number}号 到{window}号窗口", "C7", 4) == ["chime", "请", "C", "七", "号", "到", "四", "号窗口"]
+    assert speech.tokens("请{number}号 到{window}号窗口", "C7", 4) == [
+        "chime",
+        "请",
+        "C",
+        "七",
+        "号",
+        "到",
+        "四",
+        "号窗口",
+    ]
 
 
 def test_a_template_the_pack_cannot_say_is_refused_naming_the_text():

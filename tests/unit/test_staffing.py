@@ -1,5 +1,7 @@
 """Erlang C against the worked example of REFERENCE.md §7 and docs/metrics.md."""
+
 import math
+from datetime import UTC
 
 import pytest
 
@@ -15,8 +17,9 @@ def test_the_worked_example_sixty_an_hour_eight_minutes_ten_windows():
     assert result.service_level == pytest.approx(0.990, abs=0.0005)
 
 
-@pytest.mark.parametrize("windows, p_wait, mean_wait, level", [
-    (9, 0.653, 5.2, 0.900), (11, 0.245, 0.65, 0.999)])
+@pytest.mark.parametrize(
+    ("windows", "p_wait", "mean_wait", "level"), [(9, 0.653, 5.2, 0.900), (11, 0.245, 0.65, 0.999)]
+)
 def test_one_window_less_or_more(windows, p_wait, mean_wait, level):
     result = erlang_c(60, 8, windows, target_min=15)
     assert result.p_wait == pytest.approx(p_wait, abs=0.0005)
@@ -43,21 +46,21 @@ def test_the_wait_range_is_the_queue_length_estimate_widened_by_one_over_root_n(
 
 
 def test_service_times_learn_per_hour_then_per_service_then_fall_back_to_the_config():
-    from datetime import datetime, timezone
+    from datetime import datetime
     from zoneinfo import ZoneInfo
 
     from hallctl.reports.estimates import MIN_SAMPLES, ServiceTimes
 
     times = ServiceTimes({"SB": 8.0}, ZoneInfo("Asia/Shanghai"))
-    ten = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)      # 10:00 in Shanghai
-    three = datetime(2026, 11, 23, 7, 0, tzinfo=timezone.utc)    # 15:00
+    ten = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
+    three = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # 15:00
     assert times.mean_min("SB", ten) == 8.0
     for _ in range(MIN_SAMPLES - 1):
         times.observe("SB", ten, 300)
-    assert times.mean_min("SB", ten) == 8.0            # not enough history yet
+    assert times.mean_min("SB", ten) == 8.0  # not enough history yet
     times.observe("SB", ten, 300)
-    assert times.mean_min("SB", ten) == 5.0            # ten services of 5 minutes at 10:00
-    assert times.mean_min("SB", three) == 5.0          # 15:00 has none: the service's overall average
+    assert times.mean_min("SB", ten) == 5.0  # ten services of 5 minutes at 10:00
+    assert times.mean_min("SB", three) == 5.0  # 15:00 has none: the service's overall average
     times.observe("SB", ten, 900)
     assert times.mean_min("SB", ten) == pytest.approx(0.95 * 5 + 0.05 * 15)
 
