@@ -1,0 +1,53 @@
+"""``hallctl``: serve, demo, check-config, db upgrade, user add, purge, seed, devices probe, voice build, token.
+
+Each group of subcommands lives in its own module, which registers its parsers (``add_…``) and handles them;
+:func:`main` is the ``hallctl`` console script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from hallctl.cli.access import add_token, add_user
+from hallctl.cli.check import add_check_config
+from hallctl.cli.database import add_db, add_purge, add_seed
+from hallctl.cli.demo import add_demo
+from hallctl.cli.probe import add_devices
+from hallctl.cli.serve import add_serve
+from hallctl.cli.voice import add_voice
+
+SUBCOMMANDS = (
+    add_serve,
+    add_demo,
+    add_check_config,
+    add_db,
+    add_user,
+    add_purge,
+    add_seed,
+    add_devices,
+    add_voice,
+    add_token,
+)
+"""The registrars, in the order ``hallctl --help`` lists the subcommands."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``hallctl`` argument parser with every subcommand; each sets ``func``, the handler to call."""
+    parser = argparse.ArgumentParser(prog="hallctl", description="government service hall queue controller")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add_subcommand in SUBCOMMANDS:
+        add_subcommand(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``hallctl`` with these arguments (default: the command line); its exit code."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if not args.verbose:  # one line per HTTP request is noise at a hall's rate; -v brings it back
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    return args.func(args)
