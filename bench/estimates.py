@@ -30,7 +30,7 @@ from hallctl.adapters.orm import tickets
 from hallctl.bootstrap import bootstrap
 from hallctl.config import load_config
 from hallctl.migrations import upgrade
-from hallctl.reports.estimates import ServiceTimes, wait_estimate
+from hallctl.domain.estimates import ServiceTimes, wait_estimate
 from hallctl.reports.seed import seed
 
 

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 
+from devices.registry import DeviceRegistry
 from hallctl.adapters import announcing, orm
 from hallctl.adapters.announcing import start_announcer, stop_announcer
 from hallctl.adapters.database import open_database
@@ -16,12 +17,14 @@ from hallctl.adapters.hall_devices import HallDevices
 from hallctl.adapters.leader import LeaderLock
 from hallctl.adapters.printing import Printers
 from hallctl.adapters.relay import EventRelay
+from hallctl.adapters.repositories import SqlAuditLog
+from hallctl.adapters.unit_of_work import UnitOfWork
 from hallctl.config import Config
 from hallctl.domain import events as ev
 from hallctl.domain.times import utcnow
 from hallctl.migrations import require_current
 from hallctl.reports import rollups
-from hallctl.reports.estimates import HISTORY
+from hallctl.reports.estimates import HISTORY, learn_history
 from hallctl.services import citizens
 from hallctl.services.context import Hall
 from hallctl.services.default_ratings import apply_default_ratings
@@ -57,11 +60,21 @@ def bootstrap(
     orm.start_mappers()
     database = open_database(config.hall.database)
     require_current(database.write_engine)
-    hall = Hall(config=config, database=database, bus=EventBus(synchronous=synchronous_bus), clock=clock)
+    bus = EventBus(synchronous=synchronous_bus)
+    registry = DeviceRegistry(config.devices, bus.publish)
+    hall = Hall(
+        config=config,
+        database=database,
+        units=lambda write=True: UnitOfWork(database, bus, config.hall.id, write=write),
+        bus=bus,
+        audit_log=SqlAuditLog(database, config.hall.id),
+        devices=registry,
+        clock=clock,
+    )
     sync_config(hall)
     hall.citizen_key = citizens.citizen_key(hall)
-    with hall.uow(write=False) as uow:
-        hall.service_times.learn(uow.session, orm.tickets, hall.hall_id, hall.now() - HISTORY)
+    with database.read_session() as session:
+        learn_history(session, hall.hall_id, hall.now() - HISTORY, hall.service_times)
     hall.bus.subscribe("service-times", hall.service_times.on_domain_events, remote=True, wants=_finished)
     relay = None
     driven: dict[str, HallDevices] = {}  # the RS-485 devices while this process drives them
@@ -75,7 +88,7 @@ def bootstrap(
             config.hall.message_queue, hall.hall_id, hall.bus, _relayed(config), on_reconnect=show_afresh
         )
         hall.closers.append(relay.stop)
-        hall.bus.subscribe("device-states", _mirror_device_states(hall), remote=True, wants=_device_changed)
+        hall.bus.subscribe("device-states", _mirror_device_states(registry), remote=True, wants=_device_changed)
     if devices:
 
         def start_devices() -> list[Callable[[], None]]:
@@ -90,7 +103,7 @@ def bootstrap(
                 log.info("printing %d recent tickets that were never printed", recovered)
             return stoppers
 
-        tell_states = (lambda: relay.on_domain_events(hall.devices.states())) if relay else None
+        tell_states = (lambda: relay.on_domain_events(registry.states())) if relay else None
         hall.device_host = DeviceHost(LeaderLock(database, hall.hall_id), start_devices, tick=tell_states)
         hall.closers.append(hall.device_host.stop)
     if housekeeping:
@@ -127,10 +140,10 @@ def _relayed(config: Config) -> Callable[[ev.Event], bool]:
     return lambda event: any(want(event) for want in wanted)
 
 
-def _mirror_device_states(hall: Hall):
+def _mirror_device_states(registry: DeviceRegistry) -> Callable[[list[ev.DeviceChanged]], None]:
     def on_domain_events(batch: list[ev.DeviceChanged]) -> None:
         for event in batch:
-            hall.devices.mirror(event)
+            registry.mirror(event)
 
     return on_domain_events
 

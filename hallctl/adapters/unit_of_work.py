@@ -1,16 +1,35 @@
-"""Unit of work: one transaction; events stored with it and published after it commits."""
+"""The SQLAlchemy unit of work: one transaction; events stored with it and published after it commits.
+
+Implements :class:`hallctl.services.ports.UnitOfWork`. Its ``session`` is the SQL adapter's own: the reports
+(a read-side adapter) run their queries on it; the services never touch it.
+"""
 
 from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from hallctl.domain.errors import ConcurrencyConflict
 from hallctl.domain.events import Event
+from hallctl.services.ports import EventPublisher
 
 from .database import Database
-from .eventbus import EventBus
-from .repository import FollowUpRepository, RatingRepository, TicketRepository, WindowRepository, store_events
+from .repositories import (
+    AuditRepository,
+    FollowUpRepository,
+    IdempotencyRepository,
+    RatingRepository,
+    ServiceRepository,
+    SettingsRepository,
+    TicketRepository,
+    TokenRepository,
+    UserRepository,
+    WindowRepository,
+    store_events,
+)
 
 
 class UnitOfWork:
@@ -23,14 +42,14 @@ class UnitOfWork:
         write: begin a write transaction (SQLite: takes the write lock first).
     """
 
-    def __init__(self, database: Database, bus: EventBus, hall_id: str, write: bool = True) -> None:
+    def __init__(self, database: Database, bus: EventPublisher, hall_id: str, write: bool = True) -> None:
         self.database = database
         self.bus = bus
         self.hall_id = hall_id
         self.write = write
         self.published: list[Event] = []
 
-    def __enter__(self) -> UnitOfWork:
+    def __enter__(self) -> Self:
         if self.write:
             self.database.write_lock.__enter__()
         self.session = (self.database.write_session if self.write else self.database.read_session)()
@@ -38,9 +57,17 @@ class UnitOfWork:
         self.windows = WindowRepository(self.session, self.hall_id)
         self.ratings = RatingRepository(self.session, self.hall_id)
         self.followups = FollowUpRepository(self.session, self.hall_id)
+        self.users = UserRepository(self.session, self.hall_id)
+        self.tokens = TokenRepository(self.session, self.hall_id)
+        self.audit = AuditRepository(self.session, self.hall_id)
+        self.idempotency = IdempotencyRepository(self.session, self.hall_id)
+        self.settings = SettingsRepository(self.session, self.hall_id)
+        self.services = ServiceRepository(self.session, self.hall_id)
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         try:
             self.session.rollback()
             self.session.close()

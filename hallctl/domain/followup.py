@@ -9,18 +9,23 @@ satisfaction (it is kept) and closes the case.
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from .errors import Forbidden, Invalid, InvalidTransition
 
-STATE_ZH = {
-    "verify": "待核实",
-    "rectify": "待整改",
-    "revisit": "待回访",
-    "revisited": "已回访",
-    "appealed": "申诉待复核",
-    "closed": "已办结",
-}
-MOVES = {
+
+class CaseState(StrEnum):
+    """Where a case stands (names in :mod:`hallctl.labels`)."""
+
+    VERIFY = "verify"  # 待核实
+    RECTIFY = "rectify"  # 待整改
+    REVISIT = "revisit"  # 待回访
+    REVISITED = "revisited"  # 已回访
+    APPEALED = "appealed"  # 申诉待复核
+    CLOSED = "closed"  # 已办结
+
+
+MOVES: dict[str, tuple[set[str], str | None]] = {
     "verify": ({"verify"}, "rectify"),
     "rectify": ({"rectify"}, "revisit"),
     "revisit": ({"revisit"}, "revisited"),
@@ -33,6 +38,8 @@ TIMED = ("verify", "rectify", "revisit")  # states with a due date in working da
 
 
 class FollowUp:
+    """A bad rating's case, from 核实 to its close, with who appealed and whether the rating counts."""
+
     def __init__(
         self,
         *,
@@ -54,7 +61,7 @@ class FollowUp:
         self.staff = staff
         self.service = service
         self.level = level
-        self.state = "verify"
+        self.state: str = CaseState.VERIFY
         self.opened_at = opened_at
         self.due_on = due_on
         self.appealed_by: str | None = None
@@ -74,7 +81,7 @@ class FollowUp:
             raise Invalid(f"unknown action {action!r}; use {', '.join(MOVES)}", field="action")
         allowed, target = MOVES[action]
         if self.state not in allowed:
-            raise InvalidTransition(f"cannot {action} a case that is {STATE_ZH[self.state]} ({self.state})")
+            raise InvalidTransition(f"cannot {action} a case that is {self.state}")
         if action == "appeal" and not note.strip():
             raise Invalid("an appeal needs the reason in note", field="note")
         if action in ("approve_appeal", "reject_appeal") and actor == self.appealed_by:
@@ -86,10 +93,11 @@ class FollowUp:
             target = self.appeal_from
         if action == "approve_appeal":
             self.excluded = True
-        self.state = target
-        if target == "closed":
+        self.state = target or before
+        if target == CaseState.CLOSED:
             self.closed_at = now
-        return before, target
+        return before, self.state
 
     def overdue(self, today: date) -> bool:
+        """Past its due date in a timed state."""
         return self.state in TIMED and self.due_on is not None and today > self.due_on

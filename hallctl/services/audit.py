@@ -4,59 +4,40 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
-
-from hallctl.adapters import orm
 from hallctl.domain.times import iso
 
+from .context import Hall
+from .ports import AuditEntry, Json
+
 AUDITED_ROLES = frozenset({"staff", "manager", "admin"})
-
-
-def record(hall, actor: str, role: str, method: str, path: str, status: int, remote_addr: str) -> None:
-    hall.database.append(
-        insert(orm.audit_log).values(
-            hall_id=hall.hall_id,
-            at=hall.now(),
-            actor=actor[:64],
-            role=role,
-            method=method,
-            path=path[:256],
-            status=status,
-            remote_addr=(remote_addr or "")[:64],
-        )
-    )
-
-
-def recent(hall, limit: int) -> list[dict]:
-    a = orm.audit_log
-    with hall.uow(write=False) as uow:
-        rows = uow.session.execute(
-            select(a).where(a.c.hall_id == hall.hall_id).order_by(a.c.id.desc()).limit(limit)
-        ).all()
-    return [
-        {
-            "at": iso(row.at),
-            "actor": row.actor,
-            "role": row.role,
-            "method": row.method,
-            "path": row.path,
-            "status": row.status,
-            "remote_addr": row.remote_addr,
-        }
-        for row in rows
-    ]
-
-
 LOGIN_PATH = "/api/v1/auth/login"
 
 
-def failed_logins(hall, username: str, since: datetime) -> tuple[int, datetime | None]:
-    """Failed log-ins of ``username`` since ``since`` and after its last successful one: (count, latest)."""
-    a = orm.audit_log
-    mine = (a.c.hall_id == hall.hall_id, a.c.actor == username[:64], a.c.path == LOGIN_PATH, a.c.role == "login")
+def record(hall: Hall, actor: str, role: str, method: str, path: str, status: int, remote_addr: str) -> None:
+    """Append one line (outside any transaction; long values are cut to their columns)."""
+    entry = AuditEntry(hall.now(), actor[:64], role, method, path[:256], status, (remote_addr or "")[:64])
+    hall.audit_log.append(entry)
+
+
+def recent(hall: Hall, limit: int) -> list[Json]:
+    """The latest ``limit`` lines, newest first."""
     with hall.uow(write=False) as uow:
-        last_ok = uow.session.execute(select(func.max(a.c.id)).where(*mine, a.c.status == 200)).scalar() or 0
-        count, latest = uow.session.execute(
-            select(func.count(), func.max(a.c.at)).where(*mine, a.c.status == 403, a.c.at >= since, a.c.id > last_ok)
-        ).one()
-    return count, latest
+        entries = uow.audit.recent(limit)
+    return [
+        {
+            "at": iso(e.at),
+            "actor": e.actor,
+            "role": e.role,
+            "method": e.method,
+            "path": e.path,
+            "status": e.status,
+            "remote_addr": e.remote_addr,
+        }
+        for e in entries
+    ]
+
+
+def failed_logins(hall: Hall, username: str, since: datetime) -> tuple[int, datetime | None]:
+    """Failed log-ins of ``username`` since ``since`` and after its last successful one: (count, latest)."""
+    with hall.uow(write=False) as uow:
+        return uow.audit.failures_since_success(username[:64], "login", LOGIN_PATH, since)

@@ -13,17 +13,15 @@ import hmac
 import re
 from datetime import timedelta
 
-from sqlalchemy import update
-
-from hallctl.adapters import orm
 from hallctl.domain.errors import Invalid
 
+from .context import Hall
 from .setup import stored_secret
 
 KEY_SETTING = "citizen_hmac_key"
 
 
-def citizen_key(hall) -> bytes:
+def citizen_key(hall: Hall) -> bytes:
     """The hall's HMAC key, created on first use."""
     return bytes.fromhex(stored_secret(hall, KEY_SETTING))
 
@@ -37,18 +35,14 @@ def normalize(citizen_id: str) -> str:
 
 
 def citizen_hash(key: bytes, citizen_id: str) -> str:
+    """The keyed hash of a normalized ID number or phone (what the ticket keeps)."""
     return hmac.new(key, normalize(citizen_id).encode(), hashlib.sha256).hexdigest()
 
 
-def purge(hall) -> int:
+def purge(hall: Hall) -> int:
     """Drop citizen hashes from tickets older than the retention period; returns how many."""
     cutoff = hall.now() - timedelta(days=hall.config.privacy.citizen_hash_days)
-    t = orm.tickets
     with hall.uow() as uow:
-        result = uow.session.execute(
-            update(t)
-            .where(t.c.hall_id == hall.hall_id, t.c.citizen_hash.is_not(None), t.c.issued_at < cutoff)
-            .values(citizen_hash=None)
-        )
-        uow.session.commit()
-    return result.rowcount
+        dropped = uow.tickets.drop_citizen_hashes(cutoff)
+        uow.commit()
+    return dropped

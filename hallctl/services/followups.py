@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from hallctl.domain import model
 from hallctl.domain.errors import NotFound
-from hallctl.domain.followup import MOVES, STATE_ZH, TIMED, FollowUp
+from hallctl.domain.followup import MOVES, TIMED, CaseState, FollowUp
 from hallctl.domain.times import iso
+from hallctl.labels import FOLLOW_UP_STATE, RATING_LEVEL, zh
 
 from .context import Hall
 from .workdays import add_working_days
@@ -59,7 +60,11 @@ def act(hall: Hall, case_id: int, action: str, actor: str, note: str) -> dict:
 
 def listed(hall: Hall, which: str = "open") -> list[dict]:
     """``open`` (not closed), ``overdue``, ``closed`` or ``all`` cases, newest first."""
-    states = {"open": [s for s in STATE_ZH if s != "closed"], "overdue": list(TIMED), "closed": ["closed"]}
+    states = {
+        "open": [s.value for s in CaseState if s != CaseState.CLOSED],
+        "overdue": list(TIMED),
+        "closed": ["closed"],
+    }
     with hall.uow(write=False) as uow:
         cases = uow.followups.listed(states.get(which))
         rows = [case_dto(hall, uow, case) for case in cases]
@@ -73,10 +78,10 @@ def case_dto(hall: Hall, uow, case: FollowUp) -> dict:
     return {
         "id": case.id,
         "state": case.state,
-        "state_name": STATE_ZH[case.state],
+        "state_name": zh(FOLLOW_UP_STATE, case.state),
         "level": case.level,
         "actions": [action for action, (allowed, _target) in MOVES.items() if case.state in allowed],
-        "level_name": model.RATING_LEVELS[case.level],
+        "level_name": zh(RATING_LEVEL, case.level),
         "ticket_id": case.ticket_id,
         "number": ticket.number if ticket else None,
         "service": case.service,

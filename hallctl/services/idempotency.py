@@ -9,16 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
-
-from hallctl.adapters import orm
 from hallctl.domain.errors import ConcurrencyConflict, DomainError
 
 from .context import Hall
+from .ports import Json, StoredResult
 
 IN_PROGRESS = 0
-Result = tuple[int, dict | None]
+Result = tuple[int, Json | None]
 
 
 def run_once(
@@ -34,44 +31,39 @@ def run_once(
 
     Args:
         error_result: turns a domain error into the (status, body) to store and replay.
+
+    Raises:
+        ConcurrencyConflict: the key was used for another request, or its first request is still running.
     """
-    k = orm.idempotency_keys
-    where = (k.c.principal == principal) & (k.c.key == key)
-    with hall.uow() as uow:
-        row = uow.session.execute(select(k.c.status_code, k.c.body, k.c.method, k.c.path).where(where)).first()
-        if row is None:
-            try:
-                uow.session.execute(
-                    insert(k).values(
-                        principal=principal,
-                        key=key,
-                        method=method,
-                        path=path,
-                        status_code=IN_PROGRESS,
-                        body=None,
-                        created_at=hall.now(),
-                    )
-                )
-                uow.session.commit()
-            except IntegrityError:
-                row = (IN_PROGRESS, None, method, path)
-    if row is not None:
-        status, body, first_method, first_path = row
-        if (first_method, first_path) != (method, path):
-            raise ConcurrencyConflict(f"Idempotency-Key {key!r} was already used for {first_method} {first_path}")
-        if status == IN_PROGRESS:
+    first = _reserve(hall, principal, key, method, path)
+    if first is not None:
+        if (first.method, first.path) != (method, path):
+            raise ConcurrencyConflict(f"Idempotency-Key {key!r} was already used for {first.method} {first.path}")
+        if first.status == IN_PROGRESS:
             raise ConcurrencyConflict(f"a request with Idempotency-Key {key!r} is still being processed")
-        return status, body
+        return first.status, first.body
     try:
         status, body = action()
     except DomainError as exc:
         status, body = error_result(exc)
     except BaseException:
         with hall.uow() as uow:  # nothing happened: let a retry run it
-            uow.session.execute(delete(k).where(where))
-            uow.session.commit()
+            uow.idempotency.release(principal, key)
+            uow.commit()
         raise
     with hall.uow() as uow:
-        uow.session.execute(update(k).where(where).values(status_code=status, body=body))
-        uow.session.commit()
+        uow.idempotency.finish(principal, key, status, body)
+        uow.commit()
     return status, body
+
+
+def _reserve(hall: Hall, principal: str, key: str, method: str, path: str) -> StoredResult | None:
+    """Take the key for this request; None when taken, else what the key already holds."""
+    with hall.uow() as uow:
+        stored = uow.idempotency.get(principal, key)
+        if stored is not None:
+            return stored
+        if not uow.idempotency.reserve(principal, key, method, path, hall.now()):
+            return StoredResult(method, path, IN_PROGRESS, None)
+        uow.commit()
+    return None

@@ -8,6 +8,7 @@ from hallctl.domain import model
 from hallctl.domain.times import iso
 
 from .context import Hall
+from .ports import Json, RecentCall
 from .tickets import estimate, ticket_dto
 from .windows import window_dto
 
@@ -71,7 +72,7 @@ def hall_state(hall: Hall) -> dict:
     day_start = model.day_start(now, hall.config.hall.zone)
     with hall.uow(write=False) as uow:
         waiting = uow.tickets.waiting_by_service()
-        calls = [{**c, "at": iso(c["at"])} for c in uow.tickets.recent_calls(day_start, RECENT_CALLS)]
+        calls = [_call_dto(c) for c in uow.tickets.recent_calls(day_start, RECENT_CALLS)]
         windows = []
         for window in uow.windows.all():
             if window.number not in hall.profiles:
@@ -111,6 +112,16 @@ def hall_state(hall: Hall) -> dict:
         "waiting": sum(s["waiting"] for s in services),
         "longest_wait_s": max((s["longest_wait_s"] for s in services), default=0.0),
         "devices": hall.devices.snapshot(),
+    }
+
+
+def _call_dto(call: RecentCall) -> Json:
+    return {
+        "number": call.number,
+        "service": call.service,
+        "window": call.window,
+        "recall": call.recall,
+        "at": iso(call.at),
     }
 
 

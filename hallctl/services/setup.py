@@ -1,13 +1,9 @@
-"""Bring the database in line with the config: services and windows rows."""
+"""Bring the database in line with the config: services and windows rows, and the hall's stored secrets."""
 
 from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select
-
-from hallctl.adapters import orm
-from hallctl.adapters.repository import upsert
 from hallctl.domain import model
 
 from .context import Hall
@@ -18,28 +14,22 @@ def sync_config(hall: Hall) -> None:
     cfg = hall.config
     with hall.uow() as uow:
         for s in cfg.services:
-            upsert(
-                uow.session,
-                orm.services,
-                {"hall_id": hall.hall_id, "code": s.code},
-                {"name": s.name, "name_en": s.name_en, "prefix": s.prefix, "target_wait_min": s.target_wait_min},
-            )
-        existing = set(uow.session.scalars(select(orm.windows.c.number).where(orm.windows.c.hall_id == hall.hall_id)))
+            uow.services.put(s.code, s.name, s.name_en, s.prefix, s.target_wait_min)
         for w in cfg.windows:
-            if w.number in existing:
-                window = uow.windows.get(w.number)
+            window = uow.windows.get(w.number)
+            if window is not None:
                 window.name = w.label
             else:
-                uow.session.add(model.Window(hall_id=hall.hall_id, number=w.number, name=w.label))
+                uow.windows.add(model.Window(hall_id=hall.hall_id, number=w.number, name=w.label))
         uow.commit()
 
 
 def stored_secret(hall: Hall, name: str) -> str:
     """A random hex secret kept in the database's settings under ``name``, generated on first use."""
     with hall.uow() as uow:
-        value = uow.session.execute(select(orm.settings.c.value).where(orm.settings.c.key == name)).scalar()
+        value = uow.settings.get(name)
         if value is None:
             value = secrets.token_hex(32)
-            uow.session.execute(orm.settings.insert().values(key=name, value=value))
-            uow.session.commit()
+            uow.settings.add(name, value)
+            uow.commit()
     return value

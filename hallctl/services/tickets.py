@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 from hallctl.config import ServiceConfig
 from hallctl.domain import model
 from hallctl.domain.errors import Invalid, NotFound, Refused
+from hallctl.domain.estimates import wait_range
 from hallctl.domain.times import iso
-from hallctl.reports.estimates import wait_range
+from hallctl.labels import RATING_LEVEL, zh
 
 from .citizens import citizen_hash
 from .context import Hall
@@ -315,7 +316,7 @@ def rating_dto(rating: model.Rating, number: str | None) -> dict:
         "ticket_id": rating.ticket_id,
         "number": number,
         "level": rating.level,
-        "level_name": model.RATING_LEVELS[rating.level],
+        "level_name": zh(RATING_LEVEL, rating.level),
         "channel": rating.channel,
         "window": rating.window,
         "staff": rating.staff,

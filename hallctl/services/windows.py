@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from hallctl.domain import model, routing
 from hallctl.domain.errors import ConcurrencyConflict, InvalidTransition, NotFound
+from hallctl.labels import WINDOW_STATE, zh
 
 from .context import Hall
 from .tickets import ticket_dto
@@ -265,7 +266,7 @@ def window_dto(window: model.Window) -> dict:
         "number": window.number,
         "name": window.name,
         "state": state.value,
-        "state_name": model.WINDOW_STATE_ZH[state],
+        "state_name": zh(WINDOW_STATE, state),
         "staff": window.staff,
         "pause_reason": window.pause_reason,
         "current_ticket_id": window.current_ticket_id,

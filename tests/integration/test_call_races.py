@@ -114,7 +114,7 @@ def test_issuing_from_two_processes_keeps_numbers_unique(db_url, clock):
 
 def test_a_candidate_taken_by_another_window_meanwhile_makes_call_next_pick_again(hall, monkeypatch):
     """What PostgreSQL's READ COMMITTED allows: window 2 read the candidates, then window 1 called the first."""
-    from hallctl.adapters.repository import TicketRepository
+    from hallctl.adapters.repositories import TicketRepository
 
     first = issue_ticket(hall, IssueTicket(service="SB"))
     second = issue_ticket(hall, IssueTicket(service="SB"))

@@ -5,7 +5,7 @@ from datetime import UTC
 
 import pytest
 
-from hallctl.reports.estimates import wait_range
+from hallctl.domain.estimates import wait_range
 from hallctl.reports.staffing import erlang_c, windows_needed
 
 
@@ -49,7 +49,7 @@ def test_service_times_learn_per_hour_then_per_service_then_fall_back_to_the_con
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from hallctl.reports.estimates import MIN_SAMPLES, ServiceTimes
+    from hallctl.domain.estimates import MIN_SAMPLES, ServiceTimes
 
     times = ServiceTimes({"SB": 8.0}, ZoneInfo("Asia/Shanghai"))
     ten = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai

@@ -1,0 +1,60 @@
+"""Idempotency keys, the settings table and the services' rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from hallctl.services.ports import Json, StoredResult
+
+from .. import orm
+from .base import Repository, upsert
+
+K = orm.idempotency_keys
+
+
+class IdempotencyRepository(Repository):
+    """Idempotency keys and their stored replies (implements ``ports.IdempotencyRepository``)."""
+
+    def get(self, principal: str, key: str) -> StoredResult | None:
+        stmt = select(K.c.method, K.c.path, K.c.status_code, K.c.body).where(K.c.principal == principal, K.c.key == key)
+        row = self.session.execute(stmt).first()
+        return StoredResult(*row) if row else None
+
+    def reserve(self, principal: str, key: str, method: str, path: str, now: datetime) -> bool:
+        """Insert the key as running; False when another transaction has it (the primary key refuses it)."""
+        values = {"principal": principal, "key": key, "method": method, "path": path, "created_at": now}
+        try:
+            self.session.execute(insert(K).values(**values, status_code=0, body=None))
+        except IntegrityError:
+            self.session.rollback()
+            return False
+        return True
+
+    def finish(self, principal: str, key: str, status: int, body: Json | None) -> None:
+        where = (K.c.principal == principal) & (K.c.key == key)
+        self.session.execute(update(K).where(where).values(status_code=status, body=body))
+
+    def release(self, principal: str, key: str) -> None:
+        self.session.execute(delete(K).where(K.c.principal == principal, K.c.key == key))
+
+
+class SettingsRepository(Repository):
+    """Key-value settings the database keeps (implements ``ports.SettingsRepository``)."""
+
+    def get(self, key: str) -> str | None:
+        return self.session.execute(select(orm.settings.c.value).where(orm.settings.c.key == key)).scalar()
+
+    def add(self, key: str, value: str) -> None:
+        self.session.execute(orm.settings.insert().values(key=key, value=value))
+
+
+class ServiceRepository(Repository):
+    """The services' rows, kept in line with the config (implements ``ports.ServiceRepository``)."""
+
+    def put(self, code: str, name: str, name_en: str, prefix: str, target_wait_min: float) -> None:
+        keys = {"hall_id": self.hall_id, "code": code}
+        values = {"name": name, "name_en": name_en, "prefix": prefix, "target_wait_min": target_wait_min}
+        upsert(self.session, orm.services, keys, values)

@@ -1,0 +1,377 @@
+"""The ports: what the use cases need from the world, as protocols. Adapters implement them (SQLAlchemy in
+``hallctl.adapters``, in-memory ones in ``tests/fakes.py``); services import nothing else of theirs.
+
+A unit of work is one transaction with a repository per table the services touch; ``commit()`` stores the
+events the entities recorded and publishes them once committed. Leaving it uncommitted rolls it back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, NamedTuple, Protocol, Self
+
+from hallctl.domain.events import DeviceChanged, Event
+from hallctl.domain.followup import FollowUp
+from hallctl.domain.model import Rating, Ticket, Window
+from hallctl.domain.routing import Candidate
+
+Json = dict[str, Any]
+"""A JSON-ready reply body (what the services return to the web layer)."""
+
+
+class Clock(Protocol):
+    """The hall's clock: an aware UTC ``datetime`` of now."""
+
+    def __call__(self) -> datetime: ...
+
+
+class EventPublisher(Protocol):
+    """Hands committed domain events to whoever subscribed."""
+
+    def publish(self, events: Iterable[Event]) -> None: ...
+
+
+EventHandler = Callable[[list[Any]], None]
+"""Receives a batch of the events it wants (annotated with the event class it asks for)."""
+
+
+class EventBus(EventPublisher, Protocol):
+    """The process's event bus: subscribers by name, each told only of the events it wants."""
+
+    def subscribe(
+        self, name: str, handler: EventHandler, remote: bool = False, wants: Callable[[Event], bool] = ...
+    ) -> None: ...
+
+    def unsubscribe(self, name: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class Candidates(NamedTuple):
+    """What call-next chooses from: tickets sent to the window, the heads of its queues, due appointments."""
+
+    targeted: list[Candidate]
+    heads: list[Candidate]
+    appointments: list[Candidate]
+
+
+@dataclass(frozen=True)
+class RecentCall:
+    """A call or recall the hall screen lists."""
+
+    number: str
+    service: str
+    window: int | None
+    recall: bool
+    at: datetime
+
+
+@dataclass(frozen=True)
+class UnratedTicket:
+    """A finished ticket nobody rated: who served it, where, what."""
+
+    id: int
+    window: int | None
+    staff: str | None
+    service: str
+
+
+class TicketRepository(Protocol):
+    """The hall's tickets."""
+
+    def insert(self, tickets: list[Ticket]) -> None:
+        """Insert new tickets and set their ids (their later changes need a unit of work of their own)."""
+
+    def add(self, ticket: Ticket) -> None:
+        """Insert a new ticket now (its id is set) and keep it for later changes in this unit of work."""
+
+    def get(self, ticket_id: int) -> Ticket | None: ...
+
+    def reserve_seqs(self, service: str, day: date, count: int) -> int:
+        """Advance the (service, day) counter by ``count``; the numbers ``value - count + 1 … value`` are ours."""
+
+    def pending_prints(self, kiosks: list[str], since: datetime) -> list[tuple[int, str, datetime]]:
+        """(id, kiosk, issued at) of tickets from these kiosks issued since ``since`` and not yet printed."""
+
+    def issued_today(self, service: str, day: date) -> int: ...
+
+    def candidates(
+        self, window: int, services: list[str], classes: list[str], now: datetime, skip: Iterable[int] = ()
+    ) -> Candidates:
+        """The heads call-next chooses from, leaving out ``skip`` (tickets another window is taking)."""
+
+    def claim(self, ticket_id: int) -> Ticket | None:
+        """Lock a waiting ticket for this transaction; None if it is no longer waiting or another has it."""
+
+    def ahead_of(self, ticket: Ticket) -> int:
+        """Waiting tickets of the same service that arrived before this one."""
+
+    def ahead_of_each(self, tickets: list[Ticket]) -> dict[int, int]:
+        """``ahead_of`` for tickets just inserted, by ticket id."""
+
+    def waiting_by_service(self) -> dict[str, tuple[int, datetime | None]]:
+        """service → (waiting count, earliest effective arrival)."""
+
+    def waiting_counts(self, services: list[str]) -> dict[str, int]: ...
+
+    def waiting_list(self, services: list[str], window: int, limit: int = 50) -> list[Ticket]:
+        """Waiting tickets a window may call: its services, or sent to it."""
+
+    def held(self, limit: int = 100) -> list[Ticket]: ...
+
+    def recent_calls(self, since: datetime, limit: int = 8) -> list[RecentCall]:
+        """The latest calls and recalls since ``since``, newest first."""
+
+    def find_active_by_number(self, number: str, day: date) -> Ticket | None:
+        """The latest hop of the ticket numbered ``number`` on ``day``."""
+
+    def drop_citizen_hashes(self, issued_before: datetime) -> int:
+        """Forget the citizen hashes of tickets issued before ``issued_before``; returns how many."""
+
+    def finished_unrated(self, ended_before: datetime) -> list[UnratedTicket]:
+        """Finished tickets that ended before ``ended_before`` and have no rating."""
+
+
+class WindowRepository(Protocol):
+    """The hall's windows and their staff sessions and pauses."""
+
+    def add(self, window: Window) -> None: ...
+
+    def get(self, number: int) -> Window | None: ...
+
+    def with_current(self, number: int) -> tuple[Window | None, Ticket | None]:
+        """A window and the ticket it is serving (or None)."""
+
+    def all(self) -> list[Window]: ...
+
+    def open_numbers(self) -> tuple[set[int], set[int]]:
+        """Windows with somebody logged in, and those of them that are free (not paused, no ticket)."""
+
+    def staffed_by(self, staff: str) -> Window | None: ...
+
+    def open_session(self, window: int, staff: str, now: datetime) -> None: ...
+
+    def close_session(self, window: int, now: datetime) -> None: ...
+
+    def open_pause(self, window: int, staff: str, reason: str, now: datetime) -> None: ...
+
+    def close_pause(self, window: int, now: datetime) -> None: ...
+
+
+class RatingRepository(Protocol):
+    def add(self, rating: Rating) -> None: ...
+
+    def for_ticket(self, ticket_id: int) -> Rating | None: ...
+
+
+@dataclass(frozen=True)
+class CaseStep:
+    """One step of a follow-up case: who moved it from which state to which, when, with what note."""
+
+    action: str
+    actor: str
+    at: datetime
+    from_state: str
+    to_state: str
+    note: str
+
+
+class FollowUpRepository(Protocol):
+    """差评整改 cases and their steps."""
+
+    def add(self, case: FollowUp) -> None: ...
+
+    def get(self, case_id: int) -> FollowUp | None: ...
+
+    def listed(self, states: list[str] | None, limit: int = 500) -> list[FollowUp]:
+        """Cases in ``states`` (all when None), newest first."""
+
+    def add_step(self, case_id: int, action: str, actor: str, at: datetime, moved: tuple[str, str], note: str) -> None:
+        """Record a step that ``moved`` a case (from state, to state)."""
+
+    def steps(self, case_id: int) -> list[CaseStep]: ...
+
+    def exclude_rating(self, rating_id: int) -> None:
+        """Leave the rating out of satisfaction (an approved appeal)."""
+
+
+@dataclass(frozen=True)
+class StoredUser:
+    id: int
+    username: str
+    role: str
+    password_hash: str
+
+
+@dataclass(frozen=True)
+class StoredToken:
+    id: int
+    name: str
+    role: str
+    expires_at: datetime | None
+
+
+class UserRepository(Protocol):
+    """Staff accounts (all halls of a database share them)."""
+
+    def active(self, username: str) -> StoredUser | None: ...
+
+    def put(self, username: str, role: str, password_hash: str, display_name: str, now: datetime) -> None:
+        """Create the user, or replace its role, password and name (and make it active)."""
+
+
+class TokenRepository(Protocol):
+    """Bearer tokens, stored as hashes only."""
+
+    def add(
+        self,
+        name: str,
+        role: str,
+        token_hash: str,
+        created_at: datetime,
+        user_id: int | None = None,
+        expires_at: datetime | None = None,
+    ) -> int:
+        """Store a token; returns its id."""
+
+    def find(self, token_hash: str) -> StoredToken | None:
+        """The token with this hash, unless revoked."""
+
+    def revoke_device_tokens(self, name: str) -> list[int]:
+        """Revoke the device tokens (those of no user) named ``name``; returns their ids."""
+
+    def revoke_session(self, token_id: int) -> None:
+        """Revoke a user's session token."""
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of the audit log."""
+
+    at: datetime
+    actor: str
+    role: str
+    method: str
+    path: str
+    status: int
+    remote_addr: str
+
+
+class AuditRepository(Protocol):
+    """Reading the audit log."""
+
+    def recent(self, limit: int) -> list[AuditEntry]:
+        """The latest entries, newest first."""
+
+    def failures_since_success(self, actor: str, role: str, path: str, since: datetime) -> tuple[int, datetime | None]:
+        """Entries of ``actor`` on ``path`` answered 403 since ``since`` and after its last 200: (count, latest)."""
+
+
+class AuditLog(Protocol):
+    """Appends to the audit log outside any transaction (one statement, as cheap as can be)."""
+
+    def append(self, entry: AuditEntry) -> None: ...
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    """What an idempotency key holds: the request it was first used for and its reply (status 0 while running)."""
+
+    method: str
+    path: str
+    status: int
+    body: Json | None
+
+
+class IdempotencyRepository(Protocol):
+    def get(self, principal: str, key: str) -> StoredResult | None: ...
+
+    def reserve(self, principal: str, key: str, method: str, path: str, now: datetime) -> bool:
+        """Take the key for a running request; False (and this unit of work spoilt) if another took it first."""
+
+    def finish(self, principal: str, key: str, status: int, body: Json | None) -> None: ...
+
+    def release(self, principal: str, key: str) -> None: ...
+
+
+class SettingsRepository(Protocol):
+    """Values the hall keeps in its database (generated secrets)."""
+
+    def get(self, key: str) -> str | None: ...
+
+    def add(self, key: str, value: str) -> None: ...
+
+
+class ServiceRepository(Protocol):
+    """The configured services as rows the reports join on."""
+
+    def put(self, code: str, name: str, name_en: str, prefix: str, target_wait_min: float) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """``with hall.uow() as uow: ...; uow.commit()`` — one transaction; rolled back unless committed."""
+
+    tickets: TicketRepository
+    windows: WindowRepository
+    ratings: RatingRepository
+    followups: FollowUpRepository
+    users: UserRepository
+    tokens: TokenRepository
+    audit: AuditRepository
+    idempotency: IdempotencyRepository
+    settings: SettingsRepository
+    services: ServiceRepository
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None: ...
+
+    def flush(self) -> None:
+        """Assign ids; a concurrent change to the same row raises ConcurrencyConflict."""
+
+    def commit(self) -> list[Event]:
+        """Store the recorded events with the changes, commit, then publish the events."""
+
+
+class UnitOfWorkFactory(Protocol):
+    """Opens a unit of work; ``write=False`` for a read-only one."""
+
+    def __call__(self, write: bool = True) -> UnitOfWork: ...
+
+
+class DeviceStates(Protocol):
+    """The hall's devices as the hall screen shows them."""
+
+    def snapshot(self) -> list[Json]: ...
+
+    def get(self, name: str) -> Json: ...
+
+    def states(self) -> list[DeviceChanged]: ...
+
+    def mirror(self, event: DeviceChanged) -> None: ...
+
+
+class Storage(Protocol):
+    """The database a hall runs on, as the hall holds it: released at close."""
+
+    def dispose(self) -> None: ...
+
+
+class Announcer(Protocol):
+    """The voice announcer this process runs (when ``[voice] enabled`` and it drives the devices)."""
+
+    def stop(self) -> None: ...
+
+
+class DeviceHost(Protocol):
+    """Runs the device workers in the one process holding the hall's device leader lock."""
+
+    @property
+    def leading(self) -> bool: ...
+
+    def stop(self) -> None: ...
