@@ -1,7 +1,6 @@
 """Call-next is atomic: one ticket never goes to two windows, in one process or across two."""
 
 import threading
-import time
 from collections import Counter
 from datetime import timedelta
 
@@ -44,6 +43,16 @@ def race(halls, tickets_per_window=40):
     for t in threads:
         t.join()
     return called, errors
+
+
+def announced(function, event):
+    """``function`` that sets ``event`` each time it is called, before it runs."""
+
+    def announcing(*args, **kwargs):
+        event.set()
+        return function(*args, **kwargs)
+
+    return announcing
 
 
 @BOTH_DATABASES
@@ -144,9 +153,12 @@ def test_a_number_taken_while_another_process_held_the_counter_is_not_called_bef
     """Process B starts its batch (reading the clock) before process A, but A takes the counter first: B's ticket
     gets the next number and must not carry the earlier time, or it would be called first."""
     first, second = (bootstrap(parse_config(hall_toml(db_url)), clock=clock, synchronous_bus=True) for _ in range(2))
-    holding, release = threading.Event(), threading.Event()
+    holding, release, b_at_counter = threading.Event(), threading.Event(), threading.Event()
 
-    def issue_then_hold(uow, requests):  # the first batch (A's) is numbered and inserted, then waits uncommitted
+    def issue_then_hold(uow, requests):
+        """A's batch is numbered and inserted, then waits uncommitted; B's says when it reaches the counter A holds."""
+        if holding.is_set():
+            uow.tickets.reserve_seqs = announced(uow.tickets.reserve_seqs, b_at_counter)
         outcomes = issue_batch(uow, requests)
         if not holding.is_set():
             holding.set()
@@ -163,7 +175,7 @@ def test_a_number_taken_while_another_process_held_the_counter_is_not_called_bef
         clock.set(started - timedelta(seconds=1))  # B's batch begins "before" A's…
         b = threading.Thread(target=lambda: late.append(issue_ticket(second, IssueTicket(service="SB"))))
         b.start()
-        time.sleep(0.3)  # …and waits for A's counter
+        assert b_at_counter.wait(10)  # …and reaches A's counter, which it cannot take before A commits
         clock.set(started + timedelta(seconds=1))
         release.set()
         a.join(10)
