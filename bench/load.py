@@ -38,7 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._http import Server, hallctl, percentile, python
-from tests.postgres import PostgresServer, free_port
+from hallctl.throwaway import PostgresServer, free_port
 
 KIOSKS, WINDOWS, SCREENS = 4, 8, 2
 CONTENT_LENGTH = re.compile(rb"(?im)^content-length:\s*(\d+)")

@@ -132,7 +132,7 @@ def clock():
 @pytest.fixture(scope="session")
 def postgres():
     """A PostgreSQL server with a migrated template database, started when a test first asks for it."""
-    from tests.postgres import PostgresServer
+    from hallctl.throwaway import PostgresServer
 
     server = PostgresServer()
     template = server.create_database()
@@ -161,7 +161,7 @@ class RedisServer:
     """A throwaway redis-server (Debian package) on a free port; it can be stopped and started again."""
 
     def __init__(self, log_path: Path) -> None:
-        from tests.postgres import free_port
+        from hallctl.throwaway import free_port
 
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"

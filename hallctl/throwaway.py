@@ -1,7 +1,9 @@
-"""A throwaway PostgreSQL server for the tests and benches (Debian's postgresql package, installed by `make test`).
+"""Throwaway servers on this machine for the tests and the benchmarks; the hall server never uses them.
 
-initdb refuses to run as root, so as root the cluster belongs to the ``postgres`` user. For the tests
-durability is off (they are about locking and isolation, not fsync); benches ask for a durable one.
+A PostgreSQL cluster in a temporary directory (Debian's postgresql package, installed by `make test`), and a
+free TCP port to put a server on. initdb refuses to run as root, so as root the cluster belongs to the
+``postgres`` user. For the tests durability is off (they are about locking and isolation, not fsync); benches
+ask for a durable one.
 """
 
 from __future__ import annotations
@@ -29,10 +31,17 @@ def free_port() -> int:
     """A TCP port nobody listens on now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 class PostgresServer:
+    """A PostgreSQL cluster of its own, started on a free port; :meth:`stop` removes it.
+
+    Args:
+        durable: keep fsync and synchronous commit on (benchmarks); off, the tests run faster.
+    """
+
     def __init__(self, durable: bool = False) -> None:
         self.bin = _binaries()
         self.root = Path(tempfile.mkdtemp(prefix="hallctl-pg-"))
@@ -62,20 +71,25 @@ class PostgresServer:
         subprocess.run(command, check=True, capture_output=True, timeout=60)
 
     def url(self, database: str = "postgres") -> str:
+        """The SQLAlchemy URL of ``database`` on this server."""
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
 
     def admin(self, sql: str) -> None:
+        """Run one statement as the superuser, outside a transaction."""
         with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True) as conn:
             conn.execute(sql)
 
     def create_database(self, template: str | None = None) -> str:
+        """Create a database with a fresh name (a copy of ``template`` if given); its name."""
         name = f"t_{uuid.uuid4().hex[:12]}"
         self.admin(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
         return name
 
     def drop_database(self, name: str) -> None:
+        """Drop a database, disconnecting whoever is still on it."""
         self.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def stop(self) -> None:
+        """Stop the server at once and delete its cluster."""
         self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "stop")
         shutil.rmtree(self.root, ignore_errors=True)
