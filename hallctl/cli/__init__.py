@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+from collections.abc import Callable
 
 from hallctl.cli.access import add_token, add_user
 from hallctl.cli.check import add_check_config
@@ -50,4 +51,5 @@ def main(argv: list[str] | None = None) -> int:
     )
     if not args.verbose:  # one line per HTTP request is noise at a hall's rate; -v brings it back
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    return args.func(args)
+    handler: Callable[[argparse.Namespace], int] = args.func
+    return handler(args)

@@ -6,11 +6,11 @@ import argparse
 import getpass
 import sys
 
-from hallctl.cli.common import EXIT_USAGE, load_or_exit, open_hall
+from hallctl.cli.common import EXIT_USAGE, Subcommands, load_or_exit, open_hall
 from hallctl.domain.errors import DomainError
 
 
-def add_user(sub: argparse._SubParsersAction) -> None:
+def add_user(sub: Subcommands) -> None:
     """Register ``user add``."""
     user = sub.add_parser("user", help="staff users").add_subparsers(dest="user_command", required=True)
     p = user.add_parser("add", help="add or update a user")
@@ -21,7 +21,7 @@ def add_user(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=user_add)
 
 
-def add_token(sub: argparse._SubParsersAction) -> None:
+def add_token(sub: Subcommands) -> None:
     """Register ``token add`` and ``token revoke``."""
     token = sub.add_parser("token", help="API tokens").add_subparsers(dest="token_command", required=True)
     p = token.add_parser("add", help="create a bearer token and print it")

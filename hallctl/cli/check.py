@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from hallctl.cli.common import EXIT_USAGE
+from hallctl.cli.common import EXIT_USAGE, Subcommands
 from hallctl.config import ConfigError, load_config
 
 
-def add_check_config(sub: argparse._SubParsersAction) -> None:
+def add_check_config(sub: Subcommands) -> None:
     """Register ``check-config``."""
     p = sub.add_parser("check-config", help="validate a config file")
     p.add_argument("file")

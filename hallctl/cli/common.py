@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from hallctl.config import Config, ConfigError, load_config
 from hallctl.migrations import NotMigrated
 
 if TYPE_CHECKING:
-    from hallctl.bootstrap import Hall
+    from hallctl.services.context import Hall
 
 EXIT_USAGE = 2
+Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+"""What ``ArgumentParser.add_subparsers`` returns; each module's ``add_…`` registers its subcommands on it."""
 
 
 def load_or_exit(path: str) -> Config:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from hallctl.cli.common import load_or_exit, open_hall
+from hallctl.cli.common import Subcommands, load_or_exit, open_hall
 
 
-def add_db(sub: argparse._SubParsersAction) -> None:
+def add_db(sub: Subcommands) -> None:
     """Register ``db upgrade``."""
     db = sub.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
     p = db.add_parser("upgrade", help="apply migrations")
@@ -15,14 +15,14 @@ def add_db(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=db_upgrade)
 
 
-def add_purge(sub: argparse._SubParsersAction) -> None:
+def add_purge(sub: Subcommands) -> None:
     """Register ``purge``."""
     p = sub.add_parser("purge", help="drop citizen hashes past [privacy] citizen_hash_days (serve does it daily)")
     p.add_argument("--config", required=True)
     p.set_defaults(func=purge)
 
 
-def add_seed(sub: argparse._SubParsersAction) -> None:
+def add_seed(sub: Subcommands) -> None:
     """Register ``seed``."""
     p = sub.add_parser("seed", help="fill the database with synthetic history (demos, benchmarks)")
     p.add_argument("--days", type=int, required=True)

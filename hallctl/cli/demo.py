@@ -8,17 +8,18 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hallctl.cli.common import load_or_exit
+from hallctl.cli.common import Subcommands, load_or_exit
 from hallctl.cli.serve import serve_config
 from hallctl.config import Config
 
 if TYPE_CHECKING:
-    from hallctl.bootstrap import Hall
+    from devices.simulators.escpos_printer import PrintedTicket
+    from hallctl.services.context import Hall
 
 DEMO_PASSWORD = "demo-1234"
 
 
-def add_demo(sub: argparse._SubParsersAction) -> None:
+def add_demo(sub: Subcommands) -> None:
     """Register ``demo``."""
     p = sub.add_parser("demo", help="run the demo hall (bundled config, SQLite under ./var/)")
     p.add_argument("--host", default="127.0.0.1")
@@ -69,7 +70,7 @@ def _demo_printers(config: Config) -> list[Any]:
     for device in config.devices:
         if device.kind == "printer":
 
-            def printed(ticket, name=device.name):
+            def printed(ticket: PrintedTicket, name: str = device.name) -> None:
                 log.info("%s printed %s", name, " | ".join(line for line in ticket.text.splitlines() if line.strip()))
 
             simulators.append(PrinterSimulator(device.url, encoding=device.encoding, on_ticket=printed).start())

@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 import logging
 
-from hallctl.cli.common import load_or_exit
+from hallctl.cli.common import Subcommands, load_or_exit
 from hallctl.config import BusConfig, DeviceConfig
 
 Row = tuple[str, str, str, str, str]
 """NAME, KIND, CONNECTION, STATE, DETAIL."""
 
 
-def add_devices(sub: argparse._SubParsersAction) -> None:
+def add_devices(sub: Subcommands) -> None:
     """Register ``devices probe``."""
     devices = sub.add_parser("devices", help="hall devices").add_subparsers(dest="devices_command", required=True)
     p = devices.add_parser("probe", help="talk to every configured device and print a status table")

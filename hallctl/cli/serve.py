@@ -8,18 +8,18 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from hallctl.cli.common import EXIT_USAGE, load_or_exit
+from hallctl.cli.common import EXIT_USAGE, Subcommands, load_or_exit
 from hallctl.config import Config
 from hallctl.migrations import NotMigrated
 
 if TYPE_CHECKING:
-    from hallctl.bootstrap import Hall
+    from hallctl.services.context import Hall
 
 Banner = Callable[["Hall", str, int], None]
 """Called with the hall, host and port once the hall is built, before the server accepts connections."""
 
 
-def add_serve(sub: argparse._SubParsersAction) -> None:
+def add_serve(sub: Subcommands) -> None:
     """Register ``serve``."""
     p = sub.add_parser("serve", help="run the hall server")
     p.add_argument("--config", required=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from hallctl.cli.common import EXIT_USAGE
+from hallctl.cli.common import EXIT_USAGE, Subcommands
 
 
-def add_voice(sub: argparse._SubParsersAction) -> None:
+def add_voice(sub: Subcommands) -> None:
     """Register ``voice build``."""
     voice = sub.add_parser("voice", help="voice announcements").add_subparsers(dest="voice_command", required=True)
     p = voice.add_parser("build", help="generate a complete voice pack offline with espeak-ng")

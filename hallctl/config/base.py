@@ -8,6 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,16}$")]
 Name = Annotated[str, Field(min_length=1, max_length=64)]
+KeyPath = tuple[str | int, ...]
+"""Where a value sits in the file: table names, keys and list indexes, e.g. ``("windows", 2, "led")``."""
 
 
 class Strict(BaseModel):
@@ -19,6 +21,6 @@ class Strict(BaseModel):
 class LocatedError(ValueError):
     """A cross-reference error that knows the key path it belongs to, e.g. ``("windows", 2, "led")``."""
 
-    def __init__(self, loc: tuple, message: str) -> None:
+    def __init__(self, loc: KeyPath, message: str) -> None:
         super().__init__(message)
         self.loc = loc

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from hallctl.config.base import LocatedError
+from hallctl.config.base import KeyPath, LocatedError
 from hallctl.config.schema import Config
 
 
@@ -73,7 +73,7 @@ def parse_config(text: str, source: str = "<config>") -> Config:
 def _issues(exc: ValidationError, locator: _LineLocator) -> list[ConfigIssue]:
     issues = []
     for err in exc.errors():
-        loc = tuple(err["loc"])
+        loc: KeyPath = tuple(err["loc"])
         message = err["msg"].removeprefix("Value error, ")
         ctx_error = (err.get("ctx") or {}).get("error")
         if isinstance(ctx_error, LocatedError):
@@ -82,7 +82,7 @@ def _issues(exc: ValidationError, locator: _LineLocator) -> list[ConfigIssue]:
     return issues
 
 
-def _dotted(loc: tuple) -> str:
+def _dotted(loc: KeyPath) -> str:
     out = ""
     for part in loc:
         if isinstance(part, int):
@@ -101,12 +101,13 @@ class _LineLocator:
     def __init__(self, text: str) -> None:
         self.lines = text.splitlines()
 
-    def line(self, loc: tuple) -> int | None:
+    def line(self, loc: KeyPath) -> int | None:
+        """The 1-based line of the key at ``loc``, or of its table when the key is not written; None if neither is."""
         if not loc:
             return None
-        section, rest = str(loc[0]), list(loc[1:])
-        index = rest.pop(0) if rest and isinstance(rest[0], int) else None
-        key = next((str(p) for p in rest if not isinstance(p, int)), None)
+        section = str(loc[0])
+        index = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
+        key = next((str(p) for p in loc[1:] if not isinstance(p, int)), None)
         start = self._section_start(section, index)
         if start is None:
             return self._top_key(section)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from collections.abc import Sequence
 
-from hallctl.config.base import LocatedError, Strict
+from pydantic import BaseModel, Field, model_validator
+
+from hallctl.config.base import KeyPath, LocatedError, Strict
 from hallctl.config.devices import BusConfig, DeviceConfig, VoiceConfig
 from hallctl.config.hall import HallConfig, PrivacyConfig, RatingsConfig, RoutingConfig
 from hallctl.config.services import KioskConfig, PriorityConfig, ServiceConfig, WindowConfig
@@ -53,7 +55,7 @@ class Config(Strict):
             raise LocatedError(("priorities",), "one priority class must have weight 1 (normal)")
         return self
 
-    def _device_ref(self, name: str | None, kind: str, loc: tuple) -> None:
+    def _device_ref(self, name: str | None, kind: str, loc: KeyPath) -> None:
         if name is None:
             return
         device = next((d for d in self.devices if d.name == name), None)
@@ -88,8 +90,8 @@ class Config(Strict):
         return next(p.code for p in self.priorities if p.weight == 1)
 
 
-def _unique(items: list, attr: str, section: str) -> None:
-    seen: dict = {}
+def _unique(items: Sequence[BaseModel], attr: str, section: str) -> None:
+    seen: dict[object, int] = {}
     for i, item in enumerate(items):
         value = getattr(item, attr)
         if value in seen:
