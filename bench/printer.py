@@ -57,23 +57,22 @@ def raster_ticket() -> bytes:
 
 def api_to_last_byte(baud: int, count: int = 10) -> tuple[list[float], float]:
     """Seconds from each API call to its last byte at the printer, and bytes on the wire per ticket."""
+    from bench.halls import printing_hall
     from devices.printer import PrinterTiming
     from devices.simulators.escpos_printer import PrinterSimulator
     from hallctl.bootstrap import build_app
     from hallctl.config import parse_config
     from hallctl.migrations import upgrade
     from hallctl.services import auth
-    from tests.conftest import hall_toml
 
     tmp = Path(tempfile.mkdtemp())
     try:
         sim = PrinterSimulator(tmp / "printer", baudrate=baud).start()
         db = f"sqlite:///{tmp}/hall.db"
         upgrade(db)
-        text = hall_toml(db).replace('hours = ["08:30-12:00", "13:30-17:30"]', 'hours = ["00:00-24:00"]')
-        text = text.replace('[[kiosks]]\nid = "k1"\n', '[[kiosks]]\nid = "k1"\nprinter = "p"\n')
-        text += f'\n[[devices]]\nname = "p"\nkind = "printer"\nurl = "{sim.url}"\nbaudrate = {baud}\n'
-        hall, app, _sio = build_app(parse_config(text), devices=True, printer_timing=PrinterTiming(poll_s=0.5))
+        hall, app, _sio = build_app(
+            parse_config(printing_hall(db, sim.url, baud)), devices=True, printer_timing=PrinterTiming(poll_s=0.5)
+        )
         client = app.test_client()
         headers = {"Authorization": f"Bearer {auth.add_token(hall, 'k1', 'kiosk')}"}
         times = []

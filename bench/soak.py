@@ -4,13 +4,15 @@ injected along the way (paper out, a garbled evaluator, a silent LED) — then e
 announcement is accounted for, and the server's memory compared between the first quarter and the end.
 
 Run from the repository root:  .venv/bin/python bench/soak.py [--tickets 883] [--seconds 600]
-(883 tickets is the daily average of a real county centre). ``tests/e2e/test_soak.py`` runs a short form.
+(883 tickets is the daily average of a real county centre). ``tests/e2e/test_soak.py`` runs a short form
+(``--tickets 80 --seconds 25 --json``).
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import json
 import random
 import sys
 import tempfile
@@ -260,14 +262,21 @@ def soak(tmp: Path, tickets: int, seconds: float, seed: int = 7, trace_memory: b
 
 
 def main() -> None:
+    """Run the day from the command line; print what it counted (exit 1, naming it, if anything was lost)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--tickets", type=int, default=883)
     parser.add_argument("--seconds", type=float, default=600)
     parser.add_argument(
         "--trace-memory", action="store_true", help="tracemalloc: the lines whose allocations grew most (slower)"
     )
+    parser.add_argument("--dir", type=Path, help="for the database and the device links (default: a new temporary one)")
+    parser.add_argument("--json", action="store_true", help="print the counts as one JSON object")
     args = parser.parse_args()
-    result = soak(Path(tempfile.mkdtemp(prefix="soak-")), args.tickets, args.seconds, trace_memory=args.trace_memory)
+    folder = args.dir or Path(tempfile.mkdtemp(prefix="soak-"))
+    result = soak(folder, args.tickets, args.seconds, trace_memory=args.trace_memory)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return
     for key, value in result.items():
         print(f"{key:22} {value}")
 

@@ -1,0 +1,71 @@
+"""Halls for the benchmarks that do not describe their own (the others keep their config beside their code)."""
+
+from __future__ import annotations
+
+PRINTING_HALL = """
+[hall]
+id = "t"
+name = "测试政务服务中心"
+timezone = "Asia/Shanghai"
+database = "{database}"
+hours = ["00:00-24:00"]
+public_url = "http://hall.test"
+
+[routing]
+rating_timeout_s = 60
+
+[[services]]
+code = "SB"
+name = "社保医保"
+name_en = "Social insurance"
+prefix = "A"
+max_wait_min = 45
+avg_service_min = 8
+
+[[services]]
+code = "GJJ"
+name = "公积金"
+prefix = "B"
+avg_service_min = 6
+
+[[services]]
+code = "BDC"
+name = "不动产登记"
+prefix = "C"
+daily_cap = 3
+avg_service_min = 15
+
+[[windows]]
+number = 1
+services = ["SB", {{ code = "GJJ", weight = 2 }}]
+
+[[windows]]
+number = 2
+services = ["SB"]
+
+[[windows]]
+number = 3
+services = ["GJJ", "BDC"]
+
+[[windows]]
+number = 4
+services = ["BDC"]
+
+[[kiosks]]
+id = "k1"
+printer = "p"
+
+[[devices]]
+name = "p"
+kind = "printer"
+url = "{printer_url}"
+baudrate = {baudrate}
+"""
+
+
+def printing_hall(database: str, printer_url: str, baudrate: int) -> str:
+    """The config of a hall open all day, with four windows and kiosk k1 printing on the printer at ``printer_url``.
+
+    The same services and windows as the tests' hall, so that a printed ticket has the same bytes.
+    """
+    return PRINTING_HALL.format(database=database, printer_url=printer_url, baudrate=baudrate)
