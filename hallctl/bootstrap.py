@@ -10,7 +10,7 @@ from datetime import datetime
 from devices.registry import DeviceRegistry
 from hallctl.adapters import announcing, orm
 from hallctl.adapters.announcing import start_announcer, stop_announcer
-from hallctl.adapters.database import open_database
+from hallctl.adapters.database import Database, open_database
 from hallctl.adapters.device_host import DeviceHost
 from hallctl.adapters.eventbus import EventBus
 from hallctl.adapters.hall_devices import HallDevices
@@ -28,6 +28,7 @@ from hallctl.reports.estimates import HISTORY, learn_history
 from hallctl.services import citizens
 from hallctl.services.context import Hall
 from hallctl.services.default_ratings import apply_default_ratings
+from hallctl.services.ports import UnitOfWorkFactory
 from hallctl.services.setup import stored_secret, sync_config
 
 log = logging.getLogger(__name__)
@@ -61,11 +62,11 @@ def bootstrap(
     database = open_database(config.hall.database)
     require_current(database.write_engine)
     bus = EventBus(synchronous=synchronous_bus)
-    registry = DeviceRegistry(config.devices, bus.publish)
+    registry = DeviceRegistry(config.devices, bus.publish, clock)
     hall = Hall(
         config=config,
         database=database,
-        units=lambda write=True: UnitOfWork(database, bus, config.hall.id, write=write),
+        units=_units(database, bus, config.hall.id),
         bus=bus,
         audit_log=SqlAuditLog(database, config.hall.id),
         devices=registry,
@@ -94,7 +95,7 @@ def bootstrap(
         def start_devices() -> list[Callable[[], None]]:
             printers = Printers(hall, printer_timing)
             driven["hall_devices"] = HallDevices(hall, bus_timing)
-            stoppers = [printers.stop, driven["hall_devices"].stop, lambda: driven.pop("hall_devices", None)]
+            stoppers = [printers.stop, driven["hall_devices"].stop, driven.clear]
             if config.voice.enabled:
                 hall.announcer = start_announcer(hall, voice_player)
                 stoppers.append(lambda: stop_announcer(hall))
@@ -103,7 +104,7 @@ def bootstrap(
                 log.info("printing %d recent tickets that were never printed", recovered)
             return stoppers
 
-        tell_states = (lambda: relay.on_domain_events(registry.states())) if relay else None
+        tell_states = (lambda: relay.on_domain_events([*registry.states()])) if relay else None
         hall.device_host = DeviceHost(LeaderLock(database, hall.hall_id), start_devices, tick=tell_states)
         hall.closers.append(hall.device_host.stop)
     if housekeeping:
@@ -118,6 +119,15 @@ def bootstrap(
             )
         )
     return hall
+
+
+def _units(database: Database, bus: EventBus, hall_id: str) -> UnitOfWorkFactory:
+    """Opens SQLAlchemy units of work on ``database`` for the hall."""
+
+    def unit_of_work(write: bool = True) -> UnitOfWork:
+        return UnitOfWork(database, bus, hall_id, write=write)
+
+    return unit_of_work
 
 
 def _finished(event: ev.Event) -> bool:

@@ -14,6 +14,7 @@ from typing import Any, Self
 
 from hallctl.config import Config
 from hallctl.domain.events import DeviceChanged, Event
+from hallctl.domain.model import Rating, Ticket, Window
 from hallctl.services import citizens
 from hallctl.services.context import Hall
 from hallctl.services.ports import Clock, Json
@@ -102,7 +103,11 @@ class FakeUnitOfWork:
         return events
 
     def _take_events(self) -> list[Event]:
-        entities = [*self.store.tickets.values(), *self.store.windows.values(), *self.store.ratings.values()]
+        entities: list[Ticket | Window | Rating] = [
+            *self.store.tickets.values(),
+            *self.store.windows.values(),
+            *self.store.ratings.values(),
+        ]
         events = [event for entity in entities for event in entity.events]
         for entity in entities:
             entity.events.clear()

@@ -28,11 +28,17 @@ def start_announcer(hall, player=None, workdir: Path = WORKDIR) -> Announcer:
         workdir=workdir,
         clock=hall.now,
     )
-    announcer.listen(lambda record: [listener(record) for listener in hall.announcement_listeners])
+
+    def tell_listeners(record: dict) -> None:
+        for listener in hall.announcement_listeners:
+            listener(record)
+
+    announcer.listen(tell_listeners)
 
     def on_domain_events(batch: list[ev.TicketCalled]) -> None:
         for event in batch:
-            announcer.announce(event.number, event.window, event.service, event.recall)
+            if event.window is not None:  # what wants() lets through
+                announcer.announce(event.number, event.window, event.service, event.recall)
 
     hall.bus.subscribe("voice", on_domain_events, remote=True, wants=wants)
     return announcer

@@ -14,7 +14,7 @@ import hashlib
 import logging
 import os
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 
 from .database import Database
@@ -29,7 +29,7 @@ class LeaderLock:
         self.database = database
         self.hall_id = hall_id
         self._fd: int | None = None
-        self._connection = None
+        self._connection: Connection | None = None
 
     def acquire(self) -> bool:
         """Take the lock if no other process holds it."""
@@ -97,6 +97,7 @@ class LeaderLock:
         return True
 
     def _drop_connection(self) -> None:
-        with contextlib.suppress(Exception):  # never back to the pool while it might still hold the lock
-            self._connection.invalidate()
+        if self._connection is not None:
+            with contextlib.suppress(Exception):  # never back to the pool while it might still hold the lock
+                self._connection.invalidate()
         self._connection = None

@@ -88,7 +88,7 @@ class EventRelay:
                 self._subscribed.set()
                 if failures and self.on_reconnect:
                     log.info("event relay: Redis answers again; showing the hall's state afresh")
-                    self._call_on_reconnect()
+                    self._call_on_reconnect(self.on_reconnect)
                 failures = 0
                 while not self._stop.is_set():
                     message = pubsub.get_message(timeout=0.5)
@@ -102,9 +102,9 @@ class EventRelay:
                 log.warning("event relay lost Redis (%s); retrying in %.1f s", exc, delay)
                 self._stop.wait(delay)
 
-    def _call_on_reconnect(self) -> None:
+    def _call_on_reconnect(self, on_reconnect: Callable[[], None]) -> None:
         try:
-            self.on_reconnect()
+            on_reconnect()
         except Exception:  # the relay must go on delivering
             log.exception("event relay: refreshing after Redis came back failed")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import cache
+from typing import Any
 
 _COMMON = frozenset({"at", "window", "staff", "ticket_id"})
 
@@ -22,7 +23,7 @@ class Event:
         """snake_case name stored in the timeline, e.g. ``ticket_called``."""
         return _kind_of(type(self))
 
-    def data(self) -> dict:
+    def data(self) -> dict[str, Any]:
         """Event-specific fields, JSON-ready (times as ISO 8601)."""
         out = {}
         for f in fields(self):
@@ -150,7 +151,7 @@ def _kind_of(cls: type) -> str:
     return "".join("_" + c.lower() if c.isupper() else c for c in cls.__name__).lstrip("_")
 
 
-def to_wire(event: Event) -> dict:
+def to_wire(event: Event) -> dict[str, Any]:
     """The event as JSON-ready data with its ``kind``, for the other server processes of the hall."""
     out = {"kind": event.kind}
     for f in fields(event):
@@ -170,16 +171,16 @@ def _classes() -> dict[str, type[Event]]:
     return classes
 
 
-def from_wire(data: dict) -> Event:
+def from_wire(data: dict[str, Any]) -> Event:
     """The event :func:`to_wire` described.
 
     Raises:
         ValueError: an unknown kind, or fields that do not fit it.
     """
-    cls = _classes().get(data.get("kind"))
+    cls = _classes().get(str(data.get("kind")))
     if cls is None:
         raise ValueError(f"unknown event kind {data.get('kind')!r}")
-    values = {}
+    values: dict[str, Any] = {}
     for f in fields(cls):
         if f.name in data:
             value = data[f.name]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
+from .entity import Stored
 from .errors import Forbidden, Invalid, InvalidTransition
 
 
@@ -37,7 +38,7 @@ MOVES: dict[str, tuple[set[str], str | None]] = {
 TIMED = ("verify", "rectify", "revisit")  # states with a due date in working days
 
 
-class FollowUp:
+class FollowUp(Stored):
     """A bad rating's case, from 核实 to its close, with who appealed and whether the rating counts."""
 
     def __init__(

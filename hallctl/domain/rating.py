@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from . import events as ev
+from .entity import Stored
 from .errors import Refused
 
 RATING_LEVELS = range(1, 6)
@@ -12,7 +13,7 @@ RATING_LEVELS = range(1, 6)
 BAD_LEVELS = frozenset({4, 5})
 
 
-class Rating:
+class Rating(Stored):
     """One 好差评 press or form; ``ticket_id`` None for a press bound to no ticket."""
 
     def __init__(

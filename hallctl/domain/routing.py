@@ -24,7 +24,7 @@ class Candidate:
     appointment_at: datetime | None = None
 
     @property
-    def order(self) -> tuple:
+    def order(self) -> tuple[datetime, datetime, int]:
         return (self.arrival_at, self.issued_at, self.id)
 
 

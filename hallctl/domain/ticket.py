@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from . import events as ev
+from .entity import Stored
 from .errors import InvalidTransition
 from .times import seconds_between
 
@@ -55,7 +56,7 @@ class PrintStatus(StrEnum):
 
 
 @dataclass(eq=False, kw_only=True)
-class Ticket:
+class Ticket(Stored):
     """A citizen's place in a queue, from issue to its end.
 
     Compared by identity (the unit of work keeps entities in sets). ``zone`` is the hall's timezone, for the

@@ -72,7 +72,7 @@ SUMS = ("wait_sum", "walk_sum", "service_sum")
 class Group:
     """The additive figures of one group (counts, sums, max) and its wait and service times."""
 
-    figures: dict[str, float]
+    figures: dict[str, float | None]
     waits: list[float] = field(default_factory=list)
     services: list[float] = field(default_factory=list)
 

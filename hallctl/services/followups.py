@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from hallctl.domain import model
 from hallctl.domain.errors import NotFound
 from hallctl.domain.followup import MOVES, TIMED, CaseState, FollowUp
@@ -9,10 +11,11 @@ from hallctl.domain.times import iso
 from hallctl.labels import FOLLOW_UP_STATE, RATING_LEVEL, zh
 
 from .context import Hall
+from .ports import Json, UnitOfWork
 from .workdays import add_working_days
 
 
-def _due(hall: Hall, state: str, now) -> object:
+def _due(hall: Hall, state: str, now: datetime) -> date | None:
     days = {
         "verify": hall.config.ratings.verify_days,
         "rectify": hall.config.ratings.rectify_days,
@@ -21,14 +24,14 @@ def _due(hall: Hall, state: str, now) -> object:
     return add_working_days(model.business_day(now, hall.config.hall.zone), days) if days else None
 
 
-def open_case(hall: Hall, uow, rating: model.Rating) -> None:
+def open_case(hall: Hall, uow: UnitOfWork, rating: model.Rating) -> None:
     """In the rating's own transaction: a bound level 4-5 rating opens a case, due for 核实."""
     if rating.level not in model.BAD_LEVELS or rating.ticket_id is None:
         return
     uow.followups.add(
         FollowUp(
             hall_id=hall.hall_id,
-            rating_id=rating.id,
+            rating_id=rating.stored_id,
             ticket_id=rating.ticket_id,
             window=rating.window,
             staff=rating.staff,
@@ -40,7 +43,7 @@ def open_case(hall: Hall, uow, rating: model.Rating) -> None:
     )
 
 
-def act(hall: Hall, case_id: int, action: str, actor: str, note: str) -> dict:
+def act(hall: Hall, case_id: int, action: str, actor: str, note: str) -> Json:
     """A manager works a case: verify, rectify, revisit, close, appeal, approve_appeal, reject_appeal."""
     now = hall.now()
     with hall.uow() as uow:
@@ -49,7 +52,7 @@ def act(hall: Hall, case_id: int, action: str, actor: str, note: str) -> dict:
             raise NotFound(f"no follow-up case {case_id}", field="id")
         moved = case.act(action, actor, now, note)
         case.due_on = _due(hall, case.state, now) if case.state in TIMED else None
-        uow.followups.add_step(case.id, action, actor, now, moved, note)
+        uow.followups.add_step(case.stored_id, action, actor, now, moved, note)
         if case.excluded:
             uow.followups.exclude_rating(case.rating_id)
         uow.flush()
@@ -58,7 +61,7 @@ def act(hall: Hall, case_id: int, action: str, actor: str, note: str) -> dict:
         return result
 
 
-def listed(hall: Hall, which: str = "open") -> list[dict]:
+def listed(hall: Hall, which: str = "open") -> list[Json]:
     """``open`` (not closed), ``overdue``, ``closed`` or ``all`` cases, newest first."""
     states = {
         "open": [s.value for s in CaseState if s != CaseState.CLOSED],
@@ -71,7 +74,7 @@ def listed(hall: Hall, which: str = "open") -> list[dict]:
     return [r for r in rows if r["overdue"]] if which == "overdue" else rows
 
 
-def case_dto(hall: Hall, uow, case: FollowUp) -> dict:
+def case_dto(hall: Hall, uow: UnitOfWork, case: FollowUp) -> Json:
     ticket = uow.tickets.get(case.ticket_id)
     rating = uow.ratings.for_ticket(case.ticket_id)
     today = model.business_day(hall.now(), hall.config.hall.zone)
@@ -103,6 +106,6 @@ def case_dto(hall: Hall, uow, case: FollowUp) -> dict:
                 "to": s.to_state,
                 "note": s.note,
             }
-            for s in uow.followups.steps(case.id)
+            for s in uow.followups.steps(case.stored_id)
         ],
     }

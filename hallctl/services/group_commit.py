@@ -18,34 +18,38 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
 from hallctl.domain.errors import DomainError
 
+from .ports import UnitOfWork, UnitOfWorkFactory
+
 log = logging.getLogger(__name__)
 MAX_BATCH = 64
-Handler = Callable[[Any, Sequence[Any]], list]
+Handler = Callable[[UnitOfWork, list[Any]], list[Any]]
+Item = tuple[Handler, Any, "Future[Any]"]
 
 
 class GroupCommit:
     """A writer thread that runs requests through their handlers in shared transactions."""
 
-    def __init__(self, uow_factory: Callable, max_batch: int = MAX_BATCH) -> None:
+    def __init__(self, uow_factory: UnitOfWorkFactory, max_batch: int = MAX_BATCH) -> None:
         self.uow_factory = uow_factory
         self.max_batch = max_batch
-        self._queue: queue.Queue = queue.Queue()
+        self._queue: queue.Queue[Item | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="group-commit", daemon=True)
         self._thread.start()
 
     def submit(self, handler: Handler, request: Any) -> Any:
         """Run ``request`` through ``handler`` in the next batch; its result once the batch has committed."""
-        future: Future = Future()
+        future: Future[Any] = Future()
         self._queue.put((handler, request, future))
         return future.result()
 
     def close(self) -> None:
+        """Finish the queued batches, then stop the writer thread."""
         self._queue.put(None)
         self._thread.join(timeout=10)
 
@@ -66,11 +70,11 @@ class GroupCommit:
                 batch.append(item)
             self._execute(batch)
 
-    def _execute(self, batch: list[tuple[Handler, Any, Future]]) -> None:
-        by_handler: dict[Handler, list[tuple[Any, Future]]] = {}
+    def _execute(self, batch: list[Item]) -> None:
+        by_handler: dict[Handler, list[tuple[Any, Future[Any]]]] = {}
         for handler, request, future in batch:
             by_handler.setdefault(handler, []).append((request, future))
-        settled: list[tuple[Future, Any]] = []
+        settled: list[tuple[Future[Any], Any]] = []
         try:
             with self.uow_factory() as uow:
                 for handler, items in by_handler.items():

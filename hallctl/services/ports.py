@@ -314,16 +314,35 @@ class ServiceRepository(Protocol):
 class UnitOfWork(Protocol):
     """``with hall.uow() as uow: ...; uow.commit()`` — one transaction; rolled back unless committed."""
 
-    tickets: TicketRepository
-    windows: WindowRepository
-    ratings: RatingRepository
-    followups: FollowUpRepository
-    users: UserRepository
-    tokens: TokenRepository
-    audit: AuditRepository
-    idempotency: IdempotencyRepository
-    settings: SettingsRepository
-    services: ServiceRepository
+    @property
+    def tickets(self) -> TicketRepository: ...
+
+    @property
+    def windows(self) -> WindowRepository: ...
+
+    @property
+    def ratings(self) -> RatingRepository: ...
+
+    @property
+    def followups(self) -> FollowUpRepository: ...
+
+    @property
+    def users(self) -> UserRepository: ...
+
+    @property
+    def tokens(self) -> TokenRepository: ...
+
+    @property
+    def audit(self) -> AuditRepository: ...
+
+    @property
+    def idempotency(self) -> IdempotencyRepository: ...
+
+    @property
+    def settings(self) -> SettingsRepository: ...
+
+    @property
+    def services(self) -> ServiceRepository: ...
 
     def __enter__(self) -> Self: ...
 

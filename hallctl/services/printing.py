@@ -9,6 +9,7 @@ from hallctl.domain import model
 from hallctl.domain.errors import Invalid, NotFound
 
 from .context import Hall
+from .ports import Json
 from .tickets import estimate, ticket_dto
 
 
@@ -48,10 +49,15 @@ def print_order(hall: Hall, ticket_id: int, printer: str) -> PrintOrder | None:
             priority_name=priority.name if priority.weight > 1 else "",
             priority_name_en=(priority.name_en or priority.code) if priority.weight > 1 else "",
             ahead=ahead,
-            est_wait_min=tuple(estimate(hall, ticket.service, ahead, uow.windows.open_numbers())) if waiting else None,
+            est_wait_min=_pair(estimate(hall, ticket.service, ahead, uow.windows.open_numbers())) if waiting else None,
             issued_local=ticket.issued_at.astimezone(hall.config.hall.zone).strftime("%Y-%m-%d %H:%M"),
             track_url=f"{hall.config.hall.public_url.rstrip('/')}/t/{ticket.id}?token={ticket.track_token}",
         )
+
+
+def _pair(values: list[int]) -> tuple[int, int]:
+    low, high = values
+    return low, high
 
 
 def record_print(hall: Hall, ticket_id: int, ok: bool, reason: str = "") -> None:
@@ -65,7 +71,7 @@ def record_print(hall: Hall, ticket_id: int, ok: bool, reason: str = "") -> None
         uow.commit()
 
 
-def request_reprint(hall: Hall, ticket_id: int, printer: str | None = None) -> dict:
+def request_reprint(hall: Hall, ticket_id: int, printer: str | None = None) -> Json:
     """Print a ticket again, on its kiosk's printer or the one named.
 
     Raises:

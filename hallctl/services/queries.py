@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 from hallctl.domain import model
+from hallctl.domain.errors import NotFound
 from hallctl.domain.times import iso
 
 from .context import Hall
-from .ports import Json, RecentCall
+from .ports import Json, RecentCall, UnitOfWork
 from .tickets import estimate, ticket_dto
 from .windows import window_dto
 
@@ -16,7 +17,7 @@ RECENT_CALLS = 8
 """Calls the hall screen lists (today's, newest first)."""
 
 
-def services_list(hall: Hall) -> list[dict]:
+def services_list(hall: Hall) -> list[Json]:
     """Services for the kiosk: open, waiting count and a wait range for a ticket taken now."""
     now = hall.now()
     day = model.business_day(now, hall.config.hall.zone)
@@ -48,7 +49,7 @@ SLOT_MIN = 30
 """Appointment slots the kiosk offers: every half hour of today's opening spans."""
 
 
-def appointment_slots(hall: Hall) -> list[dict]:
+def appointment_slots(hall: Hall) -> list[Json]:
     """Today's appointment slots in the hall's time zone: ``[{label: "09:00", slot: UTC ISO}]``."""
     zone = hall.config.hall.zone
     today = model.business_day(hall.now(), zone)
@@ -66,7 +67,7 @@ def appointment_slots(hall: Hall) -> list[dict]:
     return slots
 
 
-def hall_state(hall: Hall) -> dict:
+def hall_state(hall: Hall) -> Json:
     """The whole hall: windows, queues, longest waits, devices."""
     now = hall.now()
     day_start = model.day_start(now, hall.config.hall.zone)
@@ -82,7 +83,7 @@ def hall_state(hall: Hall) -> dict:
             dto["services"] = list(hall.profiles[window.number].service_weights)
             dto["current"] = _current_dto(current)
             windows.append(dto)
-    services = []
+    services: list[Json] = []
     for s in hall.config.services:
         count, oldest = waiting.get(s.code, (0, None))
         longest = (now - oldest).total_seconds() if oldest else 0.0
@@ -115,6 +116,13 @@ def hall_state(hall: Hall) -> dict:
     }
 
 
+def _window_with_current(uow: UnitOfWork, number: int) -> tuple[model.Window, model.Ticket | None]:
+    window, current = uow.windows.with_current(number)
+    if window is None:
+        raise NotFound(f"there is no window {number} in this hall", field="window")
+    return window, current
+
+
 def _call_dto(call: RecentCall) -> Json:
     return {
         "number": call.number,
@@ -125,7 +133,7 @@ def _call_dto(call: RecentCall) -> Json:
     }
 
 
-def _current_dto(ticket: model.Ticket | None) -> dict | None:
+def _current_dto(ticket: model.Ticket | None) -> Json | None:
     if ticket is None:
         return None
     return {
@@ -138,20 +146,20 @@ def _current_dto(ticket: model.Ticket | None) -> dict | None:
     }
 
 
-def window_summary(hall: Hall, number: int) -> dict:
+def window_summary(hall: Hall, number: int) -> Json:
     """A window and its current ticket (the ``window_changed`` event), without its queue."""
     hall.profile(number)
     with hall.uow(write=False) as uow:
-        window, current = uow.windows.with_current(number)
+        window, current = _window_with_current(uow, number)
         return {**window_dto(window), "current": ticket_dto(current) if current else None}
 
 
-def window_view(hall: Hall, number: int) -> dict:
+def window_view(hall: Hall, number: int) -> Json:
     """A staff console's view: the window, its current ticket, its queue and held tickets."""
     profile = hall.profile(number)
     now = hall.now()
     with hall.uow(write=False) as uow:
-        window, current = uow.windows.with_current(number)
+        window, current = _window_with_current(uow, number)
         queue = uow.tickets.waiting_list(list(profile.service_weights), number)
         held = uow.tickets.held()
         return {
@@ -163,7 +171,7 @@ def window_view(hall: Hall, number: int) -> dict:
         }
 
 
-def _queue_row(ticket: model.Ticket) -> dict:
+def _queue_row(ticket: model.Ticket) -> Json:
     return {
         "id": ticket.id,
         "number": ticket.number,

@@ -7,10 +7,11 @@ from hallctl.domain.errors import Invalid, NotFound
 
 from .context import Hall
 from .followups import open_case
+from .ports import Json
 from .tickets import rating_dto
 
 
-def record_rating(hall: Hall, window_number: int, level: int, channel: str = "evaluator") -> dict:
+def record_rating(hall: Hall, window_number: int, level: int, channel: str = "evaluator") -> Json:
     """Record an evaluator press at a window.
 
     While the window is inviting a rating (after finish, for ``rating_timeout_s``)
@@ -31,7 +32,7 @@ def record_rating(hall: Hall, window_number: int, level: int, channel: str = "ev
             raise NotFound(f"there is no window {window_number}", field="window")
         ticket_id = window.take_invitation(now)
         ticket = uow.tickets.get(ticket_id) if ticket_id is not None else None
-        if ticket is not None and uow.ratings.for_ticket(ticket.id) is not None:
+        if ticket is not None and uow.ratings.for_ticket(ticket.stored_id) is not None:
             ticket = None  # already rated on another channel: count the press, bind nothing
         rating = model.Rating(
             hall_id=hall.hall_id,

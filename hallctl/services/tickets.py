@@ -16,6 +16,7 @@ from hallctl.labels import RATING_LEVEL, zh
 from .citizens import citizen_hash
 from .context import Hall
 from .followups import open_case
+from .ports import Json, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class RateTicket:
     channel: str = "phone"
 
 
-def ticket_dto(ticket: model.Ticket) -> dict:
+def ticket_dto(ticket: model.Ticket) -> Json:
     """The ticket as staff and managers see it."""
     return {
         "id": ticket.id,
@@ -73,12 +74,12 @@ def ticket_dto(ticket: model.Ticket) -> dict:
     }
 
 
-def print_dto(ticket: model.Ticket) -> dict:
+def print_dto(ticket: model.Ticket) -> Json:
     """The print state and what the kiosk tells the citizen about it."""
     message = {
         model.PrintStatus.FAILED: f"请记住您的号码 {ticket.number} / Please note your number {ticket.number}",
         model.PrintStatus.PENDING: "正在打印 / Printing",
-    }.get(ticket.print_status, "")
+    }.get(model.PrintStatus(ticket.print_status), "")
     return {"status": ticket.print_status, "message": message}
 
 
@@ -110,7 +111,7 @@ class _Issue:
     citizen: str | None
 
 
-def issue_ticket(hall: Hall, cmd: IssueTicket) -> dict:
+def issue_ticket(hall: Hall, cmd: IssueTicket) -> Json:
     """Issue a numbered ticket; it exists (and is durable) before anything is printed.
 
     Raises:
@@ -139,16 +140,17 @@ def issue_ticket(hall: Hall, cmd: IssueTicket) -> dict:
         track_token=secrets.token_urlsafe(16),
         citizen=citizen_hash(hall.citizen_key, cmd.citizen_id) if cmd.citizen_id else None,
     )
-    return hall.writer.submit(issue_batch, request)
+    issued: Json = hall.writer.submit(issue_batch, request)
+    return issued
 
 
-def issue_batch(uow, requests: list[_Issue]) -> list[dict | Refused]:
+def issue_batch(uow: UnitOfWork, requests: list[_Issue]) -> list[Json | Refused | None]:
     """The writer's handler for issue requests: one counter update and one count per service, one INSERT
     for all tickets and one look at the windows for the whole batch (instead of four statements a ticket)."""
     hall = requests[0].hall
     zone = hall.config.hall.zone
     day = model.business_day(hall.now(), zone)
-    outcomes: list[dict | Refused | None] = [None] * len(requests)
+    outcomes: list[Json | Refused | None] = [None] * len(requests)
     accepted: dict[str, list[int]] = {}  # service → indexes of the requests it numbers, in arrival order
     issued: dict[str, int] = {}
     for i, req in enumerate(requests):
@@ -197,25 +199,26 @@ def issue_batch(uow, requests: list[_Issue]) -> list[dict | Refused]:
     windows = uow.windows.open_numbers()
     for i, ticket in sorted(tickets.items()):
         ticket.issued()
-        if requests[i].printer:
-            ticket.request_print(requests[i].printer, now)
+        printer = requests[i].printer
+        if printer:
+            ticket.request_print(printer, now)
         outcomes[i] = {
             **ticket_dto(ticket),
-            "ahead": ahead[ticket.id],
-            "est_wait_min": estimate(hall, ticket.service, ahead[ticket.id], windows),
+            "ahead": ahead[ticket.stored_id],
+            "est_wait_min": estimate(hall, ticket.service, ahead[ticket.stored_id], windows),
             "track_token": ticket.track_token,
         }
     return outcomes
 
 
-def _tracked(uow, ticket_id: int, token: str) -> model.Ticket:
+def _tracked(uow: UnitOfWork, ticket_id: int, token: str) -> model.Ticket:
     ticket = uow.tickets.get(ticket_id)
     if ticket is None or not secrets.compare_digest(ticket.track_token, token or ""):
         raise NotFound(f"no ticket {ticket_id} with that tracking token", field="token")
     return ticket
 
 
-def public_view(hall: Hall, ticket_id: int, token: str | None, trusted: bool = False) -> dict:
+def public_view(hall: Hall, ticket_id: int, token: str | None, trusted: bool = False) -> Json:
     """What the citizen's phone page shows: status, people ahead, window when called, estimate.
 
     Args:
@@ -227,7 +230,7 @@ def public_view(hall: Hall, ticket_id: int, token: str | None, trusted: bool = F
             raise NotFound(f"no ticket {ticket_id}", field="id")
         waiting = ticket.status == model.Status.WAITING
         ahead = uow.tickets.ahead_of(ticket) if waiting else 0
-        rated = uow.ratings.for_ticket(ticket.id) is not None
+        rated = uow.ratings.for_ticket(ticket.stored_id) is not None
         out = {
             "id": ticket.id,
             "number": ticket.number,
@@ -259,7 +262,7 @@ def _can_rate(hall: Hall, ticket: model.Ticket, rated: bool) -> bool:
     )
 
 
-def rate_ticket(hall: Hall, cmd: RateTicket, trusted: bool = False) -> dict:
+def rate_ticket(hall: Hall, cmd: RateTicket, trusted: bool = False) -> Json:
     """A citizen rates a finished ticket from its QR page (or staff enter a paper form), once.
 
     Args:
@@ -282,10 +285,10 @@ def rate_ticket(hall: Hall, cmd: RateTicket, trusted: bool = False) -> dict:
             raise NotFound(f"no ticket {cmd.ticket_id}", field="id")
         if ticket.status != model.Status.FINISHED:
             raise Refused(f"ticket {ticket.number} can be rated once its service is finished (it is {ticket.status})")
-        if uow.ratings.for_ticket(ticket.id) is not None:
+        if uow.ratings.for_ticket(ticket.stored_id) is not None:
             raise Refused(f"ticket {ticket.number} has already been rated / 该号已评价", field="level")
         days = hall.config.ratings.phone_window_days
-        if now - ticket.ended_at > timedelta(days=days):
+        if ticket.ended_at is None or now - ticket.ended_at > timedelta(days=days):
             raise Refused(f"ratings for ticket {ticket.number} closed {days} days after service")
         window = uow.windows.get(ticket.window) if ticket.window is not None else None
         if window is not None and window.inviting_ticket_id == ticket.id:
@@ -310,7 +313,7 @@ def rate_ticket(hall: Hall, cmd: RateTicket, trusted: bool = False) -> dict:
     return rating_dto(rating, ticket.number)
 
 
-def rating_dto(rating: model.Rating, number: str | None) -> dict:
+def rating_dto(rating: model.Rating, number: str | None) -> Json:
     return {
         "id": rating.id,
         "ticket_id": rating.ticket_id,

@@ -11,14 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
 
 from hallctl.domain import model, routing
 from hallctl.domain.errors import ConcurrencyConflict, InvalidTransition, NotFound
 from hallctl.labels import WINDOW_STATE, zh
 
 from .context import Hall
+from .ports import Json, UnitOfWork
 from .tickets import ticket_dto
 
+Result = TypeVar("Result")
 CALL_ATTEMPTS = 5
 CLAIM_ATTEMPTS = 20
 
@@ -31,7 +35,9 @@ class WindowAction:
     staff: str
 
 
-def _at_window(hall: Hall, act: WindowAction, fn: Callable, *, login: bool = False):
+def _at_window(
+    hall: Hall, act: WindowAction, fn: Callable[[UnitOfWork, model.Window, datetime], Result], *, login: bool = False
+) -> Result:
     """Run ``fn(uow, window, now)`` in one transaction as the staff member at the window."""
     hall.profile(act.window)  # 404 for a window the hall does not have
     now = hall.now()
@@ -46,15 +52,15 @@ def _at_window(hall: Hall, act: WindowAction, fn: Callable, *, login: bool = Fal
         return result
 
 
-def _current(uow, window: model.Window) -> model.Ticket:
+def _current(uow: UnitOfWork, window: model.Window) -> model.Ticket:
     ticket = uow.tickets.get(window.current())
     if ticket is None:
         raise NotFound(f"window {window.number}'s current ticket is gone")
     return ticket
 
 
-def login(hall: Hall, act: WindowAction) -> dict:
-    def run(uow, window, now):
+def login(hall: Hall, act: WindowAction) -> Json:
+    def run(uow: UnitOfWork, window: model.Window, now: datetime) -> Json:
         elsewhere = uow.windows.staffed_by(act.staff)
         if elsewhere is not None and elsewhere.number != window.number:
             raise InvalidTransition(f"{act.staff} is logged in at window {elsewhere.number}; log out there first")
@@ -66,8 +72,8 @@ def login(hall: Hall, act: WindowAction) -> dict:
     return _at_window(hall, act, run, login=True)
 
 
-def logout(hall: Hall, act: WindowAction) -> dict:
-    def run(uow, window, now):
+def logout(hall: Hall, act: WindowAction) -> Json:
+    def run(uow: UnitOfWork, window: model.Window, now: datetime) -> Json:
         if window.paused:
             uow.windows.close_pause(window.number, now)
         window.logout(now)
@@ -77,7 +83,7 @@ def logout(hall: Hall, act: WindowAction) -> dict:
     return _at_window(hall, act, run)
 
 
-def call(hall: Hall, act: WindowAction, ticket_ref: int | str | None = None) -> dict | None:
+def call(hall: Hall, act: WindowAction, ticket_ref: int | str | None = None) -> Json | None:
     """Call the next ticket (or a specific one). Returns None when nothing waits."""
     for _attempt in range(CALL_ATTEMPTS):
         try:
@@ -88,12 +94,16 @@ def call(hall: Hall, act: WindowAction, ticket_ref: int | str | None = None) -> 
     raise ConcurrencyConflict("other windows kept taking the next ticket first; call again")
 
 
-def _call_once(hall: Hall, uow, window: model.Window, now, ticket_ref) -> dict | None:
+def _call_once(
+    hall: Hall, uow: UnitOfWork, window: model.Window, now: datetime, ticket_ref: int | str | None
+) -> Json | None:
     window.require_ready_to_call()
     profile = hall.profile(window.number)
     if ticket_ref is not None:
         ticket = _specific(hall, uow, window, ticket_ref)
-        chosen = routing.Candidate(ticket.id, ticket.service, ticket.priority, ticket.arrival_at, ticket.issued_at)
+        chosen = routing.Candidate(
+            ticket.stored_id, ticket.service, ticket.priority, ticket.arrival_at, ticket.issued_at
+        )
     else:
         claimed = _claim_next(uow, window, profile, now)
         if claimed is None:
@@ -106,7 +116,7 @@ def _call_once(hall: Hall, uow, window: model.Window, now, ticket_ref) -> dict |
 
 
 def _claim_next(
-    uow, window: model.Window, profile: routing.WorkProfile, now
+    uow: UnitOfWork, window: model.Window, profile: routing.WorkProfile, now: datetime
 ) -> tuple[routing.Candidate, model.Ticket] | None:
     """Choose by the routing rules and lock the choice; a ticket another window is taking (locked, or called
     since the candidates were read) is left out and the choice made again."""
@@ -132,7 +142,7 @@ def _claim_next(
     raise ConcurrencyConflict("other windows kept taking the next tickets first; call again")
 
 
-def _specific(hall: Hall, uow, window: model.Window, ref: int | str) -> model.Ticket:
+def _specific(hall: Hall, uow: UnitOfWork, window: model.Window, ref: int | str) -> model.Ticket:
     if isinstance(ref, int):
         ticket = uow.tickets.get(ref)
     else:
@@ -148,15 +158,17 @@ def _specific(hall: Hall, uow, window: model.Window, ref: int | str) -> model.Ti
             f"window {window.number} does not serve {hall.service(ticket.service).name} ({ticket.service})",
             field="ticket",
         )
-    if uow.tickets.claim(ticket.id) is None:
+    if uow.tickets.claim(ticket.stored_id) is None:
         raise InvalidTransition(f"ticket {ticket.number} is being called at another window", field="ticket")
     return ticket
 
 
-def _on_current(hall: Hall, act: WindowAction, fn: Callable) -> dict:
+def _on_current(
+    hall: Hall, act: WindowAction, fn: Callable[[model.Ticket, model.Window, datetime, UnitOfWork], object]
+) -> Json:
     """Apply ``fn(ticket, window, now, uow)`` to the window's current ticket."""
 
-    def run(uow, window, now):
+    def run(uow: UnitOfWork, window: model.Window, now: datetime) -> Json:
         ticket = _current(uow, window)
         fn(ticket, window, now, uow)
         window.track(ticket)
@@ -165,28 +177,28 @@ def _on_current(hall: Hall, act: WindowAction, fn: Callable) -> dict:
     return _at_window(hall, act, run)
 
 
-def recall(hall: Hall, act: WindowAction) -> dict:
+def recall(hall: Hall, act: WindowAction) -> Json:
     return _on_current(hall, act, lambda t, w, now, uow: t.recall(now))
 
 
-def no_show(hall: Hall, act: WindowAction) -> dict:
+def no_show(hall: Hall, act: WindowAction) -> Json:
     requeue = hall.config.routing.requeue_no_show
     return _on_current(hall, act, lambda t, w, now, uow: t.no_show(now, requeue))
 
 
-def start(hall: Hall, act: WindowAction) -> dict:
+def start(hall: Hall, act: WindowAction) -> Json:
     return _on_current(hall, act, lambda t, w, now, uow: t.start(now))
 
 
-def finish(hall: Hall, act: WindowAction, outcome: model.Outcome) -> dict:
-    def run(ticket, window, now, uow):
+def finish(hall: Hall, act: WindowAction, outcome: model.Outcome) -> Json:
+    def run(ticket: model.Ticket, window: model.Window, now: datetime, uow: UnitOfWork) -> None:
         ticket.finish(outcome, now)
         window.invite_rating(ticket, now, hall.config.routing.rating_timeout_s)
 
     return _on_current(hall, act, run)
 
 
-def transfer(hall: Hall, act: WindowAction, to_service: str | None, to_window: int | None) -> dict:
+def transfer(hall: Hall, act: WindowAction, to_service: str | None, to_window: int | None) -> Json:
     """转移: the current ticket ends as transferred; a child keeps its number in the target queue."""
     if to_service is None and to_window is None:
         raise InvalidTransition("say where to transfer: a service or a window", field="service")
@@ -196,9 +208,9 @@ def transfer(hall: Hall, act: WindowAction, to_service: str | None, to_window: i
         hall.profile(to_window)
         if to_window == act.window:
             raise InvalidTransition("cannot transfer a ticket to its own window", field="window")
-    out: dict = {}
+    out: Json = {}
 
-    def run(ticket, window, now, uow):
+    def run(ticket: model.Ticket, window: model.Window, now: datetime, uow: UnitOfWork) -> None:
         child = ticket.transfer(now, to_service or ticket.service, to_window, hall.config.hall.zone)
         uow.tickets.add(child)
         uow.flush()
@@ -210,10 +222,10 @@ def transfer(hall: Hall, act: WindowAction, to_service: str | None, to_window: i
     return result
 
 
-def hold(hall: Hall, act: WindowAction, kind: model.HoldKind, ticket_id: int | None = None) -> dict:
+def hold(hall: Hall, act: WindowAction, kind: model.HoldKind, ticket_id: int | None = None) -> Json:
     """挂起 the current ticket (or a waiting one by id)."""
 
-    def run(uow, window, now):
+    def run(uow: UnitOfWork, window: model.Window, now: datetime) -> Json:
         ticket = _current(uow, window) if ticket_id is None else uow.tickets.get(ticket_id)
         if ticket is None:
             raise NotFound(f"no ticket {ticket_id}", field="ticket")
@@ -229,10 +241,10 @@ def hold(hall: Hall, act: WindowAction, kind: model.HoldKind, ticket_id: int | N
     return _at_window(hall, act, run)
 
 
-def resume(hall: Hall, act: WindowAction, ticket_id: int) -> dict:
+def resume(hall: Hall, act: WindowAction, ticket_id: int) -> Json:
     """Put a held ticket back in the queue (to this window if its documents stayed here)."""
 
-    def run(uow, window, now):
+    def run(uow: UnitOfWork, window: model.Window, now: datetime) -> Json:
         ticket = uow.tickets.get(ticket_id)
         if ticket is None:
             raise NotFound(f"no ticket {ticket_id}", field="ticket")
@@ -242,17 +254,17 @@ def resume(hall: Hall, act: WindowAction, ticket_id: int) -> dict:
     return _at_window(hall, act, run)
 
 
-def pause(hall: Hall, act: WindowAction, reason: str) -> dict:
-    def run(uow, window, now):
+def pause(hall: Hall, act: WindowAction, reason: str) -> Json:
+    def run(uow: UnitOfWork, window: model.Window, now: datetime) -> Json:
         window.pause(reason, now)
-        uow.windows.open_pause(window.number, window.staff, reason, now)
+        uow.windows.open_pause(window.number, act.staff, reason, now)
         return window_dto(window)
 
     return _at_window(hall, act, run)
 
 
-def unpause(hall: Hall, act: WindowAction) -> dict:
-    def run(uow, window, now):
+def unpause(hall: Hall, act: WindowAction) -> Json:
+    def run(uow: UnitOfWork, window: model.Window, now: datetime) -> Json:
         window.unpause(now)
         uow.windows.close_pause(window.number, now)
         return window_dto(window)
@@ -260,7 +272,7 @@ def unpause(hall: Hall, act: WindowAction) -> dict:
     return _at_window(hall, act, run)
 
 
-def window_dto(window: model.Window) -> dict:
+def window_dto(window: model.Window) -> Json:
     state = window.state
     return {
         "number": window.number,

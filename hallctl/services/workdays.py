@@ -18,7 +18,7 @@ _warned: set[int] = set()
 
 def is_workday(day: date) -> bool:
     try:
-        return chinese_calendar.is_workday(day)
+        return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
         if day.year not in _warned:
             _warned.add(day.year)

@@ -43,8 +43,9 @@ class TokenRepository(Repository):
         user_id: int | None = None,
         expires_at: datetime | None = None,
     ) -> int:
-        result = self.session.execute(
-            insert(orm.tokens).values(
+        token_id: int = self.session.execute(
+            insert(orm.tokens)
+            .values(
                 name=name,
                 role=role,
                 token_hash=token_hash,
@@ -53,8 +54,9 @@ class TokenRepository(Repository):
                 expires_at=expires_at,
                 revoked=False,
             )
-        )
-        return int(result.inserted_primary_key[0])
+            .returning(orm.tokens.c.id)
+        ).scalar_one()
+        return token_id
 
     def find(self, token_hash: str) -> StoredToken | None:
         t = orm.tokens

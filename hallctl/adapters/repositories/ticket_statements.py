@@ -171,7 +171,7 @@ def claim() -> Select[Any]:
 
 
 @functools.cache
-def window_with_current() -> Select[Any]:
+def window_with_current() -> Select[model.Window, model.Ticket]:
     """Built on first use: the mappers exist only once the hall has started."""
     w = orm.windows
     return (

@@ -28,9 +28,11 @@ class TicketRepository(Repository):
         rows = [
             {c.name: getattr(ticket, c.name) for c in sql.TICKET_INSERT_COLUMNS} | {"version": 1} for ticket in tickets
         ]
-        ids = dict(self.session.execute(sql.INSERT_TICKETS, rows).all())  # track token → id (rows come unordered)
+        # track token → id (rows come unordered)
+        ids: dict[str, int] = {token: ticket_id for token, ticket_id in self.session.execute(sql.INSERT_TICKETS, rows)}
         for ticket in tickets:
-            ticket.id, ticket.version = ids[ticket.track_token], 1
+            ticket.id = ids[ticket.track_token]
+            ticket.version = 1  # type: ignore[attr-defined]  # the ORM's version counter, not a domain field
         self.seen.update(tickets)
 
     def add(self, ticket: model.Ticket) -> None:
@@ -109,14 +111,14 @@ class TicketRepository(Repository):
         """``ahead_of`` for tickets just inserted (waiting, ids in insertion order): one count per service and
         arrival time — within such a group each ticket has the group's earlier tickets before it."""
         groups: dict[tuple[str, datetime], list[model.Ticket]] = {}
-        for ticket in sorted(tickets, key=lambda t: t.id):
+        for ticket in sorted(tickets, key=lambda t: t.stored_id):
             groups.setdefault((ticket.service, ticket.arrival_at), []).append(ticket)
-        ahead = {}
+        ahead: dict[int, int] = {}
         for (service, arrival), group in groups.items():
             params = {"hall": self.hall_id, "service": service, "arrival": arrival, "id": group[-1].id}
             before_last = self.session.execute(sql.AHEAD_OF_NEW, params).scalar_one()
             for behind, ticket in enumerate(reversed(group)):
-                ahead[ticket.id] = before_last - behind
+                ahead[ticket.stored_id] = before_last - behind
         return ahead
 
     def waiting_by_service(self) -> dict[str, tuple[int, datetime | None]]:
