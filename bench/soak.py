@@ -28,6 +28,7 @@ from devices.bus import BusTiming
 from devices.printer import PrinterTiming
 from devices.simulators.escpos_printer import PrinterSimulator
 from devices.simulators.hallbus_line import HallBusLine
+from devices.worker import Backoff
 from hallctl.bootstrap import build_app
 from hallctl.config import parse_config
 from hallctl.migrations import upgrade
@@ -124,11 +125,11 @@ def soak(tmp: Path, tickets: int, seconds: float, seed: int = 7, trace_memory: b
         parse_config(config_text(tmp, printer.url, str(line.link))),
         devices=True,
         printer_timing=PrinterTiming(
-            status_timeout_s=0.2, poll_s=0.5, retry_window_s=3, backoff_min_s=0.1, backoff_max_s=0.5
+            status_timeout_s=0.2, poll_s=0.5, retry_window_s=3, backoff=Backoff(first_s=0.1, cap_s=0.5)
         ),
         # tracemalloc slows every thread, the line simulator's too: give the devices time to answer
         bus_timing=BusTiming(
-            reply_timeout_s=0.5 if trace_memory else 0.05, backoff_min_s=0.1, backoff_max_s=0.5, idle_s=0.01
+            reply_margin_s=0.5 if trace_memory else 0.05, backoff=Backoff(first_s=0.1, cap_s=0.5), idle_s=0.01
         ),
     )
     kiosk = {"Authorization": f"Bearer {auth.add_token(hall, 'k1', 'kiosk')}"}

@@ -9,10 +9,11 @@ English texts are printed instead.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from escpos.printer import Dummy
+
+from displays.text import fit_columns
 
 from . import constants as c
 
@@ -46,26 +47,9 @@ class Layout:
         return self.encoding.lower() in c.CJK_ENCODINGS
 
 
-def display_width(text: str) -> int:
-    """Printed columns: wide (CJK) characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def fit(text: str, columns: int) -> str:
-    """Cut ``text`` to ``columns`` printed columns, never splitting a character."""
-    out, used = [], 0
-    for ch in text:
-        width = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-        if used + width > columns:
-            break
-        out.append(ch)
-        used += width
-    return "".join(out)
-
-
 def text_line(text: str, layout: Layout, columns: int | None = None) -> bytes:
     """One line in the printer's encoding; non-ASCII lines inside FS & … FS . on Chinese printers."""
-    line = fit(text, columns or layout.columns)
+    line = fit_columns(text, columns or layout.columns)
     data = line.encode(layout.encoding, errors="replace")
     if layout.cjk and not line.isascii():
         return c.FS_CHINESE_ON + data + c.LF + c.FS_CHINESE_OFF

@@ -4,16 +4,15 @@ Before each job the worker asks the printer for its status (DLE EOT 1, 2, 4,
 each answered within ``status_timeout_s``). It prints only when the printer is
 ready (or near the end of its paper roll); a silent printer is ``unknown``,
 never "ok". After writing, it asks again, so paper that ran out mid-ticket is
-reported. A port that fails is closed and reopened with capped back-off. Jobs
-that failed are printed again when the printer recovers within
-``retry_window_s`` (after that the ticket stays failed and staff can reprint).
+reported. A port that fails is closed and reopened with capped back-off
+(:class:`PrinterTiming` ``backoff``). Jobs that failed are printed again when
+the printer recovers within ``retry_window_s`` (after that the ticket stays
+failed and staff can reprint).
 """
 
 from __future__ import annotations
 
 import logging
-import queue
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from . import constants as c
 from .printer_status import STATE_ZH, PrinterState, PrinterStatus, parse_status
 from .registry import DeviceRegistry
 from .transport import DeviceError, Transport
+from .worker import DEFAULT_BACKOFF, Backoff, PortWorker
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +37,19 @@ class PrintJob:
 
 @dataclass(frozen=True)
 class PrinterTiming:
+    """Timeouts of a ticket printer (typed settings, in seconds).
+
+    Attributes:
+        status_timeout_s: how long to wait for each one-byte status reply (the device's ``status_timeout_ms``).
+        poll_s: how often an idle printer is asked for its status.
+        retry_window_s: a ticket that failed is printed again when the printer recovers within this time.
+        backoff: how soon a port that cannot be opened is tried again.
+    """
+
     status_timeout_s: float = 0.2
     poll_s: float = 5.0
     retry_window_s: float = 120.0
-    backoff_min_s: float = 0.5
-    backoff_max_s: float = 30.0
+    backoff: Backoff = DEFAULT_BACKOFF
 
 
 def query_status(transport: Transport) -> PrinterStatus:
@@ -55,8 +63,11 @@ def query_status(transport: Transport) -> PrinterStatus:
     return parse_status(*replies)
 
 
-class PrinterWorker:
-    """Owns one printer's transport; ``submit`` queues a job, ``on_result(ticket_id, ok, reason)`` reports it."""
+class PrinterWorker(PortWorker[PrintJob]):
+    """Owns one printer's transport; ``submit`` queues a job, ``on_result(ticket_id, ok, reason)`` reports it.
+
+    Each status check while idle is a cycle (``cycles``, ``wait_for_cycles``).
+    """
 
     def __init__(
         self,
@@ -66,70 +77,48 @@ class PrinterWorker:
         on_result: ResultHandler,
         timing: PrinterTiming = PrinterTiming(),
     ) -> None:
+        super().__init__(f"printer-{name}", registry, timing.backoff)
         self.name = name
         self.transport = transport
-        self.registry = registry
         self.on_result = on_result
         self.timing = timing
         self.failed: list[PrintJob] = []
-        self._queue: queue.Queue[PrintJob | None] = queue.Queue()
-        self._backoff = timing.backoff_min_s
-        self._next_open = 0.0
-        self._thread = threading.Thread(target=self._run, name=f"printer-{name}", daemon=True)
-
-    def start(self) -> PrinterWorker:
-        self._thread.start()
-        return self
-
-    def submit(self, job: PrintJob) -> None:
-        self._queue.put(job)
-
-    def stop(self) -> None:
-        self._queue.put(None)
-        self._thread.join(timeout=5)
-        self.transport.close()
 
     # -- the worker thread ----------------------------------------------------------------------
-    def _run(self) -> None:
-        self._poll()  # know the state from the start, not after the first poll period
-        while True:
-            try:
-                job = self._queue.get(timeout=self.timing.poll_s)
-            except queue.Empty:
-                self._poll()
-                continue
-            if job is None:
-                return
-            try:
-                self._print(job)
-            except Exception as exc:  # a driver bug must not stop the printer: fail the job, reopen later
-                log.exception("printer %s: unexpected error printing ticket %s", self.name, job.ticket_id)
-                self.transport.close()
-                self.registry.set_state(self.name, PrinterState.ERROR.value, str(exc), error=repr(exc))
-                self._fail(job, f"internal error: {exc}")
+    def _handle(self, job: PrintJob) -> float:
+        try:
+            self._print(job)
+        except Exception as exc:  # a driver bug must not stop the printer: fail the job, reopen later
+            log.exception("printer %s: unexpected error printing ticket %s", self.name, job.ticket_id)
+            self.transport.close()
+            self.registry.set_state(self.name, PrinterState.ERROR.value, str(exc), error=repr(exc))
+            self._fail(job, f"internal error: {exc}")
+        return self.timing.poll_s
+
+    def _tick(self) -> float:
+        self._poll()
+        self._cycle_completed()
+        return self.timing.poll_s
+
+    def _is_open(self) -> bool:
+        return self.transport.is_open
+
+    def _open(self) -> None:
+        self.transport.open()
+        self.registry.count(self.name, "opened")
+
+    def _close(self) -> None:
+        self.transport.close()
+
+    def _port_failed(self, reason: str) -> None:
+        self.registry.set_state(self.name, PrinterState.OFFLINE.value, reason, error=reason)
 
     def _set(self, status: PrinterStatus) -> None:
         self.registry.set_state(self.name, status.state.value, status.detail)
 
-    def _ensure_open(self) -> bool:
-        if self.transport.is_open:
-            return True
-        if time.monotonic() < self._next_open:
-            return False
-        try:
-            self.transport.open()
-        except DeviceError as exc:
-            self._next_open = time.monotonic() + self._backoff
-            self._backoff = min(self._backoff * 2, self.timing.backoff_max_s)
-            self.registry.set_state(self.name, PrinterState.OFFLINE.value, exc.message, error=exc.message)
-            return False
-        self._backoff = self.timing.backoff_min_s
-        self.registry.count(self.name, "opened")
-        return True
-
     def _status(self) -> PrinterStatus | None:
         """The printer's status, or None when the port is gone (state set either way)."""
-        if not self._ensure_open():
+        if not self.open_port():
             return None
         try:
             status = query_status(self.transport)
@@ -179,4 +168,4 @@ class PrinterWorker:
         self.failed = []
         for job in retry:
             log.info("printer %s is back: printing ticket %s again", self.name, job.ticket_id)
-            self._queue.put(job)
+            self.submit(job)

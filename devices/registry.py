@@ -10,10 +10,10 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from hallctl.domain.events import DeviceChanged
-from hallctl.domain.times import iso
+from hallctl.domain.times import iso, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +34,10 @@ class DeviceStatus:
     kind: str
     address: int | None
     url: str | None
+    since: datetime
     state: str = "unknown"
     detail: str = ""
     last_error: str | None = None
-    since: datetime = field(default_factory=lambda: datetime.now(UTC))
     counters: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
@@ -56,10 +56,20 @@ class DeviceStatus:
 
 
 class DeviceRegistry:
-    def __init__(self, devices, publish: Callable[[list], None]) -> None:
+    """The state of every configured device, shared by the device workers and the web layer.
+
+    Args:
+        devices: the configured devices (name, kind, address, url or bus).
+        publish: hands a list of events to the event bus.
+        clock: the hall's clock (UTC), for when each state began.
+    """
+
+    def __init__(self, devices, publish: Callable[[list], None], clock: Callable[[], datetime] = utcnow) -> None:
         self._publish = publish
+        self._clock = clock
         self._lock = threading.Lock()
-        self._devices = {d.name: DeviceStatus(d.name, d.kind, d.address, d.url or d.bus) for d in devices}
+        now = clock()
+        self._devices = {d.name: DeviceStatus(d.name, d.kind, d.address, d.url or d.bus, now) for d in devices}
 
     def set_state(self, name: str, state: str, detail: str = "", error: str | None = None) -> None:
         with self._lock:
@@ -69,7 +79,7 @@ class DeviceRegistry:
             if device.state == state and device.detail == detail:
                 return
             previous, device.state, device.detail = device.state, state, detail
-            device.since = datetime.now(UTC)
+            device.since = self._clock()
             event = DeviceChanged(at=device.since, device=name, device_kind=device.kind, state=state, detail=detail)
         log.log(
             logging.WARNING if state not in ("ready", "unknown") else logging.INFO,

@@ -16,6 +16,12 @@ import serial
 
 # what the port libraries raise when a device vanishes (pyserial lets termios.error through from tcflush)
 PORT_ERRORS = (serial.SerialException, OSError, termios.error)
+BITS_PER_BYTE = 10  # 8N1: a start bit, eight data bits, a stop bit
+
+
+def wire_time_s(size: int, baudrate: int) -> float:
+    """Seconds ``size`` bytes take on a serial line at ``baudrate`` (8N1)."""
+    return size * BITS_PER_BYTE / baudrate
 
 
 class DeviceError(Exception):

@@ -8,6 +8,7 @@ A template names each part, so such a screen is driven from config alone.
 
 from __future__ import annotations
 
+from displays.text import fit_bytes
 from hallctl.config.frames import FrameTemplate
 
 CHECKSUM_SIZE = {"none": 0, "sum8": 1, "xor8": 1, "crc16-modbus": 2}
@@ -43,21 +44,11 @@ def _address(template: FrameTemplate, address: int) -> bytes:
     return b""
 
 
-def _text(template: FrameTemplate, text: str) -> bytes:
-    data = b""
-    for ch in text:
-        encoded = ch.encode(template.encoding, errors="replace")
-        if len(data) + len(encoded) > template.max_text_bytes:
-            break
-        data += encoded
-    return data
-
-
 def encode_frame(template: FrameTemplate, address: int, text: str) -> bytes:
     """The bytes that show ``text`` on the screen at ``address``."""
     size = CHECKSUM_SIZE[template.checksum]
     head = _hex(template.header) + _address(template, address) + _hex(template.command)
-    body = _hex(template.text_prefix) + _text(template, text)
+    body = _hex(template.text_prefix) + fit_bytes(text, template.encoding, template.max_text_bytes)
     trailer = _hex(template.trailer)
     frame = bytearray(head + body + trailer)
     at = len(head + body) if template.checksum_at is None else template.checksum_at

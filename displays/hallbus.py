@@ -8,36 +8,65 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from displays.text import fit_bytes
+
 ENCODING = "gb18030"
 
-# -- window_led / hall_led: holding registers, one FC16 write of 0x0000-0x004F per update ----------
-LED_EFFECT = 0x0000  # 0 static, 1 blink, 2 scroll
-LED_BLINK_S = 0x0001
-LED_LENGTH = 0x0002  # text length in bytes
-LED_SEQUENCE = 0x0003  # the screen shows the text when this changes
-LED_TEXT = 0x0010  # 0x0010-0x004F: 128 bytes
+# Register addresses of the profile, one group per device kind. Each names its row in the profile's tables
+# (docs/protocols/hallbus-modbus.md, summarised in PRODUCT.md §4.5).
+
+# -- window_led / hall_led (profile: "Window LED and hall LED"): one FC16 write of 0x0000-0x004F per update --
+LED_EFFECT = 0x0000  # holding: 0 static, 1 blink, 2 scroll
+LED_BLINK_S = 0x0001  # holding: blink seconds (0 = until the next update)
+LED_LENGTH = 0x0002  # holding: text length in bytes
+LED_SEQUENCE = 0x0003  # holding: the screen shows the text when this changes
+LED_TEXT = 0x0010  # holding 0x0010-0x004F: the text, 128 bytes
 LED_TEXT_BYTES = 128
+LED_BLOCK_START = 0x0000  # one update writes LED_BLOCK registers from here
 LED_BLOCK = 0x0050  # registers in one update (0x0000-0x004F)
-LED_SHOWN = 0x0000  # input register: sequence shown
+LED_SHOWN = 0x0000  # input: the sequence shown
 EFFECT_STATIC, EFFECT_BLINK, EFFECT_SCROLL = 0, 1, 2
 
-# -- evaluator --------------------------------------------------------------------------------------
+# -- evaluator (profile: "Evaluator") ---------------------------------------------------------------------
 EVAL_COUNTER = 0x0000  # input: press counter, u16, wraps
 EVAL_KEY = 0x0001  # input: last key 1..5
 EVAL_AGE_S = 0x0002  # input: seconds since that press
-EVAL_INPUTS = 3
+EVAL_INPUTS = 3  # input registers polled: 0x0000-0x0002
 EVAL_MODE = 0x0000  # holding: 0 idle, 1 inviting a rating, 2 thanks
 EVAL_TEXT = 0x0010  # holding 0x0010-0x002F: staff text, 64 bytes
 EVAL_TEXT_BYTES = 64
-EVAL_BLOCK = 0x0030
+EVAL_BLOCK_START = 0x0000  # one update writes EVAL_BLOCK registers from here
+EVAL_BLOCK = 0x0030  # registers in one update (0x0000-0x002F)
 MODE_IDLE, MODE_INVITING, MODE_THANKS = 0, 1, 2
 
-# -- caller keypad -------------------------------------------------------------------------------------
-CALLER_COUNTER = 0x0000  # input: press counter
+# -- caller keypad (profile: "Caller keypad") -------------------------------------------------------------
+CALLER_COUNTER = 0x0000  # input: press counter, u16, wraps
 CALLER_KEY = 0x0001  # input: last key
-CALLER_INPUTS = 2
+CALLER_INPUTS = 2  # input registers polled: 0x0000-0x0001
 CALLER_TEXT = 0x0010  # holding 0x0010-0x002F: display text, 64 bytes
 CALLER_TEXT_BYTES = 64
+
+
+@dataclass(frozen=True)
+class KeypadInputs:
+    """The input registers a device with keys is polled for: ``count`` from ``start``, holding the press counter
+    and the last key at the addresses ``counter`` and ``key``."""
+
+    start: int
+    count: int
+    counter: int
+    key: int
+
+    def presses(self, registers: list[int]) -> tuple[int, int]:
+        """``(press counter, last key)`` from the registers read."""
+        return registers[self.counter - self.start], registers[self.key - self.start]
+
+
+KEYPAD_INPUTS = {
+    "evaluator": KeypadInputs(EVAL_COUNTER, EVAL_INPUTS, EVAL_COUNTER, EVAL_KEY),
+    "caller": KeypadInputs(CALLER_COUNTER, CALLER_INPUTS, CALLER_COUNTER, CALLER_KEY),
+}
+"""The device kinds the bus polls for presses, by kind."""
 
 KEY_ACTIONS = {1: "call", 2: "recall", 3: "no_show", 4: "start", 5: "finish", 6: "pause_toggle", 8: "hold"}
 
@@ -47,12 +76,7 @@ def pack_text(text: str, max_bytes: int) -> tuple[list[int], int]:
     zero-padded to ``max_bytes`` (even), two bytes per register, big-endian."""
     if max_bytes % 2:
         raise ValueError("text areas are whole registers: max_bytes must be even")
-    data = b""
-    for ch in text:
-        encoded = ch.encode(ENCODING, errors="replace")
-        if len(data) + len(encoded) > max_bytes:
-            break
-        data += encoded
+    data = fit_bytes(text, ENCODING, max_bytes)
     length = len(data)
     padded = data.ljust(max_bytes, b"\x00")
     return [padded[i] << 8 | padded[i + 1] for i in range(0, max_bytes, 2)], length

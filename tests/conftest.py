@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import shutil
 import subprocess
 import threading
@@ -205,22 +204,6 @@ def redis_server(tmp_path):
 def redis_url(redis_server):
     """The ``redis://`` URL of a throwaway redis-server, for the message queue."""
     return redis_server.url
-
-
-@pytest.fixture
-def frozen_heap():
-    """Keep the test runner's garbage collector from pausing an in-process device simulator.
-
-    A simulated RS-485 device answers from a thread of the test process, within a reply timeout of tens of
-    milliseconds. Late in the suite that process holds ~640,000 objects, and a full collection stops every
-    thread for ~300 ms, so several devices miss their replies at once and go offline: a stall no real device,
-    on its own hardware, has. Collecting once and freezing what is left keeps the collections during the
-    test to the test's own objects (~40 ms).
-    """
-    gc.collect()
-    gc.freeze()
-    yield
-    gc.unfreeze()
 
 
 @pytest.fixture

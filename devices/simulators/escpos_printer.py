@@ -7,6 +7,8 @@ unplugged and plugged back. Used by ``hallctl demo``, the tests and the bench.
 ``on_ticket(ticket)`` is called after each cut. Fault switches: ``paper_out``, ``near_end``, ``cover_open``, ``error``,
 ``silent`` (no status replies), ``garbled`` (0xFF replies), ``reply_delay_s``.
 A printer that cannot print (paper out, cover open, error) drops what it is sent.
+It counts the status requests it receives (``status_requests``), so a test can wait
+until the host has asked it again, instead of waiting a fixed time.
 """
 
 from __future__ import annotations
@@ -18,151 +20,11 @@ import socket
 import threading
 import time
 import tty
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from devices import constants as c
-
-
-@dataclass
-class PrintedTicket:
-    lines: list[tuple[str, int]] = field(default_factory=list)  # (text, GS ! size byte)
-    qr: list[str] = field(default_factory=list)
-    cut: str = ""
-    raw: bytes = b""
-
-    @property
-    def text(self) -> str:
-        return "\n".join(line for line, _size in self.lines)
-
-    def big_lines(self) -> list[str]:
-        return [line for line, size in self.lines if size]
-
-
-class EscPosParser:
-    """Feed bytes; finished tickets (at each cut) land in ``tickets``; status requests call ``on_status``."""
-
-    def __init__(self, encoding: str = "gb18030", on_status=None, on_ticket=None) -> None:
-        self.encoding = encoding
-        self.on_status = on_status or (lambda n: None)
-        self.on_ticket = on_ticket or (lambda ticket: None)
-        self.tickets: list[PrintedTicket] = []
-        self.errors: list[str] = []
-        self._buffer = b""
-        self._reset_page()
-
-    def _reset_page(self) -> None:
-        self.current = PrintedTicket()
-        self._text = b""
-        self._chinese = False
-        self._size = 0
-        self._qr_store = b""
-
-    def feed(self, data: bytes) -> None:
-        self._buffer += data
-        while self._buffer:
-            used = self._step(self._buffer)
-            if used == 0:
-                return  # an incomplete command: wait for more bytes
-            self.current.raw += self._buffer[:used]
-            self._buffer = self._buffer[used:]
-
-    def _step(self, buf: bytes) -> int:
-        b0 = buf[0]
-        if b0 == 0x10:  # DLE EOT n
-            if len(buf) < 3:
-                return 0
-            if buf[1] == 0x04:
-                self.on_status(buf[2])
-            return 3
-        if b0 == 0x0A:
-            self._end_line()
-            return 1
-        if b0 == 0x1B:
-            return self._esc(buf)
-        if b0 == 0x1C:
-            return self._fs(buf)
-        if b0 == 0x1D:
-            return self._gs(buf)
-        self._text += bytes([b0])
-        return 1
-
-    def _esc(self, buf: bytes) -> int:
-        if len(buf) < 2:
-            return 0
-        if buf[1] == 0x40:  # ESC @
-            self._chinese, self._size = False, 0
-            return 2
-        if buf[1] in (0x61, 0x64, 0x74, 0x21, 0x45, 0x2D, 0x4D, 0x47, 0x7B, 0x56, 0x20, 0x33):
-            if len(buf) < 3:
-                return 0
-            if buf[1] == 0x64:  # ESC d n: feed n lines
-                self.current.lines.extend(("", 0) for _ in range(buf[2]))
-            return 3
-        if buf[1] == 0x32:  # ESC 2: default line spacing
-            return 2
-        self.errors.append(f"unknown command ESC {buf[1]:#04x}")
-        return 2
-
-    def _fs(self, buf: bytes) -> int:
-        if len(buf) < 2:
-            return 0
-        if buf[1] == 0x26:
-            self._chinese = True
-            return 2
-        if buf[1] == 0x2E:
-            self._chinese = False
-            return 2
-        if buf[1] == 0x21:
-            return 3 if len(buf) >= 3 else 0
-        self.errors.append(f"unknown command FS {buf[1]:#04x}")
-        return 2
-
-    def _gs(self, buf: bytes) -> int:
-        if len(buf) < 2:
-            return 0
-        op = buf[1]
-        if op == 0x21:  # GS ! n
-            if len(buf) < 3:
-                return 0
-            self._size = buf[2]
-            return 3
-        if op == 0x56:  # GS V m [n]
-            if len(buf) < 3:
-                return 0
-            m = buf[2]
-            size = 4 if m in (65, 66) else 3
-            if len(buf) < size:
-                return 0
-            self._cut("partial" if m in (1, 49, 66) else "full")
-            return size
-        if op == 0x28 and len(buf) >= 3 and buf[2] == 0x6B:  # GS ( k pL pH cn fn …
-            if len(buf) < 5:
-                return 0
-            length = buf[3] + 256 * buf[4]
-            if len(buf) < 5 + length:
-                return 0
-            body = buf[5 : 5 + length]
-            if body[:2] == b"\x31\x50" and body[2:3] == b"\x30":
-                self._qr_store = body[3:]
-            elif body[:2] == b"\x31\x51":
-                self.current.qr.append(self._qr_store.decode("utf-8", errors="replace"))
-            return 5 + length
-        self.errors.append(f"unknown command GS {op:#04x}")
-        return 2
-
-    def _end_line(self) -> None:
-        encoding = self.encoding if self._chinese else "latin-1"
-        self.current.lines.append((self._text.decode(encoding, errors="replace"), self._size))
-        self._text = b""
-
-    def _cut(self, kind: str) -> None:
-        if self._text:
-            self._end_line()
-        self.current.cut = kind
-        self.tickets.append(self.current)
-        self.on_ticket(self.current)
-        self._reset_page()
+from devices.simulators.escpos_parser import EscPosParser, PrintedTicket
+from devices.transport import wire_time_s
 
 
 class PrinterSimulator:
@@ -192,7 +54,8 @@ class PrinterSimulator:
         self.dropped_bytes = 0
         self.received_bytes = 0
         self.last_byte_at: float | None = None
-        self._lock = threading.Lock()
+        self.status_requests = 0
+        self._changed = threading.Condition()  # guards the parser and the counters; notified after each read
         self._parser = EscPosParser(encoding, on_status=self._answer, on_ticket=on_ticket)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -203,16 +66,20 @@ class PrinterSimulator:
     # -- what it printed ---------------------------------------------------------------------
     @property
     def tickets(self) -> list[PrintedTicket]:
-        with self._lock:
+        with self._changed:
             return list(self._parser.tickets)
 
     def wait_for_tickets(self, count: int, timeout: float = 5.0) -> list[PrintedTicket]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if len(self.tickets) >= count:
-                return self.tickets
-            time.sleep(0.01)
-        return self.tickets
+        """The tickets printed, once there are ``count`` of them (or fewer after ``timeout`` seconds)."""
+        with self._changed:
+            self._changed.wait_for(lambda: len(self._parser.tickets) >= count, timeout)
+            return list(self._parser.tickets)
+
+    def wait_for_status_requests(self, count: int, timeout: float = 5.0) -> bool:
+        """Wait until the host has sent ``count`` more status requests (DLE EOT n); False on timeout."""
+        with self._changed:
+            target = self.status_requests + count
+            return self._changed.wait_for(lambda: self.status_requests >= target, timeout)
 
     @property
     def url(self) -> str:
@@ -243,6 +110,7 @@ class PrinterSimulator:
         return c.REPLY_FIXED
 
     def _answer(self, n: int) -> None:
+        self.status_requests += 1
         if self.silent:
             return
         if self.reply_delay_s:
@@ -303,14 +171,15 @@ class PrinterSimulator:
     # -- serving -------------------------------------------------------------------------------------
     def _consume(self, data: bytes) -> None:
         if self.baudrate:
-            time.sleep(len(data) * 10 / self.baudrate)
-        with self._lock:
+            time.sleep(wire_time_s(len(data), self.baudrate))
+        with self._changed:
             self.received_bytes += len(data)
             self.last_byte_at = time.monotonic()
             if self.can_print:
                 self._parser.feed(data)
             else:
                 self._feed_status_only(data)
+            self._changed.notify_all()
 
     def _feed_status_only(self, data: bytes) -> None:
         """Offline: answer status requests, drop everything else."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import os
 import select
 import threading
@@ -21,16 +20,19 @@ import time
 import tty
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from pymodbus import FramerType
 from pymodbus.server import ModbusSerialServer
 from pymodbus.simulator import DataType, SimData, SimDevice
 
+from devices import rtu
+from devices.transport import wire_time_s
 from displays import hallbus as hb
 
-logging.getLogger("pymodbus").setLevel(logging.CRITICAL)
-
-READ_INPUT, WRITE_MULTIPLE = 4, 16
+READ_INPUT, WRITE_MULTIPLE = 4, 16  # Modbus function codes the devices answer
+HOLDING_REGISTERS = hb.LED_BLOCK  # the largest holding block of the profile
+INPUT_REGISTERS = hb.EVAL_INPUTS  # the largest input block of the profile
 
 
 @dataclass
@@ -38,8 +40,8 @@ class SimulatedDevice:
     """Registers of one device; the pymodbus server reads and writes them through ``access``."""
 
     address: int
-    holding: list[int] = field(default_factory=lambda: [0] * 0x50)
-    inputs: list[int] = field(default_factory=lambda: [0] * 4)
+    holding: list[int] = field(default_factory=lambda: [0] * HOLDING_REGISTERS)
+    inputs: list[int] = field(default_factory=lambda: [0] * INPUT_REGISTERS)
     writes: int = 0
 
     def access(
@@ -77,13 +79,23 @@ class LedScreen(SimulatedDevice):
 class Keypad(SimulatedDevice):
     """A device with a press counter and a last key: an evaluator or a caller keypad."""
 
+    kind: ClassVar[str]  # its key in hb.KEYPAD_INPUTS
+
     def press(self, key: int, times: int = 1) -> None:
-        self.inputs[0] = (self.inputs[0] + times) % 0x10000
-        self.inputs[1] = key
-        self.inputs[2] = 0
+        """``times`` presses, the last of them on ``key``."""
+        inputs = hb.KEYPAD_INPUTS[self.kind]
+        self.inputs[inputs.counter] = (self.inputs[inputs.counter] + times) % 0x10000
+        self.inputs[inputs.key] = key
 
 
 class Evaluator(Keypad):
+    kind = "evaluator"
+
+    def press(self, key: int, times: int = 1) -> None:
+        """``times`` presses, the last of them on ``key``, just now."""
+        super().press(key, times)
+        self.inputs[hb.EVAL_AGE_S] = 0
+
     @property
     def mode(self) -> int:
         return self.holding[hb.EVAL_MODE]
@@ -95,6 +107,8 @@ class Evaluator(Keypad):
 
 
 class Caller(Keypad):
+    kind = "caller"
+
     @property
     def display(self) -> str:
         words = self.holding[hb.CALLER_TEXT : hb.CALLER_TEXT + hb.CALLER_TEXT_BYTES // 2]
@@ -124,6 +138,7 @@ class HallBusLine:
         self.requests = 0
         self._stop = threading.Event()
         self._fds: list[int] = []
+        self._wire: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: ModbusSerialServer | None = None
 
@@ -141,7 +156,8 @@ class HallBusLine:
         tmp.unlink(missing_ok=True)
         tmp.symlink_to(os.ttyname(host_slave))
         tmp.replace(self.link)
-        threading.Thread(target=self._bridge, name="hallbus-wire", daemon=True).start()
+        self._wire = threading.Thread(target=self._bridge, name="hallbus-wire", daemon=True)
+        self._wire.start()
         self._loop = asyncio.new_event_loop()
         ready = threading.Event()
         threading.Thread(
@@ -155,7 +171,8 @@ class HallBusLine:
         self._stop.set()
         if self._loop is not None and self._server is not None:
             asyncio.run_coroutine_threadsafe(self._server.shutdown(), self._loop).result(5)
-        time.sleep(0.15)  # let the bridge leave select()
+        if self._wire is not None:
+            self._wire.join(timeout=5)  # the bridge leaves select() before its ptys close
         for fd in self._fds:
             with contextlib.suppress(OSError):
                 os.close(fd)
@@ -200,9 +217,7 @@ class HallBusLine:
     # -- the wire ------------------------------------------------------------------------------------------
     def _wire_time(self, size: int, gap: bool) -> None:
         if self.baudrate:
-            char_s = 10 / self.baudrate
-            silence = (3.5 * char_s if self.baudrate <= 19200 else 0.00175) if gap else 0.0
-            time.sleep(size * char_s + silence)
+            time.sleep(wire_time_s(size, self.baudrate) + (rtu.silence_s(self.baudrate) if gap else 0.0))
 
     def _bridge(self) -> None:
         host, device = self._host_master, self._device_master

@@ -8,9 +8,9 @@ import queue
 import threading
 
 from devices.bus import BusTiming, BusWorker
-from devices.escpos_ticket import fit
 from devices.frame_line import FrameLineWorker
 from displays import hallbus as hb
+from displays.text import fit_columns
 from hallctl.domain import events as ev
 from hallctl.domain.errors import DomainError
 from hallctl.domain.model import HoldKind, Outcome, WindowState
@@ -42,19 +42,14 @@ class HallDevices:
         self.sequence: dict[str, int] = {}
         for bus in config.buses:
             members = [d for d in config.devices if d.bus == bus.name]
+            bus_timing = timing or BusTiming(reply_margin_s=bus.timeout_ms / 1000)
             if members and members[0].protocol == "frame":
                 self.frame_lines[bus.name] = FrameLineWorker(
-                    bus.name, bus.url, bus.baudrate, members, hall.devices
+                    bus.name, bus.url, bus.baudrate, members, hall.devices, bus_timing.backoff
                 ).start()
             else:
                 self.workers[bus.name] = BusWorker(
-                    bus.name,
-                    bus.url,
-                    bus.baudrate,
-                    members,
-                    hall.devices,
-                    self.on_press,
-                    timing or BusTiming(bus.timeout_ms / 1000),
+                    bus.name, bus.url, bus.baudrate, members, hall.devices, self.on_press, bus_timing
                 ).start()
         self._presses: queue.Queue = queue.Queue()
         threading.Thread(target=self._handle_presses, name="hallbus-presses", daemon=True).start()
@@ -81,19 +76,21 @@ class HallDevices:
     def _led(self, window: int, text: str, effect: int = hb.EFFECT_STATIC) -> None:
         name = self.of_window.get((window, "led"))
         if name and self.device[name].width:
-            text = fit(text, self.device[name].width)
+            text = fit_columns(text, self.device[name].width)
         if name and self.device[name].bus in self.frame_lines:  # vendor screens: text only, no effects
             self.frame_lines[self.device[name].bus].show(name, text)
         elif name:
             self.sequence[name] = self.sequence.get(name, 0) + 1
-            self._write(name, 0, hb.led_block(text, self.sequence[name], effect, 10 if effect else 0))
+            self._write(name, hb.LED_BLOCK_START, hb.led_block(text, self.sequence[name], effect, 10 if effect else 0))
 
     def _reset(self, window: int, text: str | None = None) -> None:
         """The evaluator idle and the LED showing ``text`` (default: its idle text)."""
         name = self.of_window.get((window, "led"))
         if name:
             self._led(window, text or self.device[name].idle_text.format(window=window))
-        self._write(self.of_window.get((window, "evaluator")), 0, hb.evaluator_block(hb.MODE_IDLE, ""))
+        self._write(
+            self.of_window.get((window, "evaluator")), hb.EVAL_BLOCK_START, hb.evaluator_block(hb.MODE_IDLE, "")
+        )
 
     def restore(self) -> None:
         """Show on every window's devices what the window is doing now, from the database: at start — also when
@@ -155,9 +152,8 @@ class HallDevices:
                     self._led(event.window, self.device[name].idle_text.format(window=event.window))
             elif isinstance(event, ev.EvaluatorInvited):
                 staff = f"工号 {event.staff}" if event.staff else ""
-                self._write(
-                    self.of_window.get((event.window, "evaluator")), 0, hb.evaluator_block(hb.MODE_INVITING, staff)
-                )
+                evaluator = self.of_window.get((event.window, "evaluator"))
+                self._write(evaluator, hb.EVAL_BLOCK_START, hb.evaluator_block(hb.MODE_INVITING, staff))
         for window in touched:
             self._caller_display(window)
 
@@ -189,8 +185,9 @@ class HallDevices:
         if presses > 1:
             log.warning("%s: %d presses between polls; recorded the last key only", device, presses)
         if result["bound"]:
-            self._write(device, 0, hb.evaluator_block(hb.MODE_THANKS, "谢谢您的评价"))
-            threading.Timer(THANKS_S, self._write, (device, 0, hb.evaluator_block(hb.MODE_IDLE, ""))).start()
+            self._write(device, hb.EVAL_BLOCK_START, hb.evaluator_block(hb.MODE_THANKS, "谢谢您的评价"))
+            idle = hb.evaluator_block(hb.MODE_IDLE, "")
+            threading.Timer(THANKS_S, self._write, (device, hb.EVAL_BLOCK_START, idle)).start()
 
     def _caller_key(self, device: str, key: int) -> None:
         window = self.window_of.get(device)

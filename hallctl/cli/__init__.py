@@ -49,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("pymodbus").setLevel(logging.CRITICAL)  # its failures reach the bus worker, which logs them
     if not args.verbose:  # one line per HTTP request is noise at a hall's rate; -v brings it back
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
     handler: Callable[[argparse.Namespace], int] = args.func

@@ -13,6 +13,7 @@ from werkzeug.serving import make_server
 
 from devices.printer import PrinterTiming
 from devices.simulators.escpos_printer import PrinterSimulator
+from devices.worker import Backoff
 from hallctl.bootstrap import build_app
 from hallctl.config import parse_config
 from hallctl.services import auth
@@ -21,7 +22,9 @@ from tests.e2e.served import noon_zone, real_clock_toml
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-FAST_PRINTER = PrinterTiming(status_timeout_s=0.2, poll_s=0.2, retry_window_s=2, backoff_min_s=0.05, backoff_max_s=0.2)
+FAST_PRINTER = PrinterTiming(
+    status_timeout_s=0.2, poll_s=0.2, retry_window_s=2, backoff=Backoff(first_s=0.05, cap_s=0.2)
+)
 
 
 def served_config(db_url: str, printer_url: str, hours: str) -> str:

@@ -7,12 +7,20 @@ import pytest
 
 from devices.printer import PrinterTiming
 from devices.simulators.escpos_printer import PrinterSimulator
+from devices.worker import Backoff
 from hallctl.bootstrap import build_app
 from hallctl.config import parse_config
 from hallctl.services import auth
 from tests.conftest import hall_toml
 
-FAST = PrinterTiming(status_timeout_s=0.1, poll_s=0.1, retry_window_s=60, backoff_min_s=0.05, backoff_max_s=0.2)
+FAST = PrinterTiming(status_timeout_s=0.1, poll_s=0.1, retry_window_s=60, backoff=Backoff(first_s=0.05, cap_s=0.2))
+STATUS_REQUESTS = 3  # DLE EOT 1, 2 and 4: one status check
+
+
+def checked_again(sim: PrinterSimulator, times: int = 4) -> bool:
+    """The printer worker has checked the printer's status ``times`` more times; a job it queued before the
+    first of them (a retry) has been printed by the last."""
+    return sim.wait_for_status_requests(times * STATUS_REQUESTS)
 
 
 def printer_config(db_url: str, url: str) -> str:
@@ -96,7 +104,7 @@ def test_paper_out_fails_the_print_tells_the_citizen_and_prints_once_when_refill
     [printed] = sim.wait_for_tickets(1)
     assert printed.big_lines() == ["A001"]
     assert kiosk.print_state(ticket, until=("printed",))["status"] == "printed"
-    time.sleep(0.3)
+    assert checked_again(sim)
     assert len(sim.tickets) == 1
 
 
@@ -110,7 +118,7 @@ def test_cover_open_then_a_reprint_prints_exactly_one_copy(setup):
     response = kiosk.client.post(f"/api/v1/tickets/{ticket['id']}/reprint", json={}, headers=kiosk.staff)
     assert response.status_code == 200
     assert kiosk.print_state(ticket, until=("printed",))["status"] == "printed"
-    time.sleep(0.4)  # a retry of the failed job would arrive now
+    assert checked_again(sim)  # a retry of the failed job would have been printed by now
     assert [t.big_lines() for t in sim.tickets] == [["A001"]]
 
 
@@ -148,7 +156,7 @@ def test_a_busy_kiosk_loses_no_ticket_and_prints_none_twice(setup):
     kiosk, sim = setup
     tickets = [kiosk.issue(("SB", "GJJ")[i % 2]) for i in range(12)]
     sim.wait_for_tickets(12)
-    time.sleep(0.2)
+    assert checked_again(sim)
     counts = Counter(p.big_lines()[0] for p in sim.tickets)
     assert counts == Counter(t["number"] for t in tickets)
     assert set(counts.values()) == {1}

@@ -5,9 +5,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from devices import constants as c
-from devices.escpos_ticket import Layout, TicketContent, display_width, encode_ticket, fit, text_line
+from devices.escpos_ticket import Layout, TicketContent, encode_ticket, text_line
 from devices.printer_status import PrinterState, parse_status, valid_reply
 from devices.simulators.escpos_printer import EscPosParser
+from displays.text import display_width, fit_columns
 
 CONTENT = TicketContent(
     hall_name="示范中心",
@@ -56,8 +57,8 @@ def test_ascii_lines_are_sent_plain_and_latin_printers_get_no_chinese_mode():
 
 
 def test_text_is_cut_to_the_columns_without_splitting_a_character():
-    assert fit("社保医保业务", 5) == "社保"
-    assert display_width(fit("A社保", 4)) == 3
+    assert fit_columns("社保医保业务", 5) == "社保"
+    assert display_width(fit_columns("A社保", 4)) == 3
     assert text_line("社保医保", Layout("gb18030", columns=32), columns=5) == zh("C9E7 B1A3")
 
 
