@@ -23,7 +23,6 @@ import argparse
 import http.client
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -35,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._http import Server, hallctl, percentile, python
 from bench.lean_clients import Client, Screen
-from hallctl.throwaway import PostgresServer, free_port
+from hallctl.throwaway import PostgresServer, RedisServer, free_port
 
 KIOSKS, WINDOWS, SCREENS = 4, 8, 2
 SERVICES = ("SB", "GJJ", "BDC", "SW")
@@ -188,16 +187,11 @@ def main() -> None:
         parser.error("--rounds must be 1 to 7 (each scenario gets one of Redis's 16 databases)")
     tmp = Path(tempfile.mkdtemp(prefix="load-"))
     postgres = PostgresServer(durable=True)  # default durability: fsync on, synchronous commit
-    redis_port = free_port()
-    redis = subprocess.Popen(
-        ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    time.sleep(0.5)
+    redis = RedisServer(tmp / "redis.log").start()
     databases = iter(range(1, 16))  # a Redis database per scenario: log-in limits start afresh
 
     def on_postgres(processes: int, name: str) -> dict:
-        queue = f"redis://127.0.0.1:{redis_port}/{next(databases)}"
+        queue = f"redis://127.0.0.1:{redis.port}/{next(databases)}"
         return scenario(name, postgres.url(postgres.create_database()), queue, processes, args.seconds, tmp)
 
     try:
@@ -205,7 +199,7 @@ def main() -> None:
         for round_ in range(1, args.rounds + 1):
             results += [on_postgres(1, f"postgresql-1 #{round_}"), on_postgres(2, f"postgresql-2 #{round_}")]
     finally:
-        redis.terminate()
+        redis.stop()
         postgres.stop()
     print(
         f"{'scenario':16} {'procs':>5} {'ops/s':>7} {'issued':>7} {'called':>7} {'p99 ms':>7} {'lost':>5} {'dup':>4}"

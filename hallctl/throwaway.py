@@ -1,9 +1,9 @@
 """Throwaway servers on this machine for the tests and the benchmarks; the hall server never uses them.
 
-A PostgreSQL cluster in a temporary directory (Debian's postgresql package, installed by `make test`), and a
-free TCP port to put a server on. initdb refuses to run as root, so as root the cluster belongs to the
-``postgres`` user. For the tests durability is off (they are about locking and isolation, not fsync); benches
-ask for a durable one.
+A PostgreSQL cluster in a temporary directory (Debian's postgresql package, installed by `make test`), a
+redis-server (Debian's redis-server package), and a free TCP port to put a server on. initdb refuses to run
+as root, so as root the cluster belongs to the ``postgres`` user. For the tests durability is off (they are
+about locking and isolation, not fsync); benches ask for a durable one.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
@@ -93,3 +94,39 @@ class PostgresServer:
         """Stop the server at once and delete its cluster."""
         self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "stop")
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+class RedisServer:
+    """A throwaway redis-server (Debian package) on a free port; it can be stopped and started again."""
+
+    def __init__(self, log_path: Path) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.log = open(log_path, "w")  # noqa: SIM115 — open for the server's life, across restarts
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> RedisServer:
+        """Start redis-server and return once it answers a PING (redis's ConnectionError after 10 s)."""
+        import redis
+
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.time() + 10
+        while True:
+            try:
+                redis.Redis.from_url(self.url).ping()
+                return self
+            except redis.ConnectionError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        """Stop the server; :meth:`start` may start it again on the same port."""
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None

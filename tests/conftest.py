@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 from importlib import resources
-from pathlib import Path
 
 import pytest
 
@@ -16,6 +13,7 @@ from hallctl.bootstrap import bootstrap, build_app
 from hallctl.config import parse_config
 from hallctl.migrations import upgrade
 from hallctl.services import auth
+from hallctl.throwaway import RedisServer
 
 PASSWORD = "test-pass-1"
 DEMO_PACK = resources.files("hallctl") / "demo" / "voice"
@@ -154,42 +152,6 @@ def db_url(request, tmp_path, migrated_template):
     path = tmp_path / "hall.db"
     shutil.copy(migrated_template, path)
     yield f"sqlite:///{path}"
-
-
-class RedisServer:
-    """A throwaway redis-server (Debian package) on a free port; it can be stopped and started again."""
-
-    def __init__(self, log_path: Path) -> None:
-        from hallctl.throwaway import free_port
-
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.log = open(log_path, "w")  # noqa: SIM115 — open for the server's life, closed in stop()
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> RedisServer:
-        import redis
-
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.time() + 10
-        while True:
-            try:
-                redis.Redis.from_url(self.url).ping()
-                return self
-            except redis.ConnectionError:
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
 
 
 @pytest.fixture
