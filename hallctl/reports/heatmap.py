@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .kpis import T, in_range, round1
+from .groups import T, in_range
+from .kpis import round1
 
 
 def weekday_hour(session: Session, hall_id: str, first: date, last: date) -> dict:

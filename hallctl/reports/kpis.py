@@ -21,68 +21,15 @@ same on SQLite and PostgreSQL; percentiles take a second pass.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from hallctl.adapters import orm
 from hallctl.domain.model import Outcome
 
-from . import rollups
-
-T, R = orm.tickets, orm.ratings
-GROUPS = {
-    "service": T.c.service,
-    "window": T.c.window,
-    "staff": T.c.staff,
-    "hour": T.c.issue_hour,
-    "day": T.c.business_day,
-    "weekday": T.c.issue_weekday,
-}
-
-
-def count_if(condition):
-    return func.sum(case((condition, 1), else_=0))
-
-
-def in_range(hall_id: str, first: date, last: date):
-    """Tickets of the hall issued on business days ``first``..``last``."""
-    return and_(T.c.hall_id == hall_id, T.c.business_day >= first, T.c.business_day <= last)
-
-
-OUTCOMES = tuple(f"outcome_{o.value}" for o in Outcome)
-COUNTS = (
-    "issued",
-    "served",
-    "no_show",
-    "transferred",
-    "held",
-    "called",
-    "within_target",
-    "walk_n",
-    "service_n",
-    *OUTCOMES,
-)
-SUMS = ("wait_sum", "walk_sum", "service_sum")
-
-
-@dataclass
-class Group:
-    """The additive figures of one group (counts, sums, max) and its wait and service times."""
-
-    figures: dict[str, float | None]
-    waits: list[float] = field(default_factory=list)
-    services: list[float] = field(default_factory=list)
-
-    def add(self, other: Group) -> None:
-        for name in COUNTS + SUMS:
-            self.figures[name] = (self.figures.get(name) or 0) + (other.figures.get(name) or 0)
-        maxima = [m for m in (self.figures.get("wait_max"), other.figures.get("wait_max")) if m is not None]
-        self.figures["wait_max"] = max(maxima) if maxima else None
-        self.waits.extend(other.waits)
-        self.services.extend(other.services)
+from .groups import GROUPS, Group, R, T, count_if, in_range
+from .kpi_days import load
 
 
 def accumulate(
@@ -144,7 +91,7 @@ def kpis(session: Session, hall_id: str, first: date, last: date, by: str, targe
         targets_s: each service's target wait in seconds (for sl_pct).
     """
     groups: dict = {}
-    covered = rollups.load(session, hall_id, by, first, last, targets_s, groups)
+    covered = load(session, hall_id, by, first, last, targets_s, groups)
     scope = in_range(hall_id, first, last)
     live = and_(scope, T.c.business_day.not_in(covered)) if covered else scope
     for (_day, key), group in accumulate(session, live, GROUPS[by], targets_s).items():

@@ -25,63 +25,26 @@ from hallctl.adapters import orm
 from hallctl.domain.model import business_day
 
 from . import kpis
+from .groups import GROUPS, count_if, in_range
+from .kpi_days import K, targets_key
 
-K, T = orm.kpi_days, orm.tickets
+T = orm.tickets
 ACTIVE = ("waiting", "called", "serving", "held")
 CHUNK_DAYS = 31
-
-
-def _targets(targets_s: dict[str, float]) -> str:
-    return json.dumps(targets_s, sort_keys=True, separators=(",", ":"))
 
 
 def _encode_key(key) -> str:
     return json.dumps(key.isoformat() if isinstance(key, date) else key, ensure_ascii=False)
 
 
-def _decode_key(text: str, by: str):
-    key = json.loads(text)
-    return date.fromisoformat(key) if by == "day" and key is not None else key
-
-
 def _pack(values: list[float]) -> bytes:
     return array.array("d", sorted(values)).tobytes()
 
 
-def _unpack(blob: bytes) -> list[float]:
-    values = array.array("d")
-    values.frombytes(blob)
-    return values.tolist()
-
-
-def load(
-    session: Session, hall_id: str, by: str, first: date, last: date, targets_s: dict[str, float], into: dict
-) -> list[date]:
-    """Add the rolled-up groups of ``first``..``last`` to ``into`` (key → Group); returns the days covered."""
-    stmt = select(K.c.business_day, K.c.key, K.c.figures, K.c.waits, K.c.services).where(
-        K.c.hall_id == hall_id,
-        K.c.grouping == by,
-        K.c.business_day >= first,
-        K.c.business_day <= last,
-        K.c.targets == _targets(targets_s),
-    )
-    days = set()
-    for day, key, figures, waits, services in session.execute(stmt):
-        days.add(day)
-        group = kpis.Group(dict(figures), _unpack(waits), _unpack(services))
-        into.setdefault(_decode_key(key, by), kpis.Group({})).add(group)
-    return sorted(days)
-
-
 def closed_days(session: Session, hall_id: str, first: date, last: date) -> list[date]:
     """Days in the range with tickets, none of them still in the queue or at a window."""
-    active = kpis.count_if(T.c.status.in_(ACTIVE))
-    stmt = (
-        select(T.c.business_day)
-        .where(kpis.in_range(hall_id, first, last))
-        .group_by(T.c.business_day)
-        .having(active == 0)
-    )
+    active = count_if(T.c.status.in_(ACTIVE))
+    stmt = select(T.c.business_day).where(in_range(hall_id, first, last)).group_by(T.c.business_day).having(active == 0)
     return list(session.scalars(stmt))
 
 
@@ -90,8 +53,8 @@ def build(session: Session, hall_id: str, by: str, days: list[date], targets_s: 
     if not days:
         return 0
     wanted = set(days)
-    scope = and_(kpis.in_range(hall_id, min(days), max(days)), T.c.business_day.in_(wanted))
-    groups = kpis.accumulate(session, scope, kpis.GROUPS[by], targets_s, per_day=True)
+    scope = and_(in_range(hall_id, min(days), max(days)), T.c.business_day.in_(wanted))
+    groups = kpis.accumulate(session, scope, GROUPS[by], targets_s, per_day=True)
     session.execute(delete(K).where(K.c.hall_id == hall_id, K.c.grouping == by, K.c.business_day.in_(wanted)))
     rows = [
         {
@@ -99,7 +62,7 @@ def build(session: Session, hall_id: str, by: str, days: list[date], targets_s: 
             "grouping": by,
             "business_day": day,
             "key": _encode_key(key),
-            "targets": _targets(targets_s),
+            "targets": targets_key(targets_s),
             "figures": group.figures,
             "waits": _pack(group.waits),
             "services": _pack(group.services),
@@ -119,13 +82,13 @@ def roll_up(hall, years: int = 10) -> int:
     written = 0
     with hall.uow(write=False) as uow:
         closed = closed_days(uow.session, hall.hall_id, first, last)
-    for by in kpis.GROUPS:
+    for by in GROUPS:
         with hall.uow(write=False) as uow:
             done = set(
                 uow.session.scalars(
                     select(K.c.business_day)
                     .distinct()
-                    .where(K.c.hall_id == hall.hall_id, K.c.grouping == by, K.c.targets == _targets(targets_s))
+                    .where(K.c.hall_id == hall.hall_id, K.c.grouping == by, K.c.targets == targets_key(targets_s))
                 )
             )
         todo = [day for day in closed if day not in done]

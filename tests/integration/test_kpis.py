@@ -235,7 +235,7 @@ def test_the_heatmap_counts_arrivals_per_weekday_and_hour_over_the_range(hall, c
 
 @BOTH_DATABASES
 def test_reports_from_daily_roll_ups_equal_reports_from_the_tickets_for_every_grouping(hall, clock):
-    from hallctl.reports import rollups
+    from hallctl.reports import kpi_days, rollups
 
     end = date(2026, 11, 1)
     seed(hall, 30, end=end)
@@ -246,10 +246,10 @@ def test_reports_from_daily_roll_ups_equal_reports_from_the_tickets_for_every_gr
     live = {by: report(hall, by, first, last) for by in kpis.GROUPS}
     assert rollups.roll_up(hall) > 0
     with hall.uow(write=False) as uow:
-        covered = rollups.load(uow.session, hall.hall_id, "service", first, last, TARGETS, {})
+        covered = kpi_days.load(uow.session, hall.hall_id, "service", first, last, TARGETS, {})
     assert end not in covered and len(covered) >= 20
     assert {by: report(hall, by, first, last) for by in kpis.GROUPS} == live
     assert rollups.roll_up(hall) == 0  # nothing left to do
     changed = {**TARGETS, "SB": 60}
     with hall.uow(write=False) as uow:  # another target: those days are read from the tickets again
-        assert rollups.load(uow.session, hall.hall_id, "service", first, last, changed, {}) == []
+        assert kpi_days.load(uow.session, hall.hall_id, "service", first, last, changed, {}) == []
