@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from hallctl.services.ports import AuditEntry, Json, StoredResult, StoredToken, StoredUser
+from hallctl.services.account_ports import AuditEntry, Json, StoredResult, StoredToken, StoredUser
 
 from .fake_repositories import Store
 

@@ -14,16 +14,8 @@ from hallctl.domain.events import Event, TicketCalled
 from hallctl.domain.followup import FollowUp
 from hallctl.domain.model import Rating, Status, Ticket, Window
 from hallctl.domain.routing import Candidate
-from hallctl.services.ports import (
-    AuditEntry,
-    Candidates,
-    CaseStep,
-    RecentCall,
-    StoredResult,
-    StoredToken,
-    StoredUser,
-    UnratedTicket,
-)
+from hallctl.services.account_ports import AuditEntry, StoredResult, StoredToken, StoredUser
+from hallctl.services.ports import Candidates, CaseStep, RecentCall, UnratedTicket
 
 
 @dataclass

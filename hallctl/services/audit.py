@@ -6,8 +6,8 @@ from datetime import datetime
 
 from hallctl.domain.times import iso
 
+from .account_ports import AuditEntry, Json
 from .context import Hall
-from .ports import AuditEntry, Json
 
 AUDITED_ROLES = frozenset({"staff", "manager", "admin"})
 LOGIN_PATH = "/api/v1/auth/login"

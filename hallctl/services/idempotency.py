@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from hallctl.domain.errors import ConcurrencyConflict, DomainError
 
+from .account_ports import Json, StoredResult
 from .context import Hall
-from .ports import Json, StoredResult
 
 IN_PROGRESS = 0
 Result = tuple[int, Json | None]

@@ -18,8 +18,14 @@ from hallctl.domain.followup import FollowUp
 from hallctl.domain.model import Rating, Ticket, Window
 from hallctl.domain.routing import Candidate
 
-Json = dict[str, Any]
-"""A JSON-ready reply body (what the services return to the web layer)."""
+from .account_ports import AuditLog as AuditLog
+from .account_ports import AuditRepository as AuditRepository
+from .account_ports import IdempotencyRepository as IdempotencyRepository
+from .account_ports import Json as Json  # re-exported: the unit of work below carries them
+from .account_ports import ServiceRepository as ServiceRepository
+from .account_ports import SettingsRepository as SettingsRepository
+from .account_ports import TokenRepository as TokenRepository
+from .account_ports import UserRepository as UserRepository
 
 
 class Clock(Protocol):
@@ -196,119 +202,6 @@ class FollowUpRepository(Protocol):
 
     def exclude_rating(self, rating_id: int) -> None:
         """Leave the rating out of satisfaction (an approved appeal)."""
-
-
-@dataclass(frozen=True)
-class StoredUser:
-    id: int
-    username: str
-    role: str
-    password_hash: str
-
-
-@dataclass(frozen=True)
-class StoredToken:
-    id: int
-    name: str
-    role: str
-    expires_at: datetime | None
-
-
-class UserRepository(Protocol):
-    """Staff accounts (all halls of a database share them)."""
-
-    def active(self, username: str) -> StoredUser | None: ...
-
-    def put(self, username: str, role: str, password_hash: str, display_name: str, now: datetime) -> None:
-        """Create the user, or replace its role, password and name (and make it active)."""
-
-
-class TokenRepository(Protocol):
-    """Bearer tokens, stored as hashes only."""
-
-    def add(
-        self,
-        name: str,
-        role: str,
-        token_hash: str,
-        created_at: datetime,
-        user_id: int | None = None,
-        expires_at: datetime | None = None,
-    ) -> int:
-        """Store a token; returns its id."""
-
-    def find(self, token_hash: str) -> StoredToken | None:
-        """The token with this hash, unless revoked."""
-
-    def revoke_device_tokens(self, name: str) -> list[int]:
-        """Revoke the device tokens (those of no user) named ``name``; returns their ids."""
-
-    def revoke_session(self, token_id: int) -> None:
-        """Revoke a user's session token."""
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One line of the audit log."""
-
-    at: datetime
-    actor: str
-    role: str
-    method: str
-    path: str
-    status: int
-    remote_addr: str
-
-
-class AuditRepository(Protocol):
-    """Reading the audit log."""
-
-    def recent(self, limit: int) -> list[AuditEntry]:
-        """The latest entries, newest first."""
-
-    def failures_since_success(self, actor: str, role: str, path: str, since: datetime) -> tuple[int, datetime | None]:
-        """Entries of ``actor`` on ``path`` answered 403 since ``since`` and after its last 200: (count, latest)."""
-
-
-class AuditLog(Protocol):
-    """Appends to the audit log outside any transaction (one statement, as cheap as can be)."""
-
-    def append(self, entry: AuditEntry) -> None: ...
-
-
-@dataclass(frozen=True)
-class StoredResult:
-    """What an idempotency key holds: the request it was first used for and its reply (status 0 while running)."""
-
-    method: str
-    path: str
-    status: int
-    body: Json | None
-
-
-class IdempotencyRepository(Protocol):
-    def get(self, principal: str, key: str) -> StoredResult | None: ...
-
-    def reserve(self, principal: str, key: str, method: str, path: str, now: datetime) -> bool:
-        """Take the key for a running request; False (and this unit of work spoilt) if another took it first."""
-
-    def finish(self, principal: str, key: str, status: int, body: Json | None) -> None: ...
-
-    def release(self, principal: str, key: str) -> None: ...
-
-
-class SettingsRepository(Protocol):
-    """Values the hall keeps in its database (generated secrets)."""
-
-    def get(self, key: str) -> str | None: ...
-
-    def add(self, key: str, value: str) -> None: ...
-
-
-class ServiceRepository(Protocol):
-    """The configured services as rows the reports join on."""
-
-    def put(self, code: str, name: str, name_en: str, prefix: str, target_wait_min: float) -> None: ...
 
 
 class UnitOfWork(Protocol):

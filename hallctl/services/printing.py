@@ -10,7 +10,8 @@ from hallctl.domain.errors import Invalid, NotFound
 
 from .context import Hall
 from .ports import Json
-from .tickets import estimate, ticket_dto
+from .tickets import estimate
+from .views import ticket_dto
 
 
 @dataclass(frozen=True)

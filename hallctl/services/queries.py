@@ -10,7 +10,8 @@ from hallctl.domain.times import iso
 
 from .context import Hall
 from .ports import Json, RecentCall, UnitOfWork
-from .tickets import estimate, ticket_dto
+from .tickets import estimate
+from .views import ticket_dto
 from .windows import window_dto
 
 RECENT_CALLS = 8

@@ -8,7 +8,7 @@ from hallctl.domain.errors import Invalid, NotFound
 from .context import Hall
 from .followups import open_case
 from .ports import Json
-from .tickets import rating_dto
+from .views import rating_dto
 
 
 def record_rating(hall: Hall, window_number: int, level: int, channel: str = "evaluator") -> Json:

@@ -11,12 +11,12 @@ from hallctl.domain import model
 from hallctl.domain.errors import Invalid, NotFound, Refused
 from hallctl.domain.estimates import wait_range
 from hallctl.domain.times import iso
-from hallctl.labels import RATING_LEVEL, zh
 
 from .citizens import citizen_hash
 from .context import Hall
 from .followups import open_case
 from .ports import Json, UnitOfWork
+from .views import print_dto, rating_dto, ticket_dto
 
 
 @dataclass(frozen=True)
@@ -47,40 +47,6 @@ class RateTicket:
     reasons: list[str] = field(default_factory=list)
     comment: str = ""
     channel: str = "phone"
-
-
-def ticket_dto(ticket: model.Ticket) -> Json:
-    """The ticket as staff and managers see it."""
-    return {
-        "id": ticket.id,
-        "number": ticket.number,
-        "service": ticket.service,
-        "priority": ticket.priority,
-        "status": ticket.status,
-        "issued_at": iso(ticket.issued_at),
-        "window": ticket.window,
-        "staff": ticket.staff,
-        "parent_id": ticket.parent_id,
-        "target_window": ticket.target_window,
-        "outcome": ticket.outcome,
-        "hold_kind": ticket.hold_kind,
-        "first_called_at": iso(ticket.first_called_at),
-        "last_called_at": iso(ticket.last_called_at),
-        "started_at": iso(ticket.started_at),
-        "ended_at": iso(ticket.ended_at),
-        "call_count": ticket.call_count,
-        "appointment_at": iso(ticket.appointment_at),
-        "print": print_dto(ticket),
-    }
-
-
-def print_dto(ticket: model.Ticket) -> Json:
-    """The print state and what the kiosk tells the citizen about it."""
-    message = {
-        model.PrintStatus.FAILED: f"请记住您的号码 {ticket.number} / Please note your number {ticket.number}",
-        model.PrintStatus.PENDING: "正在打印 / Printing",
-    }.get(model.PrintStatus(ticket.print_status), "")
-    return {"status": ticket.print_status, "message": message}
 
 
 def estimate(hall: Hall, service: str, ahead: int, windows: tuple[set[int], set[int]]) -> list[int]:
@@ -311,21 +277,3 @@ def rate_ticket(hall: Hall, cmd: RateTicket, trusted: bool = False) -> Json:
         open_case(hall, uow, rating)
         uow.commit()
     return rating_dto(rating, ticket.number)
-
-
-def rating_dto(rating: model.Rating, number: str | None) -> Json:
-    return {
-        "id": rating.id,
-        "ticket_id": rating.ticket_id,
-        "number": number,
-        "level": rating.level,
-        "level_name": zh(RATING_LEVEL, rating.level),
-        "channel": rating.channel,
-        "window": rating.window,
-        "staff": rating.staff,
-        "service": rating.service,
-        "bound": rating.bound,
-        "at": iso(rating.at),
-        "reasons": rating.reasons,
-        "comment": rating.comment,
-    }

@@ -20,7 +20,7 @@ from hallctl.labels import WINDOW_STATE, zh
 
 from .context import Hall
 from .ports import Json, UnitOfWork
-from .tickets import ticket_dto
+from .views import ticket_dto
 
 Result = TypeVar("Result")
 CALL_ATTEMPTS = 5

@@ -9,7 +9,8 @@ from hallctl.adapters.orm import metadata
 from hallctl.bootstrap import bootstrap
 from hallctl.config import parse_config
 from hallctl.migrations import NotMigrated, head, upgrade
-from hallctl.services.tickets import IssueTicket, issue_ticket, ticket_dto
+from hallctl.services.tickets import IssueTicket, issue_ticket
+from hallctl.services.views import ticket_dto
 from tests.conftest import hall_toml
 
 

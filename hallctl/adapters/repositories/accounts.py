@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import func, insert, select, update
 
-from hallctl.services.ports import AuditEntry, StoredToken, StoredUser
+from hallctl.services.account_ports import AuditEntry, StoredToken, StoredUser
 
 from .. import orm
 from ..database import Database

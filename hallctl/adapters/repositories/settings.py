@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from hallctl.services.ports import Json, StoredResult
+from hallctl.services.account_ports import Json, StoredResult
 
 from .. import orm
 from .base import Repository, upsert

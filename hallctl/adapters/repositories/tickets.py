@@ -29,7 +29,7 @@ class TicketRepository(Repository):
             {c.name: getattr(ticket, c.name) for c in sql.TICKET_INSERT_COLUMNS} | {"version": 1} for ticket in tickets
         ]
         # track token → id (rows come unordered)
-        ids: dict[str, int] = {token: ticket_id for token, ticket_id in self.session.execute(sql.INSERT_TICKETS, rows)}
+        ids: dict[str, int] = dict(self.session.execute(sql.INSERT_TICKETS, rows).all())
         for ticket in tickets:
             ticket.id = ids[ticket.track_token]
             ticket.version = 1  # type: ignore[attr-defined]  # the ORM's version counter, not a domain field
