@@ -51,8 +51,8 @@ def parse_status(printer: int | None, offline: int | None, paper: int | None) ->
     A printer that does not answer, or answers garbage, is ``unknown`` — never ready.
     """
     replies = {"DLE EOT 1": printer, "DLE EOT 2": offline, "DLE EOT 4": paper}
-    silent = [name for name, byte in replies.items() if byte is None]
-    if silent:
+    if printer is None or offline is None or paper is None:
+        silent = [name for name, byte in replies.items() if byte is None]
         return PrinterStatus(PrinterState.UNKNOWN, "no reply to " + ", ".join(silent))
     garbled = [f"{name} → {byte:#04x}" for name, byte in replies.items() if not valid_reply(byte)]
     if garbled:

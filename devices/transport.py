@@ -67,7 +67,7 @@ class Transport:
     def close(self) -> None:
         for closer in (self._serial, self._socket):
             if closer is not None:
-                with contextlib.suppress(PORT_ERRORS):
+                with contextlib.suppress(*PORT_ERRORS):
                     closer.close()
         self._serial = self._socket = None
 

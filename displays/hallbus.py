@@ -6,6 +6,7 @@ big-endian, zero-padded (PRODUCT.md §4.5; docs/protocols/hallbus-modbus.md).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from displays.text import fit_bytes
@@ -57,7 +58,7 @@ class KeypadInputs:
     counter: int
     key: int
 
-    def presses(self, registers: list[int]) -> tuple[int, int]:
+    def presses(self, registers: Sequence[int]) -> tuple[int, int]:
         """``(press counter, last key)`` from the registers read."""
         return registers[self.counter - self.start], registers[self.key - self.start]
 

@@ -59,7 +59,8 @@ class PrinterSimulator:
         self._parser = EscPosParser(encoding, on_status=self._answer, on_ticket=on_ticket)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._master = self._slave = None
+        self._master: int | None = None
+        self._slave: int | None = None
         self._server: socket.socket | None = None
         self._conn: socket.socket | None = None
 
@@ -133,17 +134,20 @@ class PrinterSimulator:
             self._server = socket.create_server(("127.0.0.1", self.tcp_port or 0), reuse_port=False)
             self._server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             self.tcp_port = self._server.getsockname()[1]
-            self._thread = threading.Thread(target=self._serve_tcp, daemon=True, name="printer-sim-tcp")
+            self._thread = threading.Thread(
+                target=self._serve_tcp, args=(self._server,), daemon=True, name="printer-sim-tcp"
+            )
         else:
-            self._master, self._slave = os.openpty()
-            tty.setraw(self._slave)
-            tty.setraw(self._master)
+            master, slave = os.openpty()
+            tty.setraw(slave)
+            tty.setraw(master)
+            self._master, self._slave = master, slave
             self.link.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.link.with_suffix(".new")
             tmp.unlink(missing_ok=True)
-            tmp.symlink_to(os.ttyname(self._slave))
+            tmp.symlink_to(os.ttyname(slave))
             tmp.replace(self.link)
-            self._thread = threading.Thread(target=self._serve_pty, daemon=True, name="printer-sim-pty")
+            self._thread = threading.Thread(target=self._serve_pty, args=(master,), daemon=True, name="printer-sim-pty")
         self._thread.start()
         return self
 
@@ -189,21 +193,20 @@ class PrinterSimulator:
             index = data.find(c.DLE_EOT, index + 3)
         self.dropped_bytes += len(data)
 
-    def _serve_pty(self) -> None:
+    def _serve_pty(self, master: int) -> None:
         chunk = 64 if self.baudrate else 4096
         while not self._stop.is_set():
-            ready, _w, _x = select.select([self._master], [], [], 0.05)
+            ready, _w, _x = select.select([master], [], [], 0.05)
             if not ready:
                 continue
             try:
-                data = os.read(self._master, chunk)
+                data = os.read(master, chunk)
             except OSError:
                 return
             if data:
                 self._consume(data)
 
-    def _serve_tcp(self) -> None:
-        server = self._server
+    def _serve_tcp(self, server: socket.socket) -> None:
         while not self._stop.is_set():
             try:
                 server.settimeout(0.1)

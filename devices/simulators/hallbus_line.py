@@ -158,7 +158,6 @@ class HallBusLine:
         tmp.replace(self.link)
         self._wire = threading.Thread(target=self._bridge, name="hallbus-wire", daemon=True)
         self._wire.start()
-        self._loop = asyncio.new_event_loop()
         ready = threading.Event()
         threading.Thread(
             target=self._serve, args=(os.ttyname(device_slave), ready), name="hallbus-devices", daemon=True
@@ -196,7 +195,9 @@ class HallBusLine:
         return SimDevice(id=device.address, simdata=blocks, action=action)
 
     def _serve(self, port: str, ready: threading.Event) -> None:
-        asyncio.set_event_loop(self._loop)
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        asyncio.set_event_loop(loop)
 
         async def run():
             self._server = ModbusSerialServer(
@@ -210,7 +211,7 @@ class HallBusLine:
             await self._server.serve_forever()
 
         try:
-            self._loop.run_until_complete(run())
+            loop.run_until_complete(run())
         except Exception:  # the line was cut under the server
             ready.set()
 

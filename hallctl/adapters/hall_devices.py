@@ -9,6 +9,7 @@ import threading
 
 from devices.bus import BusTiming, BusWorker
 from devices.frame_line import FrameLineWorker
+from devices.worker import PortWorker
 from displays import hallbus as hb
 from displays.text import fit_columns
 from hallctl.domain import events as ev
@@ -17,6 +18,8 @@ from hallctl.domain.model import HoldKind, Outcome, WindowState
 from hallctl.services import queries, ratings, windows
 from hallctl.services.context import Hall
 from hallctl.services.windows import WindowAction
+
+from .device_host import device_registry
 
 log = logging.getLogger(__name__)
 THANKS_S = 3.0
@@ -40,16 +43,17 @@ class HallDevices:
         self.workers: dict[str, BusWorker] = {}
         self.frame_lines: dict[str, FrameLineWorker] = {}
         self.sequence: dict[str, int] = {}
+        registry = device_registry(hall)
         for bus in config.buses:
             members = [d for d in config.devices if d.bus == bus.name]
             bus_timing = timing or BusTiming(reply_margin_s=bus.timeout_ms / 1000)
             if members and members[0].protocol == "frame":
                 self.frame_lines[bus.name] = FrameLineWorker(
-                    bus.name, bus.url, bus.baudrate, members, hall.devices, bus_timing.backoff
+                    bus.name, bus.url, bus.baudrate, members, registry, bus_timing.backoff
                 ).start()
             else:
                 self.workers[bus.name] = BusWorker(
-                    bus.name, bus.url, bus.baudrate, members, hall.devices, self.on_press, bus_timing
+                    bus.name, bus.url, bus.baudrate, members, registry, self.on_press, bus_timing
                 ).start()
         self._presses: queue.Queue = queue.Queue()
         threading.Thread(target=self._handle_presses, name="hallbus-presses", daemon=True).start()
@@ -65,21 +69,26 @@ class HallDevices:
     def stop(self) -> None:
         self.hall.bus.unsubscribe("hallbus")
         self._presses.put(None)
-        for worker in [*self.workers.values(), *self.frame_lines.values()]:
+        workers: list[PortWorker] = [*self.workers.values(), *self.frame_lines.values()]
+        for worker in workers:
             worker.stop()
 
     # -- output -----------------------------------------------------------------------------------------
     def _write(self, name: str | None, start: int, values: list[int]) -> None:
-        if name and self.device[name].bus in self.workers:
-            self.workers[self.device[name].bus].write(name, start, values)
+        worker = self.workers.get(self.device[name].bus or "") if name else None
+        if name and worker:
+            worker.write(name, start, values)
 
     def _led(self, window: int, text: str, effect: int = hb.EFFECT_STATIC) -> None:
         name = self.of_window.get((window, "led"))
-        if name and self.device[name].width:
-            text = fit_columns(text, self.device[name].width)
-        if name and self.device[name].bus in self.frame_lines:  # vendor screens: text only, no effects
-            self.frame_lines[self.device[name].bus].show(name, text)
-        elif name:
+        if not name:
+            return
+        width, frame_line = self.device[name].width, self.frame_lines.get(self.device[name].bus or "")
+        if width:
+            text = fit_columns(text, width)
+        if frame_line:  # vendor screens: text only, no effects
+            frame_line.show(name, text)
+        else:
             self.sequence[name] = self.sequence.get(name, 0) + 1
             self._write(name, hb.LED_BLOCK_START, hb.led_block(text, self.sequence[name], effect, 10 if effect else 0))
 
@@ -196,7 +205,8 @@ class HallDevices:
             log.warning("%s: key %s ignored", device, key)
             return
         with self.hall.uow(write=False) as uow:
-            staff = uow.windows.get(window).staff
+            at_window = uow.windows.get(window)
+        staff = at_window.staff if at_window else None
         if staff is None:
             self._write(device, hb.CALLER_TEXT, hb.caller_text(LOG_IN_FIRST))
             return
@@ -216,8 +226,8 @@ class HallDevices:
             windows.hold(self.hall, act, HoldKind.NOT_HOLDING)
         elif action == "pause_toggle":
             with self.hall.uow(write=False) as uow:
-                paused = uow.windows.get(window).paused
-            if paused:
+                at_window = uow.windows.get(window)
+            if at_window and at_window.paused:
                 windows.unpause(self.hall, act)
             else:
                 windows.pause(self.hall, act, "呼叫器暂停")

@@ -12,6 +12,8 @@ from hallctl.domain import events as ev
 from hallctl.services import printing
 from hallctl.services.context import Hall
 
+from .device_host import device_registry
+
 RECOVER_S = PrinterTiming.retry_window_s
 """Tickets issued this recently and never printed are printed when a process takes the devices over."""
 
@@ -24,14 +26,15 @@ class Printers:
         self.workers: dict[str, PrinterWorker] = {}
         self.layouts: dict[str, Layout] = {}
         self.footers: dict[str, str] = {}
+        registry = device_registry(hall)
         for device in hall.config.devices:
-            if device.kind != "printer":
+            if device.kind != "printer" or device.url is None:  # the config requires a url of every printer
                 continue
             transport = Transport(device.url, device.baudrate, device.status_timeout_ms / 1000)
             self.workers[device.name] = PrinterWorker(
                 device.name,
                 transport,
-                hall.devices,
+                registry,
                 self.on_printer_result,
                 timing or PrinterTiming(status_timeout_s=device.status_timeout_ms / 1000),
             ).start()
@@ -51,6 +54,8 @@ class Printers:
             self._print(event)
 
     def _print(self, event: ev.TicketPrintRequested) -> None:
+        if event.ticket_id is None:  # every print request names its ticket
+            return
         order = printing.print_order(self.hall, event.ticket_id, event.printer)
         if order is None:
             return

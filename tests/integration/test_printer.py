@@ -13,7 +13,8 @@ from hallctl.config import parse_config
 from hallctl.services import auth
 from tests.conftest import hall_toml
 
-FAST = PrinterTiming(status_timeout_s=0.1, poll_s=0.1, retry_window_s=60, backoff=Backoff(first_s=0.05, cap_s=0.2))
+# A status reply is awaited 0.5 s: on a loaded test machine the simulator's thread may wait that long to run.
+FAST = PrinterTiming(status_timeout_s=0.5, poll_s=0.1, retry_window_s=60, backoff=Backoff(first_s=0.05, cap_s=0.2))
 STATUS_REQUESTS = 3  # DLE EOT 1, 2 and 4: one status check
 
 
