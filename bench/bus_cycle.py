@@ -49,9 +49,8 @@ def run(count: int, seconds: float) -> dict:
         if name in pressed:
             delays.append(time.monotonic() - pressed.pop(name))
 
-    worker = BusWorker("bus", str(line.link), BAUD, devices, registry, on_press, BusTiming(reply_timeout_s=0.2)).start()
-    while worker.cycles < 2:  # every counter has its baseline
-        time.sleep(0.05)
+    worker = BusWorker("bus", str(line.link), BAUD, devices, registry, on_press, BusTiming()).start()
+    worker.wait_for_cycles(2, timeout=60)  # every counter has its baseline
     stop = threading.Event()
 
     def presser():
