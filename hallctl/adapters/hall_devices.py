@@ -206,7 +206,7 @@ class HallDevices:
             return
         with self.hall.uow(write=False) as uow:
             at_window = uow.windows.get(window)
-        staff = at_window.staff if at_window else None
+            staff = at_window.staff if at_window else None
         if staff is None:
             self._write(device, hb.CALLER_TEXT, hb.caller_text(LOG_IN_FIRST))
             return
@@ -227,7 +227,8 @@ class HallDevices:
         elif action == "pause_toggle":
             with self.hall.uow(write=False) as uow:
                 at_window = uow.windows.get(window)
-            if at_window and at_window.paused:
+                paused = bool(at_window and at_window.paused)
+            if paused:
                 windows.unpause(self.hall, act)
             else:
                 windows.pause(self.hall, act, "呼叫器暂停")
