@@ -1,16 +1,13 @@
 """ESC/POS bytes we send ourselves, and the bits of DLE EOT status replies.
 
 Sources (see ../shared/REFERENCE.md §2): Epson ESC/POS command reference
-(fs_ampersand, fs_exclamation, dle_eot), HPRT TP80K and Epson TM-L60II manuals.
+(fs_ampersand, gs_exclamation, dle_eot), HPRT TP80K and Epson TM-L60II manuals.
 """
 
 # -- commands ------------------------------------------------------------------------------
 ESC_INIT = b"\x1b\x40"  # ESC @  initialise (clears modes, not the receive buffer)
 FS_CHINESE_ON = b"\x1c\x26"  # FS &   Chinese (double-byte) character mode on
 FS_CHINESE_OFF = b"\x1c\x2e"  # FS .   Chinese mode off
-FS_HANZI_SIZE = b"\x1c\x21"  # FS ! n hanzi print mode: bit2 double width, bit3 double height
-HANZI_NORMAL = 0x00
-HANZI_DOUBLE = 0x0C  # double width + double height (ESC ! does not size hanzi)
 GS_SIZE = b"\x1d\x21"  # GS ! n ASCII size: high nibble width, low nibble height
 ASCII_NORMAL = 0x00
 LF = b"\n"
