@@ -29,8 +29,8 @@ from sqlalchemy import select
 from hallctl.adapters.orm import tickets
 from hallctl.bootstrap import bootstrap
 from hallctl.config import load_config
-from hallctl.migrations import upgrade
 from hallctl.domain.estimates import ServiceTimes, wait_estimate
+from hallctl.migrations import upgrade
 from hallctl.reports.seed import seed
 
 
