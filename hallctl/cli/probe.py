@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 
 from hallctl.cli.common import Subcommands, load_or_exit
 from hallctl.config import BusConfig, DeviceConfig
@@ -58,7 +57,6 @@ def _probe_bus(bus: BusConfig, members: list[DeviceConfig]) -> list[Row]:
     from pymodbus.client import ModbusSerialClient
     from pymodbus.exceptions import ModbusException
 
-    logging.getLogger("pymodbus").setLevel(logging.CRITICAL)  # failures are reported in the table
     client = ModbusSerialClient(
         bus.url, framer=FramerType.RTU, baudrate=bus.baudrate, timeout=bus.timeout_ms / 1000, retries=1
     )
