@@ -1,6 +1,6 @@
 """A ticket's state machine (PRODUCT.md §2): issued, called, served, held, transferred, ended.
 
-Entities are plain classes. The ORM maps them imperatively (adapters/orm.py),
+Entities are plain classes. The ORM maps them imperatively (adapters/orm/),
 so nothing here knows about storage. Each transition checks the current state,
 changes it, and records a past-tense event in ``self.events``.
 """
