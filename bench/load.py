@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._http import Server, hallctl, percentile, python
 from bench.lean_clients import Client, Screen
-from hallctl.throwaway import PostgresServer, RedisServer, free_port
+from testbed.servers import PostgresServer, RedisServer, free_port
 
 KIOSKS, WINDOWS, SCREENS = 4, 8, 2
 SERVICES = ("SB", "GJJ", "BDC", "SW")

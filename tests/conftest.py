@@ -13,7 +13,7 @@ from hallctl.bootstrap import bootstrap, build_app
 from hallctl.config import parse_config
 from hallctl.migrations import upgrade
 from hallctl.services import auth
-from hallctl.throwaway import RedisServer
+from testbed.servers import RedisServer
 
 PASSWORD = "test-pass-1"
 DEMO_PACK = resources.files("hallctl") / "demo" / "voice"
@@ -129,7 +129,7 @@ def clock():
 @pytest.fixture(scope="session")
 def postgres():
     """A PostgreSQL server with a migrated template database, started when a test first asks for it."""
-    from hallctl.throwaway import PostgresServer
+    from testbed.servers import PostgresServer
 
     server = PostgresServer()
     template = server.create_database()

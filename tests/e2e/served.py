@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import requests
 
-from hallctl.throwaway import free_port
+from testbed.servers import free_port
 
 HALLCTL = [sys.executable, "-m", "hallctl.cli"]
 
