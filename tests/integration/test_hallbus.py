@@ -166,8 +166,10 @@ def test_caller_keys_run_the_window_and_its_display_shows_the_current_number(set
     hall, line = setup
     hall.issue(), hall.issue()
     assert hall.polled("caller-1")
-    line[3].press(1)  # nobody logged in at window 1
-    assert eventually(lambda: line[3].display == "请先登录 Log in first")
+    assert eventually(lambda: line[3].display == "请先登录 Log in first")  # shown since the devices started
+    writes = line[3].writes
+    line[3].press(1)  # nobody logged in at window 1: the keypad is told so again, and nothing else happens
+    assert eventually(lambda: line[3].writes > writes) and line[3].display == "请先登录 Log in first"
     hall.act("login")
     line[3].press(1)  # call next
     assert eventually(lambda: line[1].text == "请A001号 到1号窗口")
