@@ -100,8 +100,8 @@ class VlcPlayer:
         Raises:
             PlaybackError: no libvlc, the file did not play, or it did not end within ``timeout_s``.
         """
-        if self.problem:
-            raise PlaybackError(self.problem)
+        if self.problem or self.instance is None:
+            raise PlaybackError(self.problem or "libvlc is not available")
         self._ended.clear()
         self._broken.clear()
         media = self.instance.media_new_path(str(path))
@@ -224,8 +224,8 @@ class Announcer:
                 self._finish(record, "failed", f"{type(exc).__name__}: {exc}")
 
     def _play(self, record: Announcement) -> None:
-        if self.problem:
-            self._finish(record, "failed", self.problem)
+        if self.problem or self.pack is None:
+            self._finish(record, "failed", self.problem or "no voice pack is loaded")
             return
         audio = self.workdir / f"announcement-{record.id}.wav"
         try:

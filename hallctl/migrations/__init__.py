@@ -18,6 +18,7 @@ class NotMigrated(Exception):
 
 
 def alembic_config(url: str) -> AlembicConfig:
+    """Alembic's settings for the packaged migrations on the database at ``url``."""
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(HERE))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -39,10 +40,23 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 
 def head() -> str:
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    """The latest revision of the packaged migrations.
+
+    Raises:
+        RuntimeError: the package holds no migration (a broken install).
+    """
+    revision = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    if revision is None:
+        raise RuntimeError(f"no Alembic migrations found in {HERE}")
+    return revision
 
 
 def require_current(engine: Engine) -> None:
+    """Check that the database behind ``engine`` is at the latest schema.
+
+    Raises:
+        NotMigrated: it is not (or has no schema at all).
+    """
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
     if current != head():
