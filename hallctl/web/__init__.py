@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 from datetime import timedelta
+from typing import Any
 
-from flask import Flask, g, jsonify, request
+from flask import Flask, Response, g, jsonify, request
+from flask.json.provider import DefaultJSONProvider
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_socketio import SocketIO
@@ -13,9 +15,10 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from hallctl.services import audit
+from hallctl.services.context import Hall
 
 from . import openapi, pages, routes_hall, routes_reports, routes_tickets, routes_windows
-from .api import ApiError, Registry, error_response
+from .api import ApiError, ApiIndex, View, error_response
 from .message_queue import BatchingRedisManager
 from .realtime import Realtime
 from .schemas import MAX_ROW_ID
@@ -24,7 +27,7 @@ API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 64 * 1024
 
 
-def create_app(hall, secret_key: str) -> tuple[Flask, SocketIO]:
+def create_app(hall: Hall, secret_key: str) -> tuple[Flask, SocketIO]:
     """Build the Flask app and its Socket.IO server for a bootstrapped hall."""
     app = Flask(__name__)
     app.url_map.converters["int"] = RowIdConverter
@@ -32,32 +35,39 @@ def create_app(hall, secret_key: str) -> tuple[Flask, SocketIO]:
         HALL=hall,
         SECRET_KEY=secret_key,
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
-        JSON_AS_ASCII=False,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_SECURE=hall.config.hall.public_url.startswith("https://"),
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
     )
-    app.json.ensure_ascii = False
-    api = Registry()
+    app.json = UnicodeJSONProvider(app)
     for module in (routes_tickets, routes_windows, routes_hall, routes_reports):
-        app.register_blueprint(module.register(api), url_prefix=API_PREFIX)
-    app.register_blueprint(pages.register())
+        app.register_blueprint(module.bp, url_prefix=API_PREFIX)
+    app.register_blueprint(pages.bp)
     _limit_logins(app, hall)
-    document = openapi.build(api, API_PREFIX, f"hallctl — {hall.config.hall.name}")
+    api = ApiIndex.of(app)
+    app.extensions["hallctl.api"] = api
+    document = openapi.build(api.routes, API_PREFIX, f"hallctl — {hall.config.hall.name}")
     app.add_url_rule(f"{API_PREFIX}/openapi.json", "openapi", lambda: jsonify(document))
     _errors(app)
     _headers_and_audit(app, hall)
-    queue = hall.config.hall.message_queue
-    shared = (
-        {"client_manager": BatchingRedisManager(queue)}
-        if queue.startswith(("redis://", "rediss://"))
-        else {"message_queue": queue or None}
-    )
-    socketio = SocketIO(app, async_mode="threading", cors_allowed_origins=[], json=app.json, **shared)
+    socketio = SocketIO(app, async_mode="threading", cors_allowed_origins=[], json=app.json, **_message_queue(hall))
     Realtime(socketio, hall)
-    app.extensions["hallctl.api"] = api
     return app, socketio
+
+
+class UnicodeJSONProvider(DefaultJSONProvider):
+    """JSON replies with 中文 as UTF-8, not ``\\u`` escapes."""
+
+    ensure_ascii = False
+
+
+def _message_queue(hall: Hall) -> dict[str, Any]:
+    """Socket.IO's options for the hall's message queue: Redis with batched emits, another URL as is, or none."""
+    queue = hall.config.hall.message_queue
+    if queue.startswith(("redis://", "rediss://")):
+        return {"client_manager": BatchingRedisManager(queue)}
+    return {"message_queue": queue or None}
 
 
 class RowIdConverter(IntegerConverter):
@@ -72,7 +82,8 @@ LOGIN_RATE = "10 per minute"
 """Log-in attempts from one address; with a Redis message queue the count is shared by all processes."""
 
 
-def _limit_logins(app: Flask, hall) -> None:
+def _limit_logins(app: Flask, hall: Hall) -> None:
+    """Allow :data:`LOGIN_RATE` log-in attempts per address; more get a 429."""
     queue = hall.config.hall.message_queue
     # checked in the log-in view only: with auto_check the limiter would look up limits on every request
     limiter = Limiter(
@@ -83,11 +94,11 @@ def _limit_logins(app: Flask, hall) -> None:
         storage_uri=queue if queue.startswith("redis") else "memory://",
     )
     endpoint = "hall.login"
-    login = app.view_functions[endpoint]
+    login: View = app.view_functions[endpoint]
     limiter.limit(LOGIN_RATE)(login)
 
     @functools.wraps(login)
-    def limited_login(**kwargs):
+    def limited_login(**kwargs: Any) -> Any:
         limiter.check()
         return login(**kwargs)
 
@@ -102,54 +113,64 @@ SECURITY_HEADERS = {
 }
 
 
-def _headers_and_audit(app: Flask, hall) -> None:
+def _headers_and_audit(app: Flask, hall: Hall) -> None:
+    """Put the security headers on every reply; write an audit line for every audited POST to the API."""
+
     @app.after_request
-    def after(response):
+    def after(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
-        if request.method == "POST" and request.path.startswith(API_PREFIX):
-            principal = g.get("principal")
-            actor, role = (principal.name, principal.role) if principal else (None, None)
-            if request.path == f"{API_PREFIX}/auth/login":  # every attempt, with the name it tried
-                body = request.get_json(silent=True)
-                actor = (
-                    body.get("username") if isinstance(body, dict) and isinstance(body.get("username"), str) else "?"
+        if request.method != "POST" or not request.path.startswith(API_PREFIX):
+            return response
+        actor, role = _poster()
+        if role in audit.AUDITED_ROLES or role == "login":
+            try:
+                audit.record(
+                    hall,
+                    actor or "?",
+                    role,
+                    request.method,
+                    request.path,
+                    response.status_code,
+                    request.remote_addr or "?",
                 )
-                role = "login"  # whoever the session belonged to, this is an attempt to log in as ``actor``
-            if role in audit.AUDITED_ROLES or role == "login":
-                try:
-                    audit.record(
-                        hall,
-                        actor or "?",
-                        role,
-                        request.method,
-                        request.path,
-                        response.status_code,
-                        request.remote_addr,
-                    )
-                except Exception:  # the action itself is done; losing its audit line is logged, not a 5xx
-                    app.logger.exception("could not write the audit log for %s %s", request.method, request.path)
+            except Exception:  # the action itself is done; losing its audit line is logged, not a 5xx
+                app.logger.exception("could not write the audit log for %s %s", request.method, request.path)
         return response
 
 
+def _poster() -> tuple[str | None, str | None]:
+    """``(actor, role)`` of this POST; a log-in attempt is role ``login``, by the name it tried."""
+    if request.path == f"{API_PREFIX}/auth/login":
+        body = request.get_json(silent=True)
+        name = body.get("username") if isinstance(body, dict) else None
+        # whoever the session belonged to, this is an attempt to log in as ``name``
+        return (name if isinstance(name, str) else "?"), "login"
+    principal = g.get("principal")
+    return (principal.name, principal.role) if principal else (None, None)
+
+
 def _errors(app: Flask) -> None:
+    """JSON error replies under the API prefix; pages keep Werkzeug's HTML errors."""
+
     @app.errorhandler(ApiError)
-    def api_error(exc: ApiError):
+    def api_error(exc: ApiError) -> Response:
         return exc.response()
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):
+    def http_error(exc: HTTPException) -> HTTPException | Response:
         if not request.path.startswith(API_PREFIX):
             return exc
+        status = exc.code or 400
         code = (exc.name or "error").lower().replace(" ", "_")
-        message = {
+        messages = {
             404: f"no such endpoint: {request.method} {request.path}",
             405: f"{request.method} is not allowed on {request.path}",
             413: f"the request body is larger than {MAX_BODY_BYTES // 1024} KiB",
-        }.get(exc.code, exc.description)
-        return error_response(exc.code or 400, code, message)
+        }
+        return error_response(status, code, messages.get(status) or exc.description or code)
 
     @app.errorhandler(Exception)
-    def unexpected(exc: Exception):
+    def unexpected(exc: Exception) -> Response:
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(500, "internal", "internal error; the hall log has the details")

@@ -1,7 +1,7 @@
 """The API route decorator: authenticate, check the role, validate, run once per Idempotency-Key.
 
-Every route registered here also lands in the OpenAPI document, with the same
-pydantic models the view validates with.
+Each API blueprint keeps the spec of every route it declares; the OpenAPI document lists the routes of the
+blueprints an app registered, with the same pydantic models the views validate with.
 """
 
 from __future__ import annotations
@@ -10,19 +10,18 @@ import functools
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from flask import Blueprint, Response, current_app, g, jsonify, request, session
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request, session
 from pydantic import BaseModel, ValidationError
 
 from hallctl.domain import errors
 from hallctl.services import auth, idempotency
+from hallctl.services.context import Hall
 
-PUBLIC: frozenset[str] = frozenset()
-ISSUERS = frozenset({"kiosk", "staff", "manager", "admin"})
-STAFF = frozenset({"staff", "manager", "admin"})
-MANAGERS = frozenset({"manager", "admin"})
-VIEWERS = frozenset({"display", "staff", "manager", "admin"})
-DEVICES = frozenset({"device", "admin"})
+View = Callable[..., Any]
+"""A view: gets ``principal``, ``body``, ``query`` and the URL's arguments as keywords; returns
+``(status, json_body)``, a JSON body (200) or a ``Response``."""
 
 STATUS = {
     errors.InvalidTransition: 409,
@@ -43,21 +42,25 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.field = status, code, message, field
 
     def response(self) -> Response:
+        """The JSON reply with this error's status."""
         return error_response(self.status, self.code, self.message, self.field)
 
 
 def error_response(status: int, code: str, message: str, field: str | None = None) -> Response:
+    """A JSON error reply ``{"error": {"code", "message", "field"}}`` with ``status``."""
     reply = jsonify({"error": {"code": code, "message": message, "field": field}})
     reply.status_code = status
     return reply
 
 
 def domain_error(exc: errors.DomainError) -> tuple[int, dict]:
+    """The status (409, 404 …; 400 for any other) and JSON body of a refusal by a service."""
     status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
     return status, {"error": {"code": exc.code, "message": exc.message, "field": exc.field}}
 
 
 def validation_error(exc: ValidationError) -> ApiError:
+    """A 422 naming the first invalid field (and how many more there are)."""
     first = exc.errors()[0]
     field = ".".join(str(p) for p in first["loc"]) or None
     message = first["msg"].removeprefix("Value error, ")
@@ -67,6 +70,8 @@ def validation_error(exc: ValidationError) -> ApiError:
 
 @dataclass
 class RouteSpec:
+    """One API route as the OpenAPI document describes it (``rule`` below the API prefix)."""
+
     rule: str
     method: str
     summary: str
@@ -77,15 +82,15 @@ class RouteSpec:
     tag: str = ""
 
 
-class Registry:
-    """Collects route specs for the OpenAPI document."""
+class ApiBlueprint(Blueprint):
+    """A blueprint of API views: :meth:`api_route` adds a route and keeps its spec in :attr:`specs`."""
 
-    def __init__(self) -> None:
-        self.routes: list[RouteSpec] = []
+    def __init__(self, name: str, import_name: str) -> None:
+        super().__init__(name, import_name)
+        self.specs: list[RouteSpec] = []
 
-    def route(
+    def api_route(
         self,
-        bp: Blueprint,
         rule: str,
         method: str,
         *,
@@ -94,38 +99,62 @@ class Registry:
         body: type[BaseModel] | None = None,
         query: type[BaseModel] | None = None,
         responses: dict[int, str] | None = None,
-    ) -> Callable:
-        """Register a view. The view gets ``principal``, ``body``, ``query`` and URL args as keywords
-        and returns ``(status, json_body)`` or a ``Response``."""
-        spec = RouteSpec(rule, method, summary, roles, body, query, responses or {200: "OK"}, bp.name)
-        self.routes.append(spec)
+    ) -> Callable[[View], View]:
+        """Route ``method rule`` to the decorated view (see :data:`View`), for ``roles`` (empty: anyone),
+        with its body and query validated by ``body`` and ``query``."""
+        spec = RouteSpec(rule, method, summary, roles, body, query, responses or {200: "OK"}, self.name)
+        self.specs.append(spec)
 
-        def decorate(view: Callable) -> Callable:
-            @functools.wraps(view)
-            def wrapper(**kwargs):
-                principal = current_principal()
-                _authorize(spec, principal)
-                _check_csrf(spec)
-                parsed_body = _parse_body(body) if body else None
-                parsed_query = _parse_query(query) if query else None
-                call = functools.partial(view, principal=principal, body=parsed_body, query=parsed_query, **kwargs)
-                return _run(spec, principal, call)
-
-            bp.add_url_rule(rule, view.__name__, wrapper, methods=[method])
-            return wrapper
+        def decorate(view: View) -> View:
+            self.add_url_rule(rule, view.__name__, _guarded(spec, view), methods=[method])
+            return view
 
         return decorate
 
 
+@dataclass(frozen=True)
+class ApiIndex:
+    """The API routes one app serves, in the order its blueprints were registered."""
+
+    routes: tuple[RouteSpec, ...]
+
+    @classmethod
+    def of(cls, app: Flask) -> ApiIndex:
+        """The routes of every API blueprint registered on ``app``."""
+        return cls(tuple(spec for bp in app.blueprints.values() if isinstance(bp, ApiBlueprint) for spec in bp.specs))
+
+
+def current_hall() -> Hall:
+    """The hall the app serving this request was made for."""
+    hall: Hall = current_app.config["HALL"]
+    return hall
+
+
 def current_principal() -> auth.Principal | None:
+    """Who sent this request: by bearer token, else by session cookie; None when neither is valid."""
     if "principal" in g:
-        return g.principal
+        principal: auth.Principal | None = g.principal
+        return principal
     header = request.headers.get("Authorization", "")
     bearer = header.lower().startswith("bearer ")
     token = header[7:].strip() if bearer else session.get("token")
-    g.principal = auth.resolve(current_app.config["HALL"], token) if token else None
+    g.principal = auth.resolve(current_hall(), token) if token else None
     g.by_cookie = g.principal is not None and not bearer
     return g.principal
+
+
+def _guarded(spec: RouteSpec, view: View) -> View:
+    @functools.wraps(view)
+    def guarded(**kwargs: Any) -> Response:
+        principal = current_principal()
+        _authorize(spec, principal)
+        _check_csrf(spec)
+        parsed_body = _parse_body(spec.body) if spec.body else None
+        parsed_query = _parse_query(spec.query) if spec.query else None
+        call = functools.partial(view, principal=principal, body=parsed_body, query=parsed_query, **kwargs)
+        return _run(spec, principal, call)
+
+    return guarded
 
 
 CSRF_HEADER = "X-CSRF-Token"
@@ -178,11 +207,11 @@ def _parse_query(model: type[BaseModel]) -> BaseModel:
         raise validation_error(exc) from None
 
 
-def _run(spec: RouteSpec, principal: auth.Principal | None, call: Callable) -> Response:
-    def action() -> tuple[int, dict | None]:
-        result = call()
-        return result if isinstance(result, tuple) else (200, result)
+def _status_and_body(result: Any) -> tuple[int, Any]:
+    return result if isinstance(result, tuple) else (200, result)
 
+
+def _run(spec: RouteSpec, principal: auth.Principal | None, call: Callable[[], Any]) -> Response:
     key = request.headers.get("Idempotency-Key")
     if spec.method == "POST" and key:
         if len(key) > 128:
@@ -190,7 +219,7 @@ def _run(spec: RouteSpec, principal: auth.Principal | None, call: Callable) -> R
         who = principal.key if principal else f"anon:{request.remote_addr}"
         try:
             status, body = idempotency.run_once(
-                current_app.config["HALL"], who, key, spec.method, request.path, action, domain_error
+                current_hall(), who, key, spec.method, request.path, lambda: _status_and_body(call()), domain_error
             )
         except errors.DomainError as exc:  # the key itself: in use, or used for another request
             status, body = domain_error(exc)
@@ -201,7 +230,7 @@ def _run(spec: RouteSpec, principal: auth.Principal | None, call: Callable) -> R
             result = domain_error(exc)
         if isinstance(result, Response):
             return result
-        status, body = result if isinstance(result, tuple) else (200, result)
+        status, body = _status_and_body(result)
     if status == 204:
         return Response(status=204)
     reply = jsonify(body)

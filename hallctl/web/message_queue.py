@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import socketio
@@ -20,12 +21,14 @@ log = logging.getLogger(__name__)
 
 
 class BatchingRedisManager(socketio.RedisManager):
+    """Socket.IO's Redis manager that can publish a thread's emits as one message (:meth:`batch`)."""
+
     def __init__(self, url: str, channel: str = "flask-socketio") -> None:
         super().__init__(url, channel=channel)
         self._batch = threading.local()
 
     @contextmanager
-    def batch(self):
+    def batch(self) -> Iterator[None]:
         """Publish the emits this thread makes inside the block as one message when the block ends (its own
         clients get each at once)."""
         emits: list[dict] = []

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from pydantic import BaseModel
 
-from .api import Registry
+from .api import RouteSpec
 
 _ERROR = {
     "type": "object",
@@ -26,9 +28,10 @@ _ERROR = {
 
 
 def _path(rule: str) -> tuple[str, list[dict]]:
+    """The OpenAPI path of a Flask rule (``<int:n>`` → ``{n}``) and its path parameters."""
     params = []
 
-    def repl(match):
+    def repl(match: re.Match[str]) -> str:
         kind, name = match.group(1), match.group(2)
         schema = {"type": "integer", "minimum": 0} if kind == "int" else {"type": "string"}
         params.append({"name": name, "in": "path", "required": True, "schema": schema})
@@ -53,43 +56,13 @@ def _query_params(model: type[BaseModel]) -> list[dict]:
     ]
 
 
-def build(api: Registry, prefix: str, title: str) -> dict:
+def build(routes: Iterable[RouteSpec], prefix: str, title: str) -> dict:
+    """The OpenAPI document of ``routes`` (rules below ``prefix``), their models as components."""
     components: dict = {"Error": _ERROR}
     paths: dict = {}
-    for spec in api.routes:
+    for spec in routes:
         path, params = _path(spec.rule)
-        op: dict = {
-            "summary": spec.summary,
-            "operationId": f"{spec.method.lower()}_{spec.tag}_{path}",
-            "tags": [spec.tag],
-            "parameters": params + (_query_params(spec.query) if spec.query else []),
-        }
-        if spec.body is not None:
-            op["requestBody"] = {
-                "required": False,
-                "content": {"application/json": {"schema": _schema(spec.body, components)}},
-            }
-        if spec.method == "POST":
-            op["parameters"].append(
-                {
-                    "name": "Idempotency-Key",
-                    "in": "header",
-                    "required": False,
-                    "schema": {"type": "string", "maxLength": 128},
-                }
-            )
-        responses = {str(code): {"description": text} for code, text in spec.responses.items()}
-        for code, text in ((401, "Not logged in"), (403, "Role not allowed"), (422, "Invalid input")):
-            if spec.roles or code == 422:
-                responses.setdefault(str(code), {"description": text})
-        for code, resp in responses.items():
-            if code.startswith("4") or code.startswith("5"):
-                resp["content"] = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-        op["responses"] = responses
-        if spec.roles:
-            op["security"] = [{"bearer": []}, {"session": []}]
-            op["description"] = "Roles: " + ", ".join(sorted(spec.roles))
-        paths.setdefault(prefix + path, {})[spec.method.lower()] = op
+        paths.setdefault(prefix + path, {})[spec.method.lower()] = _operation(spec, path, params, components)
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": "1"},
@@ -102,3 +75,42 @@ def build(api: Registry, prefix: str, title: str) -> dict:
             },
         },
     }
+
+
+def _operation(spec: RouteSpec, path: str, params: list[dict], components: dict) -> dict:
+    op: dict = {
+        "summary": spec.summary,
+        "operationId": f"{spec.method.lower()}_{spec.tag}_{path}",
+        "tags": [spec.tag],
+        "parameters": params + (_query_params(spec.query) if spec.query else []),
+    }
+    if spec.body is not None:
+        op["requestBody"] = {
+            "required": False,
+            "content": {"application/json": {"schema": _schema(spec.body, components)}},
+        }
+    if spec.method == "POST":
+        op["parameters"].append(
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string", "maxLength": 128},
+            }
+        )
+    op["responses"] = _responses(spec)
+    if spec.roles:
+        op["security"] = [{"bearer": []}, {"session": []}]
+        op["description"] = "Roles: " + ", ".join(sorted(spec.roles))
+    return op
+
+
+def _responses(spec: RouteSpec) -> dict[str, dict[str, Any]]:
+    responses: dict[str, dict[str, Any]] = {str(code): {"description": text} for code, text in spec.responses.items()}
+    for code, text in ((401, "Not logged in"), (403, "Role not allowed"), (422, "Invalid input")):
+        if spec.roles or code == 422:
+            responses.setdefault(str(code), {"description": text})
+    for status, response in responses.items():
+        if status.startswith(("4", "5")):
+            response["content"] = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    return responses

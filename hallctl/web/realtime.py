@@ -18,11 +18,10 @@ from hallctl.domain.errors import DomainError
 from hallctl.services import auth, queries, tickets
 
 from .message_queue import BatchingRedisManager
+from .roles import STAFF, VIEWERS
 
 log = logging.getLogger(__name__)
 ROOM = re.compile(r"^(hall|window:(\d{1,3})|ticket:(\d{1,12}))$")
-HALL_READERS = {"display", "staff", "manager", "admin"}
-STAFF_READERS = {"staff", "manager", "admin"}
 
 
 class Realtime:
@@ -79,15 +78,15 @@ class Realtime:
     def _snapshot(self, client: dict, room: str, match) -> dict | None:
         role = client["role"]
         if room == "hall":
-            return queries.hall_state(self.hall) if role in HALL_READERS else None
+            return queries.hall_state(self.hall) if role in VIEWERS else None
         if match.group(2):
-            return queries.window_view(self.hall, int(match.group(2))) if role in STAFF_READERS else None
+            return queries.window_view(self.hall, int(match.group(2))) if role in STAFF else None
         ticket_id = int(match.group(3))
         if role == "citizen":
             if client["ticket"] != ticket_id:
                 return None
             return tickets.public_view(self.hall, ticket_id, client["token"])
-        return tickets.public_view(self.hall, ticket_id, None, trusted=True) if role in STAFF_READERS else None
+        return tickets.public_view(self.hall, ticket_id, None, trusted=True) if role in STAFF else None
 
     def on_announcement(self, record: dict) -> None:
         self._emit("announcement", record, ["hall"])

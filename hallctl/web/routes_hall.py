@@ -5,139 +5,137 @@ from __future__ import annotations
 import os
 import secrets
 
-from flask import Blueprint, Response, current_app, session, stream_with_context
-from sqlalchemy import text
+from flask import Response, session, stream_with_context
 
-from hallctl.reports import export
+from hallctl.reports import reading
 from hallctl.services import audit, auth, queries
 
 from . import schemas
-from .api import ISSUERS, MANAGERS, PUBLIC, STAFF, VIEWERS, ApiError, Registry
+from .api import ApiBlueprint, ApiError, current_hall
+from .roles import ISSUERS, MANAGERS, PUBLIC, STAFF, VIEWERS
+
+bp = ApiBlueprint("hall", __name__)
 
 
-def register(api: Registry) -> Blueprint:
-    bp = Blueprint("hall", __name__)
+@bp.api_route("/services", "GET", summary="Services with waiting counts and wait estimates", roles=PUBLIC)
+def services(principal, body, query):
+    """The services a kiosk offers, with how many wait and the wait estimate; for anyone."""
+    return 200, queries.services_list(current_hall())
 
-    def hall():
-        return current_app.config["HALL"]
 
-    @api.route(bp, "/services", "GET", summary="Services with waiting counts and wait estimates", roles=PUBLIC)
-    def services(principal, body, query):
-        return 200, queries.services_list(hall())
+@bp.api_route("/appointments/slots", "GET", summary="Today's appointment slots in the hall's time zone", roles=ISSUERS)
+def appointment_slots(principal, body, query):
+    """Today's appointment slots; for kiosks and staff."""
+    return 200, queries.appointment_slots(current_hall())
 
-    @api.route(
-        bp, "/appointments/slots", "GET", summary="Today's appointment slots in the hall's time zone", roles=ISSUERS
+
+@bp.api_route("/hall/state", "GET", summary="Windows, queues, longest waits, devices", roles=VIEWERS)
+def state(principal, body, query):
+    """The whole hall as a screen shows it; for displays and staff."""
+    return queries.hall_state(current_hall())
+
+
+@bp.api_route("/devices", "GET", summary="Every device: kind, address, state, last error, counters", roles=MANAGERS)
+def devices(principal, body, query):
+    """Every configured device with its state and counters; for managers."""
+    return 200, current_hall().devices.snapshot()
+
+
+@bp.api_route(
+    "/tickets/export.csv",
+    "GET",
+    summary="One CSV row per ticket issued in the range",
+    roles=MANAGERS,
+    query=schemas.RangeQuery,
+    responses={200: "text/csv"},
+)
+def export_csv(principal, body, query):
+    """The per-ticket CSV of a range of business days, streamed; for managers."""
+    lines = reading.ticket_csv(current_hall(), query.from_, query.to)
+    name = f"tickets-{query.from_}-{query.to}.csv"
+    return Response(
+        stream_with_context(lines), mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={name}"}
     )
-    def appointment_slots(principal, body, query):
-        return 200, queries.appointment_slots(hall())
 
-    @api.route(bp, "/hall/state", "GET", summary="Windows, queues, longest waits, devices", roles=VIEWERS)
-    def state(principal, body, query):
-        return queries.hall_state(hall())
 
-    @api.route(
-        bp, "/devices", "GET", summary="Every device: kind, address, state, last error, counters", roles=MANAGERS
-    )
-    def devices(principal, body, query):
-        return 200, hall().devices.snapshot()
+@bp.api_route(
+    "/audit",
+    "GET",
+    summary="Recent staff and manager actions and login attempts (read-only)",
+    roles=MANAGERS,
+    query=schemas.LimitQuery,
+)
+def audit_log(principal, body, query):
+    """The newest audit lines; for managers."""
+    return 200, audit.recent(current_hall(), query.limit)
 
-    @api.route(
-        bp,
-        "/tickets/export.csv",
-        "GET",
-        summary="One CSV row per ticket issued in the range",
-        roles=MANAGERS,
-        query=schemas.RangeQuery,
-        responses={200: "text/csv"},
-    )
-    def export_csv(principal, body, query):
-        h = hall()
 
-        def generate():
-            with h.uow(write=False) as uow:
-                rows = export.ticket_rows(uow.session, h.hall_id, query.from_, query.to)
-                yield from export.csv_lines(rows)
+@bp.api_route(
+    "/announcements",
+    "GET",
+    roles=MANAGERS,
+    query=schemas.LimitQuery,
+    summary="Recent voice announcements, newest first: tokens, clip files, state, times",
+)
+def announcements(principal, body, query):
+    """The newest voice announcements of this process's announcer (none without one); for managers."""
+    announcer = current_hall().announcer
+    return 200, announcer.recent(query.limit) if announcer else []
 
-        name = f"tickets-{query.from_}-{query.to}.csv"
-        return Response(
-            stream_with_context(generate()),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f"attachment; filename={name}"},
-        )
 
-    @api.route(
-        bp,
-        "/audit",
-        "GET",
-        summary="Recent staff and manager actions and login attempts (read-only)",
-        roles=MANAGERS,
-        query=schemas.LimitQuery,
-    )
-    def audit_log(principal, body, query):
-        return 200, audit.recent(hall(), query.limit)
+@bp.api_route(
+    "/healthz",
+    "GET",
+    summary="200 when the server and the database answer",
+    roles=PUBLIC,
+    responses={200: "Healthy", 503: "Database unreachable"},
+)
+def healthz(principal, body, query):
+    """``{status, hall, pid, devices}`` when the database answers, else a 503; for anyone."""
+    hall = current_hall()
+    try:
+        reading.ping(hall)
+    except Exception as exc:  # any driver error means: not healthy
+        raise ApiError(503, "database_unavailable", f"the database does not answer: {type(exc).__name__}") from None
+    host = hall.device_host
+    return {
+        "status": "ok",
+        "hall": hall.hall_id,
+        "pid": os.getpid(),
+        "devices": "off" if host is None else "leader" if host.leading else "standby",
+    }
 
-    @api.route(
-        bp,
-        "/announcements",
-        "GET",
-        roles=MANAGERS,
-        query=schemas.LimitQuery,
-        summary="Recent voice announcements, newest first: tokens, clip files, state, times",
-    )
-    def announcements(principal, body, query):
-        announcer = hall().announcer
-        return 200, announcer.recent(query.limit) if announcer else []
 
-    @api.route(
-        bp,
-        "/healthz",
-        "GET",
-        summary="200 when the server and the database answer",
-        roles=PUBLIC,
-        responses={200: "Healthy", 503: "Database unreachable"},
-    )
-    def healthz(principal, body, query):
-        try:
-            with hall().uow(write=False) as uow:
-                uow.session.execute(text("SELECT 1"))
-        except Exception as exc:  # any driver error means: not healthy
-            raise ApiError(503, "database_unavailable", f"the database does not answer: {type(exc).__name__}") from None
-        host = hall().device_host
-        return {
-            "status": "ok",
-            "hall": hall().hall_id,
-            "pid": os.getpid(),
-            "devices": "off" if host is None else "leader" if host.leading else "standby",
-        }
+@bp.api_route(
+    "/auth/login",
+    "POST",
+    summary="Log in; returns a token and sets a session cookie",
+    roles=PUBLIC,
+    body=schemas.LoginIn,
+    responses={200: "Logged in", 403: "Wrong username or password"},
+)
+def login(principal, body, query):
+    """A new session for a user's name and password: its token, role and CSRF token, and the cookie."""
+    token, who = auth.login(current_hall(), body.username, body.password)
+    session.clear()
+    session["token"] = token
+    session["csrf"] = secrets.token_urlsafe(24)
+    session.permanent = True
+    return {"token": token, "role": who.role, "username": who.name, "csrf": session["csrf"]}
 
-    @api.route(
-        bp,
-        "/auth/login",
-        "POST",
-        summary="Log in; returns a token and sets a session cookie",
-        roles=PUBLIC,
-        body=schemas.LoginIn,
-        responses={200: "Logged in", 403: "Wrong username or password"},
-    )
-    def login(principal, body, query):
-        token, who = auth.login(hall(), body.username, body.password)
-        session.clear()
-        session["token"] = token
-        session["csrf"] = secrets.token_urlsafe(24)
-        session.permanent = True
-        return {"token": token, "role": who.role, "username": who.name, "csrf": session["csrf"]}
 
-    @api.route(bp, "/auth/logout", "POST", summary="End the session", roles=PUBLIC, body=schemas.Empty)
-    def logout(principal, body, query):
-        if principal is not None:
-            auth.logout(hall(), principal)
-        session.clear()
-        return {"ok": True}
+@bp.api_route("/auth/logout", "POST", summary="End the session", roles=PUBLIC, body=schemas.Empty)
+def logout(principal, body, query):
+    """End the caller's session (if any) and clear the cookie."""
+    if principal is not None:
+        auth.logout(current_hall(), principal)
+    session.clear()
+    return {"ok": True}
 
-    @api.route(bp, "/auth/me", "GET", summary="Who am I (nulls when not logged in)", roles=PUBLIC)
-    def me(principal, body, query):
-        if principal is None or principal.role not in STAFF:
-            return {"username": None, "role": None, "csrf": None}
-        return {"username": principal.name, "role": principal.role, "csrf": session.get("csrf")}
 
-    return bp
+@bp.api_route("/auth/me", "GET", summary="Who am I (nulls when not logged in)", roles=PUBLIC)
+def me(principal, body, query):
+    """The logged-in staff member's name, role and CSRF token; nulls for anyone else."""
+    if principal is None or principal.role not in STAFF:
+        return {"username": None, "role": None, "csrf": None}
+    return {"username": principal.name, "role": principal.role, "csrf": session.get("csrf")}
