@@ -42,6 +42,7 @@ class Realtime:
 
     # -- clients -----------------------------------------------------------
     def on_client_connect(self, auth_data=None):
+        """Accept a phone page by its ticket's track token, anyone else by a valid token or session."""
         data = auth_data if isinstance(auth_data, dict) else {}
         token = data.get("token") if isinstance(data.get("token"), str) else None
         ticket = data.get("ticket")
@@ -55,9 +56,11 @@ class Realtime:
         return True
 
     def on_client_disconnect(self, *_args):
+        """Forget the client."""
         self.clients.pop(request.sid, None)
 
     def on_client_join(self, data):
+        """Put the client in ``data["room"]`` if its role may read it, and send it the room's snapshot."""
         client = self.clients.get(request.sid)
         room = data.get("room") if isinstance(data, dict) else None
         match = ROOM.match(room) if isinstance(room, str) else None
@@ -89,6 +92,7 @@ class Realtime:
         return tickets.public_view(self.hall, ticket_id, None, trusted=True) if role in STAFF else None
 
     def on_announcement(self, record: dict) -> None:
+        """Tell the hall room of an announcement's change of state."""
         self._emit("announcement", record, ["hall"])
 
     # -- domain events → rooms ---------------------------------------------------

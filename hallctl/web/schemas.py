@@ -1,4 +1,8 @@
-"""Request bodies and queries: the views validate with these, and the OpenAPI document is built from them."""
+"""Request bodies and queries: the views validate with these, and the OpenAPI document is built from them.
+
+``…In`` is the body of a POST, ``…Query`` the query of a GET. A model's docstring becomes its description in
+the OpenAPI document, so only the models whose description tells a client something have one.
+"""
 
 from __future__ import annotations
 

@@ -22,6 +22,8 @@ ACCEPT_RETRY_S = 0.05
 
 
 class PooledWSGIServer(BaseWSGIServer):
+    """Werkzeug's WSGI server with a pool of worker threads that accept and serve connections (module docstring)."""
+
     multithread = True  # what WSGI's wsgi.multithread tells the app, as Werkzeug's threaded server does
 
     def __init__(self, host: str, port: int, app) -> None:
