@@ -277,6 +277,10 @@ class Storage(Protocol):
 class Announcer(Protocol):
     """The voice announcer this process runs (when ``[voice] enabled`` and it drives the devices)."""
 
+    def recent(self, limit: int = 50) -> list[dict[str, Any]]:
+        """The newest announcements first: tokens, clip files, state."""
+        ...
+
     def stop(self) -> None: ...
 
 
