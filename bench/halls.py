@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-PRINTING_HALL = """
+from testbed.halls import SERVICES_AND_WINDOWS
+
+PRINTING_HALL = (
+    """
 [hall]
 id = "t"
 name = "测试政务服务中心"
@@ -14,44 +17,9 @@ public_url = "http://hall.test"
 [routing]
 rating_timeout_s = 60
 
-[[services]]
-code = "SB"
-name = "社保医保"
-name_en = "Social insurance"
-prefix = "A"
-max_wait_min = 45
-avg_service_min = 8
-
-[[services]]
-code = "GJJ"
-name = "公积金"
-prefix = "B"
-avg_service_min = 6
-
-[[services]]
-code = "BDC"
-name = "不动产登记"
-prefix = "C"
-daily_cap = 3
-avg_service_min = 15
-
-[[windows]]
-number = 1
-services = ["SB", {{ code = "GJJ", weight = 2 }}]
-
-[[windows]]
-number = 2
-services = ["SB"]
-
-[[windows]]
-number = 3
-services = ["GJJ", "BDC"]
-
-[[windows]]
-number = 4
-services = ["BDC"]
-
-[[kiosks]]
+"""
+    + SERVICES_AND_WINDOWS
+    + """[[kiosks]]
 id = "k1"
 printer = "p"
 
@@ -61,6 +29,7 @@ kind = "printer"
 url = "{printer_url}"
 baudrate = {baudrate}
 """
+)
 
 
 def printing_hall(database: str, printer_url: str, baudrate: int) -> str:

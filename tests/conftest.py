@@ -13,12 +13,14 @@ from hallctl.bootstrap import bootstrap, build_app
 from hallctl.config import parse_config
 from hallctl.migrations import upgrade
 from hallctl.services import auth
+from testbed.halls import SERVICES_AND_WINDOWS
 from testbed.servers import RedisServer
 
 PASSWORD = "test-pass-1"
 DEMO_PACK = resources.files("hallctl") / "demo" / "voice"
 
-HALL_TOML = """
+HALL_TOML = (
+    """
 [hall]
 id = "t"
 name = "测试政务服务中心"
@@ -32,46 +34,12 @@ priority_interleave = {interleave}
 requeue_no_show = {requeue}
 rating_timeout_s = 60
 
-[[services]]
-code = "SB"
-name = "社保医保"
-name_en = "Social insurance"
-prefix = "A"
-max_wait_min = 45
-avg_service_min = 8
-
-[[services]]
-code = "GJJ"
-name = "公积金"
-prefix = "B"
-avg_service_min = 6
-
-[[services]]
-code = "BDC"
-name = "不动产登记"
-prefix = "C"
-daily_cap = 3
-avg_service_min = 15
-
-[[windows]]
-number = 1
-services = ["SB", {{ code = "GJJ", weight = 2 }}]
-
-[[windows]]
-number = 2
-services = ["SB"]
-
-[[windows]]
-number = 3
-services = ["GJJ", "BDC"]
-
-[[windows]]
-number = 4
-services = ["BDC"]
-
-[[kiosks]]
+"""
+    + SERVICES_AND_WINDOWS
+    + """[[kiosks]]
 id = "k1"
 """
+)
 
 # Monday 2026-11-23 09:00 in Shanghai
 OPEN_TIME = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
