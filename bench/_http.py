@@ -126,5 +126,11 @@ def load(port: int, path: str, body: dict, headers: dict, clients: int, per_clie
 
 
 def python() -> str:
+    """The project's virtualenv Python, or this one."""
     venv = ROOT / ".venv" / "bin" / "python"
     return str(venv) if venv.exists() else sys.executable
+
+
+def serve_args(config: Path, port: int) -> list[str]:
+    """The command line of ``hallctl serve`` with ``config`` on 127.0.0.1:``port``."""
+    return [python(), "-m", "hallctl.cli", "serve", "--config", str(config), "--host", "127.0.0.1", "--port", str(port)]

@@ -26,7 +26,7 @@ import socketio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._http import Server, hallctl, percentile, python, voice_section
+from bench._http import Server, hallctl, percentile, serve_args, voice_section
 
 CONFIG = """
 [hall]
@@ -70,23 +70,7 @@ def main() -> None:
     )
     kiosk = hallctl("token", "add", "k1", "--role", "kiosk", "--config", str(config), cwd=tmp)
     display = hallctl("token", "add", "screen", "--role", "display", "--config", str(config), cwd=tmp)
-    server = Server(
-        [
-            python(),
-            "-m",
-            "hallctl.cli",
-            "serve",
-            "--config",
-            str(config),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(args.port),
-        ],
-        args.port,
-        "/api/v1/healthz",
-        tmp,
-    )
+    server = Server(serve_args(config, args.port), args.port, "/api/v1/healthz", tmp)
     base = f"http://127.0.0.1:{args.port}"
     client = socketio.Client()
     received: dict[str, float] = {}

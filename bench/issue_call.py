@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._http import ROOT, Server, hallctl, load, percentile, python
+from bench._http import ROOT, Server, hallctl, load, percentile, python, serve_args
 
 CONFIG = """
 [hall]
@@ -57,12 +57,7 @@ def issue_over_http(tmp: Path, rounds: dict[int, int], port: int = 18231) -> lis
     config = bench_config(tmp)
     hallctl("db", "upgrade", "--config", str(config), cwd=tmp)
     token = hallctl("token", "add", "k1", "--role", "kiosk", "--config", str(config), cwd=tmp)
-    server = Server(
-        [python(), "-m", "hallctl.cli", "serve", "--config", str(config), "--host", "127.0.0.1", "--port", str(port)],
-        port,
-        "/api/v1/healthz",
-        cwd=tmp,
-    )
+    server = Server(serve_args(config, port), port, "/api/v1/healthz", cwd=tmp)
     try:
         load(port, "/api/v1/tickets", {"service": "S1"}, {"Authorization": f"Bearer {token}"}, 4, 50)  # warm-up
         return [

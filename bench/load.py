@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._http import Server, hallctl, percentile, python
+from bench._http import Server, hallctl, percentile, serve_args
 from bench.lean_clients import Client, Screen
 from testbed.servers import PostgresServer, RedisServer, free_port
 
@@ -82,26 +82,7 @@ def scenario(name: str, database: str, queue: str, processes: int, seconds: floa
             stdin="load-pass-1\n",
         )
     ports = [free_port() for _ in range(processes)]
-    servers = [
-        Server(
-            [
-                python(),
-                "-m",
-                "hallctl.cli",
-                "serve",
-                "--config",
-                str(config),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            port,
-            "/api/v1/healthz",
-            tmp,
-        )
-        for port in ports
-    ]
+    servers = [Server(serve_args(config, port), port, "/api/v1/healthz", tmp) for port in ports]
     for n in range(1, WINDOWS + 1):
         login = http.client.HTTPConnection("127.0.0.1", ports[n % processes], timeout=10)
         login.request(
