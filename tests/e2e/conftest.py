@@ -20,6 +20,8 @@ from hallctl.services import auth
 from tests.conftest import PASSWORD, hall_toml
 from tests.e2e.served import noon_zone, real_clock_toml
 
+pytest.register_assert_rewrite("tests.e2e.helpers")  # their asserts report values, as in a test module
+
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 FAST_PRINTER = PrinterTiming(
