@@ -23,7 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from escpos.printer import Dummy
 from PIL import Image, ImageDraw
 
-from devices.escpos_ticket import Layout, TicketContent, encode_ticket
+from devices.escpos_ticket import Layout, encode_ticket
+from hallctl.domain.printed import TicketContent
 
 CONTENT = TicketContent(
     hall_name="示范县政务服务中心",

@@ -14,25 +14,9 @@ from dataclasses import dataclass
 from escpos.printer import Dummy
 
 from displays.text import fit_columns
+from hallctl.domain.printed import TicketContent
 
 from . import constants as c
-
-
-@dataclass(frozen=True)
-class TicketContent:
-    """What a ticket says; built by the hall server from a ticket."""
-
-    hall_name: str
-    number: str
-    service_name: str
-    service_name_en: str
-    ahead: int
-    est_wait_min: tuple[int, int] | None
-    issued_local: str
-    track_url: str
-    priority_name: str = ""
-    priority_name_en: str = ""
-    footer: str = ""
 
 
 @dataclass(frozen=True)

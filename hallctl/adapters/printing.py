@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import timedelta
 
-from devices.escpos_ticket import Layout, TicketContent, encode_ticket
+from devices.escpos_ticket import Layout, encode_ticket
 from devices.printer import PrinterTiming, PrinterWorker, PrintJob
 from devices.transport import Transport
 from hallctl.domain import events as ev
@@ -56,23 +57,10 @@ class Printers:
     def _print(self, event: ev.TicketPrintRequested) -> None:
         if event.ticket_id is None:  # every print request names its ticket
             return
-        order = printing.print_order(self.hall, event.ticket_id, event.printer)
-        if order is None:
+        content = printing.print_order(self.hall, event.ticket_id)
+        if content is None:
             return
-        content = TicketContent(
-            hall_name=order.hall_name,
-            number=order.number,
-            service_name=order.service_name,
-            service_name_en=order.service_name_en,
-            ahead=order.ahead,
-            est_wait_min=order.est_wait_min,
-            issued_local=order.issued_local,
-            track_url=order.track_url,
-            priority_name=order.priority_name,
-            priority_name_en=order.priority_name_en,
-            footer=self.footers[event.printer],
-        )
-        data = encode_ticket(content, self.layouts[event.printer])
+        data = encode_ticket(replace(content, footer=self.footers[event.printer]), self.layouts[event.printer])
         self.workers[event.printer].submit(PrintJob(event.ticket_id, data, time.monotonic()))
 
     def recover(self) -> int:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from hallctl.domain import model
 from hallctl.domain.errors import Invalid, NotFound
+from hallctl.domain.printed import TicketContent
 
 from .context import Hall
 from .ports import Json
@@ -14,24 +14,7 @@ from .tickets import estimate
 from .views import ticket_dto
 
 
-@dataclass(frozen=True)
-class PrintOrder:
-    """A ticket's printed content (plain values; the device layer encodes it)."""
-
-    printer: str
-    hall_name: str
-    number: str
-    service_name: str
-    service_name_en: str
-    priority_name: str
-    priority_name_en: str
-    ahead: int
-    est_wait_min: tuple[int, int] | None
-    issued_local: str
-    track_url: str
-
-
-def print_order(hall: Hall, ticket_id: int, printer: str) -> PrintOrder | None:
+def print_order(hall: Hall, ticket_id: int) -> TicketContent | None:
     """Read what the ticket should say, or None if it no longer exists."""
     with hall.uow(write=False) as uow:
         ticket = uow.tickets.get(ticket_id)
@@ -41,8 +24,7 @@ def print_order(hall: Hall, ticket_id: int, printer: str) -> PrintOrder | None:
         waiting = ticket.status == model.Status.WAITING
         ahead = uow.tickets.ahead_of(ticket) if waiting else 0
         priority = next(p for p in hall.config.priorities if p.code == ticket.priority)
-        return PrintOrder(
-            printer=printer,
+        return TicketContent(
             hall_name=hall.config.hall.name,
             number=ticket.number,
             service_name=service.name,

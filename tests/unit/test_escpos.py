@@ -5,10 +5,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from devices import constants as c
-from devices.escpos_ticket import Layout, TicketContent, encode_ticket, text_line
+from devices.escpos_ticket import Layout, encode_ticket, text_line
 from devices.printer_status import PrinterState, parse_status, valid_reply
 from devices.simulators.escpos_printer import EscPosParser
 from displays.text import display_width, fit_columns
+from hallctl.domain.printed import TicketContent
 
 CONTENT = TicketContent(
     hall_name="示范中心",
