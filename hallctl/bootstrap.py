@@ -93,8 +93,8 @@ def bootstrap(
     if devices:
 
         def start_devices() -> list[Callable[[], None]]:
-            printers = Printers(hall, printer_timing)
-            driven["hall_devices"] = HallDevices(hall, bus_timing)
+            printers = Printers(hall, registry, printer_timing)
+            driven["hall_devices"] = HallDevices(hall, registry, bus_timing)
             stoppers = [printers.stop, driven["hall_devices"].stop, driven.clear]
             if config.voice.enabled:
                 hall.announcer = start_announcer(hall, voice_player)

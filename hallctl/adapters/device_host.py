@@ -13,26 +13,12 @@ import logging
 import threading
 from collections.abc import Callable
 
-from devices.registry import DeviceRegistry
-from hallctl.services.context import Hall
-
 from .leader import LeaderLock
 
 log = logging.getLogger(__name__)
 RETRY_S = 2.0
 
 Stopper = Callable[[], None]
-
-
-def device_registry(hall: Hall) -> DeviceRegistry:
-    """The registry the device workers report their states to (the services see it only as the states shown).
-
-    Raises:
-        TypeError: the hall was built without one (only ``bootstrap()`` builds halls that drive devices).
-    """
-    if not isinstance(hall.devices, DeviceRegistry):
-        raise TypeError(f"the hall's devices are a {type(hall.devices).__name__}, not a DeviceRegistry")
-    return hall.devices
 
 
 class DeviceHost:

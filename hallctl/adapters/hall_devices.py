@@ -9,6 +9,7 @@ import threading
 
 from devices.bus import BusTiming, BusWorker
 from devices.frame_line import FrameLineWorker
+from devices.registry import DeviceRegistry
 from devices.worker import PortWorker
 from displays import hallbus as hb
 from displays.text import fit_columns
@@ -19,8 +20,6 @@ from hallctl.services import queries, ratings, windows
 from hallctl.services.context import Hall
 from hallctl.services.windows import WindowAction
 
-from .device_host import device_registry
-
 log = logging.getLogger(__name__)
 THANKS_S = 3.0
 LOG_IN_FIRST = "请先登录 Log in first"
@@ -28,7 +27,7 @@ PAUSED_TEXT = "暂停服务"
 
 
 class HallDevices:
-    def __init__(self, hall: Hall, timing: BusTiming | None = None) -> None:
+    def __init__(self, hall: Hall, registry: DeviceRegistry, timing: BusTiming | None = None) -> None:
         self.hall = hall
         config = hall.config
         self.window_of: dict[str, int] = {}
@@ -43,7 +42,6 @@ class HallDevices:
         self.workers: dict[str, BusWorker] = {}
         self.frame_lines: dict[str, FrameLineWorker] = {}
         self.sequence: dict[str, int] = {}
-        registry = device_registry(hall)
         for bus in config.buses:
             members = [d for d in config.devices if d.bus == bus.name]
             bus_timing = timing or BusTiming(reply_margin_s=bus.timeout_ms / 1000)

@@ -8,12 +8,11 @@ from datetime import timedelta
 
 from devices.escpos_ticket import Layout, encode_ticket
 from devices.printer import PrinterTiming, PrinterWorker, PrintJob
+from devices.registry import DeviceRegistry
 from devices.transport import Transport
 from hallctl.domain import events as ev
 from hallctl.services import printing
 from hallctl.services.context import Hall
-
-from .device_host import device_registry
 
 RECOVER_S = PrinterTiming.retry_window_s
 """Tickets issued this recently and never printed are printed when a process takes the devices over."""
@@ -22,12 +21,11 @@ RECOVER_S = PrinterTiming.retry_window_s
 class Printers:
     """Starts one :class:`PrinterWorker` per printer and prints each ``TicketPrintRequested``."""
 
-    def __init__(self, hall: Hall, timing: PrinterTiming | None = None) -> None:
+    def __init__(self, hall: Hall, registry: DeviceRegistry, timing: PrinterTiming | None = None) -> None:
         self.hall = hall
         self.workers: dict[str, PrinterWorker] = {}
         self.layouts: dict[str, Layout] = {}
         self.footers: dict[str, str] = {}
-        registry = device_registry(hall)
         for device in hall.config.devices:
             if device.kind != "printer" or device.url is None:  # the config requires a url of every printer
                 continue
