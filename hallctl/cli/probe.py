@@ -57,8 +57,11 @@ def _probe_bus(bus: BusConfig, members: list[DeviceConfig]) -> list[Row]:
     from pymodbus.client import ModbusSerialClient
     from pymodbus.exceptions import ModbusException
 
+    from devices.bus import BusTiming
+
+    timing = BusTiming(reply_margin_s=bus.timeout_ms / 1000)  # the same reply timeout as the running server's
     client = ModbusSerialClient(
-        bus.url, framer=FramerType.RTU, baudrate=bus.baudrate, timeout=bus.timeout_ms / 1000, retries=1
+        bus.url, framer=FramerType.RTU, baudrate=bus.baudrate, timeout=timing.reply_timeout_s(bus.baudrate), retries=1
     )
     rows: list[Row] = []
     opened = client.connect()
