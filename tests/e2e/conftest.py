@@ -18,7 +18,7 @@ from hallctl.bootstrap import build_app
 from hallctl.config import parse_config
 from hallctl.services import auth
 from tests.conftest import PASSWORD, hall_toml
-from tests.e2e.served import noon_zone, real_clock_toml
+from tests.e2e.served import noon_zone, real_clock_toml, run
 
 pytest.register_assert_rewrite("tests.e2e.helpers")  # their asserts report values, as in a test module
 
@@ -135,3 +135,39 @@ def pages(browser, served):
     yield opened
     opened.close()
     assert opened.errors == [], "console errors on the pages"
+
+
+@pytest.fixture
+def config_file(tmp_path):
+    """The test hall's config file for a server on the real clock, with its SQLite database under ``tmp_path``."""
+    text = real_clock_toml(hall_toml(f"sqlite:///{tmp_path}/hall.db"))
+    path = tmp_path / "hall.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def prepared(config_file):
+    """The config file with the database migrated, staff li added, and a kiosk and a display token.
+
+    Returns:
+        (config file, kiosk token, display token).
+    """
+    assert run("db", "upgrade", "--config", str(config_file)).returncode == 0
+    assert (
+        run(
+            "user",
+            "add",
+            "li",
+            "--role",
+            "staff",
+            "--config",
+            str(config_file),
+            "--password-stdin",
+            input="correct-horse\n",
+        ).returncode
+        == 0
+    )
+    kiosk = run("token", "add", "k1", "--role", "kiosk", "--config", str(config_file)).stdout.strip()
+    display = run("token", "add", "screen", "--role", "display", "--config", str(config_file)).stdout.strip()
+    return config_file, kiosk, display

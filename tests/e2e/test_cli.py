@@ -1,0 +1,91 @@
+"""The `hallctl` command line as a user runs it.
+
+Serve refusing an unmigrated database, users and tokens and their revocation, the devices probe, the demo.
+"""
+
+import subprocess
+import time
+
+import requests
+
+from tests.conftest import hall_toml
+from tests.e2e.served import HALLCTL, free_port, run
+
+
+def test_serve_refuses_an_unmigrated_database_naming_the_command(config_file):
+    result = run("serve", "--config", str(config_file), "--port", str(free_port()))
+    assert result.returncode == 2 and "hallctl db upgrade" in result.stderr
+
+
+def test_user_add_refuses_a_short_password_and_token_add_a_bad_role(prepared):
+    config, _kiosk, _display = prepared
+    short = run("user", "add", "wang", "--role", "staff", "--config", str(config), "--password-stdin", input="123\n")
+    assert short.returncode == 2 and "at least 8" in short.stderr
+    assert run("token", "add", "x", "--role", "root", "--config", str(config)).returncode == 2
+
+
+def test_devices_probe_prints_each_devices_state_and_fails_unless_all_are_ready(tmp_path):
+    from devices.simulators.escpos_printer import PrinterSimulator
+    from devices.simulators.hallbus_line import HallBusLine
+
+    sim = PrinterSimulator(tmp_path / "printer").start()
+    line = HallBusLine(tmp_path / "bus", {1: "window_led", 2: "evaluator"}).start()
+    line.silent.add(2)
+    text = hall_toml(f"sqlite:///{tmp_path}/hall.db") + (
+        f'\n[[devices]]\nname = "good"\nkind = "printer"\nurl = "{sim.url}"\n'
+        f'\n[[devices]]\nname = "gone"\nkind = "printer"\nurl = "{tmp_path}/nothing"\n'
+        f'\n[[buses]]\nname = "bus-a"\nurl = "{line.link}"\n'
+        '\n[[devices]]\nname = "led-1"\nkind = "window_led"\nbus = "bus-a"\naddress = 1\n'
+        '\n[[devices]]\nname = "eval-1"\nkind = "evaluator"\nbus = "bus-a"\naddress = 2\n'
+    )
+    config = tmp_path / "hall.toml"
+    config.write_text(text, encoding="utf-8")
+    try:
+        both = run("devices", "probe", "--config", str(config))
+        assert both.returncode == 1
+        rows = {line.split()[0]: line for line in both.stdout.splitlines()[1:]}
+        assert "ready 正常" in rows["good"] and "offline 离线" in rows["gone"] and "No such file" in rows["gone"]
+        assert "ready 正常" in rows["led-1"] and "bus-a #1" in rows["led-1"]
+        assert "offline 离线" in rows["eval-1"] and "no valid reply" in rows["eval-1"]
+        sim.paper_out = True
+        assert "paper_out 缺纸" in run("devices", "probe", "--config", str(config)).stdout
+    finally:
+        sim.stop()
+        line.stop()
+
+
+def test_make_demo_runs_a_hall_whose_kiosks_print_on_simulated_printers(tmp_path):
+    port = free_port()
+    log = open(tmp_path / "demo.log", "w+")  # noqa: SIM115 — the demo's output, closed in the finally below
+    proc = subprocess.Popen([*HALLCTL, "demo", "--port", str(port)], cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline, banner = time.time() + 30, ""
+        while "kiosk token" not in banner and time.time() < deadline:
+            time.sleep(0.2)
+            banner = (tmp_path / "demo.log").read_text(encoding="utf-8")
+        assert f"http://localhost:{port}/api/v1/services" in banner and "staff1" in banner
+        kiosk = next(line.split()[-1] for line in banner.splitlines() if "kiosk token" in line)
+        base = f"http://127.0.0.1:{port}/api/v1"
+        ticket = requests.post(
+            f"{base}/tickets", json={"service": "SB"}, headers={"Authorization": f"Bearer {kiosk}"}, timeout=5
+        ).json()
+        status = "pending"
+        while status == "pending" and time.time() < deadline:
+            time.sleep(0.1)
+            status = requests.get(f"{base}/tickets/{ticket['id']}?token={ticket['track_token']}", timeout=5).json()[
+                "print"
+            ]["status"]
+        assert status == "printed"
+        assert (tmp_path / "var" / "hall.db").exists()
+        assert "printer-k1 printed 示范县政务服务中心" in (tmp_path / "demo.log").read_text(encoding="utf-8")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+
+
+def test_token_revoke_revokes_by_name_and_says_when_there_is_nothing(prepared):
+    config, _kiosk, _display = prepared
+    revoked = run("token", "revoke", "k1", "--config", str(config))
+    assert revoked.returncode == 0 and "revoked 1 token(s) named k1" in revoked.stdout
+    assert run("token", "revoke", "k1", "--config", str(config)).returncode == 1
