@@ -36,6 +36,8 @@ class Event:
 
 @dataclass(frozen=True)
 class TicketEvent(Event):
+    """Something that happened to a ticket: its id, number (e.g. ``A012``) and service code."""
+
     ticket_id: int | None = None
     number: str = ""
     service: str = ""
@@ -43,33 +45,43 @@ class TicketEvent(Event):
 
 @dataclass(frozen=True)
 class TicketIssued(TicketEvent):
+    """A ticket was issued (at a kiosk, by a transfer, or from an appointment); ``kiosk`` None when not at one."""
+
     priority: str = ""
     kiosk: str | None = None
 
 
 @dataclass(frozen=True)
 class TicketCalled(TicketEvent):
+    """A window called the ticket; ``recall`` when it called it again."""
+
     recall: bool = False
 
 
 @dataclass(frozen=True)
 class TicketNoShow(TicketEvent):
+    """The called citizen did not come (过号); ``requeued`` when the ticket went back to the queue."""
+
     requeued: bool = False
 
 
 @dataclass(frozen=True)
 class ServiceStarted(TicketEvent):
-    pass
+    """The citizen arrived at the window and service began."""
 
 
 @dataclass(frozen=True)
 class TicketFinished(TicketEvent):
+    """Service ended (办结) with an ``Outcome`` value; ``service_s`` is the service time in seconds."""
+
     outcome: str = ""
     service_s: float | None = None
 
 
 @dataclass(frozen=True)
 class TicketTransferred(TicketEvent):
+    """The ticket was ended as transferred; ``child_id`` keeps its number in ``to_service`` (at ``to_window``)."""
+
     to_service: str = ""
     to_window: int | None = None
     child_id: int | None = None
@@ -77,53 +89,69 @@ class TicketTransferred(TicketEvent):
 
 @dataclass(frozen=True)
 class TicketHeld(TicketEvent):
+    """The ticket was put on hold (挂起) with a ``HoldKind`` value."""
+
     hold_kind: str = ""
 
 
 @dataclass(frozen=True)
 class TicketResumed(TicketEvent):
+    """A held ticket went back to waiting; ``target_window`` is where it must return to (None: any)."""
+
     target_window: int | None = None
 
 
 @dataclass(frozen=True)
 class TicketCancelled(TicketEvent):
+    """A waiting or held ticket was cancelled, for ``reason``."""
+
     reason: str = ""
 
 
 @dataclass(frozen=True)
 class TicketPrintChanged(TicketEvent):
+    """The ticket's print status changed (a ``PrintStatus`` value); ``reason`` says why a print failed."""
+
     print_status: str = ""
     reason: str = ""
 
 
 @dataclass(frozen=True)
 class WindowOpened(Event):
-    pass
+    """Staff logged in at the window."""
 
 
 @dataclass(frozen=True)
 class WindowClosed(Event):
-    pass
+    """Staff logged out of the window."""
 
 
 @dataclass(frozen=True)
 class WindowPaused(Event):
+    """The window paused (暂停服务) for ``reason``."""
+
     reason: str = ""
 
 
 @dataclass(frozen=True)
 class WindowUnpaused(Event):
+    """The window resumed service after ``paused_s`` seconds."""
+
     paused_s: float = 0.0
 
 
 @dataclass(frozen=True)
 class EvaluatorInvited(Event):
+    """The window's evaluator invites a rating of ``ticket_id`` until ``until``."""
+
     ticket_id: int | None = None
     until: datetime | None = None
 
 
 @dataclass(frozen=True)
 class RatingRecorded(Event):
+    """A 好差评 rating was stored: ``level`` 1 (very satisfied) to 5; ``bound`` when it rates a ticket."""
+
     ticket_id: int | None = None
     rating_id: int | None = None
     level: int = 0
@@ -135,12 +163,16 @@ class RatingRecorded(Event):
 
 @dataclass(frozen=True)
 class TicketPrintRequested(TicketEvent):
+    """The ticket is to be printed (again, when ``reprint``) on the printer named ``printer``."""
+
     printer: str = ""
     reprint: bool = False
 
 
 @dataclass(frozen=True)
 class DeviceChanged(Event):
+    """A device (named ``device``, of ``device_kind``) went to ``state``, with a human-readable ``detail``."""
+
     device: str = ""
     device_kind: str = ""
     state: str = ""

@@ -25,6 +25,7 @@ class Candidate:
 
     @property
     def order(self) -> tuple[datetime, datetime, int]:
+        """The queue order: effective arrival, then issue time, then id."""
         return (self.arrival_at, self.issued_at, self.id)
 
 
@@ -42,11 +43,14 @@ class WorkProfile:
 
 @dataclass(frozen=True)
 class Choice:
+    """The ticket routing chose and the rule that chose it."""
+
     candidate: Candidate
     rule: str  # "targeted" | "max_wait" | "appointment" | "score" | "interleave"
 
 
 def is_priority(profile: WorkProfile, candidate: Candidate) -> bool:
+    """Whether the candidate's class weighs more than normal in this window's profile."""
     return profile.class_weights.get(candidate.priority, 1.0) > 1.0
 
 

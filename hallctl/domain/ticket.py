@@ -19,6 +19,8 @@ from .times import seconds_between
 
 
 class Status(StrEnum):
+    """Where a ticket is in its life (PRODUCT.md §2); the last four are ends (see ``ENDED``)."""
+
     WAITING = "waiting"
     CALLED = "called"
     SERVING = "serving"
@@ -43,12 +45,16 @@ class Outcome(StrEnum):
 
 
 class HoldKind(StrEnum):
+    """Why a ticket is on hold (挂起), which decides where it may resume."""
+
     NOT_HOLDING = "not_holding"  # citizen fetches documents, may return to any window
     HOLDING = "holding"  # documents stay here, comes back to this window
     WAITING = "waiting"  # waiting on something else
 
 
 class PrintStatus(StrEnum):
+    """Whether the ticket's paper slip is printed."""
+
     NONE = "none"  # no printer at this kiosk
     PENDING = "pending"
     PRINTED = "printed"
@@ -139,6 +145,7 @@ class Ticket(Stored):
 
     @property
     def ended(self) -> bool:
+        """Whether the ticket reached an end (finished, no-show, transferred or cancelled)."""
         return self.status in ENDED
 
     # -- transitions -----------------------------------------------------
@@ -147,6 +154,11 @@ class Ticket(Stored):
         self._event(ev.TicketIssued, self.issued_at, window=None, staff=None, priority=self.priority, kiosk=self.kiosk)
 
     def call(self, window: int, staff: str | None, now: datetime) -> None:
+        """Call the waiting ticket to ``window`` and record its wait time.
+
+        Raises:
+            InvalidTransition: the ticket is not waiting.
+        """
         self._require("call", Status.WAITING)
         self.status = Status.CALLED
         self.window, self.staff = window, staff
@@ -158,6 +170,11 @@ class Ticket(Stored):
         self._event(ev.TicketCalled, now, recall=False)
 
     def recall(self, now: datetime) -> None:
+        """Call the called ticket again.
+
+        Raises:
+            InvalidTransition: the ticket is not called.
+        """
         self._require("recall", Status.CALLED)
         self.last_called_at = now
         self.call_count += 1
@@ -180,6 +197,11 @@ class Ticket(Stored):
         return requeued
 
     def start(self, now: datetime) -> None:
+        """Begin serving the called ticket and record the walk time (last call to start).
+
+        Raises:
+            InvalidTransition: the ticket is not called.
+        """
         self._require("start serving", Status.CALLED)
         self.status = Status.SERVING
         self.started_at = now
@@ -187,6 +209,11 @@ class Ticket(Stored):
         self._event(ev.ServiceStarted, now)
 
     def finish(self, outcome: Outcome, now: datetime) -> None:
+        """End service with ``outcome`` and record the service time.
+
+        Raises:
+            InvalidTransition: the ticket is not being served.
+        """
         self._require("finish", Status.SERVING)
         self.status = Status.FINISHED
         self.outcome = Outcome(outcome).value
@@ -195,6 +222,11 @@ class Ticket(Stored):
         self._event(ev.TicketFinished, now, outcome=self.outcome, service_s=self.service_s)
 
     def hold(self, kind: HoldKind, now: datetime, window: int, staff: str | None) -> None:
+        """Put the waiting or served ticket on hold at ``window``.
+
+        Raises:
+            InvalidTransition: the ticket is neither waiting nor being served.
+        """
         self._require("hold", Status.WAITING, Status.SERVING)
         self.status = Status.HELD
         self.hold_kind = HoldKind(kind).value
@@ -244,6 +276,11 @@ class Ticket(Stored):
         child._event(ev.TicketIssued, now, window=None, staff=None, priority=child.priority, kiosk=None)
 
     def cancel(self, now: datetime, reason: str) -> None:
+        """Cancel the waiting or held ticket for ``reason``.
+
+        Raises:
+            InvalidTransition: the ticket is neither waiting nor held.
+        """
         self._require("cancel", Status.WAITING, Status.HELD)
         self.status = Status.CANCELLED
         self.ended_at = now
@@ -255,6 +292,7 @@ class Ticket(Stored):
         self._event(ev.TicketPrintRequested, now, window=None, staff=None, printer=printer, reprint=reprint)
 
     def set_print_status(self, status: PrintStatus, now: datetime, reason: str = "") -> None:
+        """Record the printer's report on the slip; records an event only when the status changes."""
         if self.print_status != status:
             self.print_status = PrintStatus(status).value
             self._event(

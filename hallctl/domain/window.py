@@ -15,6 +15,8 @@ from .ticket import Status, Ticket
 
 
 class WindowState(StrEnum):
+    """What a window is doing, as consoles and the hall screen show it."""
+
     CLOSED = "closed"  # nobody logged in
     IDLE = "idle"
     CALLING = "calling"
@@ -46,6 +48,7 @@ class Window:
 
     @property
     def state(self) -> WindowState:
+        """The window's state, derived from its staff, pause and current ticket."""
         if self.staff is None:
             return WindowState.CLOSED
         if self.paused:
@@ -61,6 +64,11 @@ class Window:
 
     # -- staff session ---------------------------------------------------
     def login(self, staff: str, now: datetime) -> None:
+        """Open the window for ``staff`` (nothing happens if they are already logged in here).
+
+        Raises:
+            InvalidTransition: someone else is logged in at the window.
+        """
         if self.staff == staff:
             return
         if self.staff is not None:
@@ -71,6 +79,11 @@ class Window:
         self._event(ev.WindowOpened, now)
 
     def logout(self, now: datetime) -> str:
+        """Close the window, ending any pause; returns who was logged in.
+
+        Raises:
+            InvalidTransition: the window is not open, or still has a called or served ticket.
+        """
         if self.staff is None:
             raise InvalidTransition(f"window {self.number} is not open")
         if self.current_ticket_id is not None:
@@ -86,6 +99,11 @@ class Window:
         return staff
 
     def require_staff(self, staff: str) -> None:
+        """Check that ``staff`` is the one logged in at this window.
+
+        Raises:
+            InvalidTransition: the window is not open, or open for someone else.
+        """
         if self.staff is None:
             raise InvalidTransition(f"window {self.number} is not open: log in at the window first")
         if self.staff != staff:
@@ -93,6 +111,11 @@ class Window:
 
     # -- pause -----------------------------------------------------------
     def pause(self, reason: str, now: datetime) -> None:
+        """Pause the open window for ``reason``.
+
+        Raises:
+            InvalidTransition: the window is not open, already paused, or has a called ticket.
+        """
         if self.staff is None:
             raise InvalidTransition(f"window {self.number} is not open")
         if self.paused:
@@ -103,6 +126,11 @@ class Window:
         self._event(ev.WindowPaused, now, reason=reason)
 
     def unpause(self, now: datetime) -> None:
+        """Resume service after a pause, recording how long it lasted.
+
+        Raises:
+            InvalidTransition: the window is not paused.
+        """
         if not self.paused:
             raise InvalidTransition(f"window {self.number} is not paused")
         paused_s = (now - self.paused_at).total_seconds() if self.paused_at else 0.0
@@ -111,6 +139,11 @@ class Window:
 
     # -- current ticket --------------------------------------------------
     def require_ready_to_call(self) -> None:
+        """Check that the window may call a ticket now.
+
+        Raises:
+            InvalidTransition: the window is paused, or has a called or served ticket.
+        """
         if self.paused:
             raise InvalidTransition(f"window {self.number} is paused ({self.pause_reason}); unpause to call")
         if self.current_status == Status.CALLED:
@@ -132,12 +165,18 @@ class Window:
             self.current_ticket_id = self.current_status = None
 
     def current(self) -> int:
+        """The id of the ticket the window is calling or serving.
+
+        Raises:
+            InvalidTransition: the window has no current ticket.
+        """
         if self.current_ticket_id is None:
             raise InvalidTransition(f"window {self.number} has no current ticket")
         return self.current_ticket_id
 
     # -- evaluator (好差评) ----------------------------------------------
     def invite_rating(self, ticket: Ticket, now: datetime, timeout_s: int) -> None:
+        """Let the window's evaluator rate ``ticket`` for the next ``timeout_s`` seconds."""
         self.inviting_ticket_id = ticket.id
         self.inviting_until = now + timedelta(seconds=timeout_s)
         self._event(ev.EvaluatorInvited, now, staff=ticket.staff, ticket_id=ticket.id, until=self.inviting_until)
