@@ -13,6 +13,8 @@ Json = dict[str, Any]
 
 @dataclass(frozen=True)
 class StoredUser:
+    """An active staff account as login checks it: its id, name, role and password hash."""
+
     id: int
     username: str
     role: str
@@ -21,6 +23,8 @@ class StoredUser:
 
 @dataclass(frozen=True)
 class StoredToken:
+    """An unrevoked bearer token: its id, name, role and expiry (None: it never expires)."""
+
     id: int
     name: str
     role: str
@@ -30,7 +34,8 @@ class StoredToken:
 class UserRepository(Protocol):
     """Staff accounts (all halls of a database share them)."""
 
-    def active(self, username: str) -> StoredUser | None: ...
+    def active(self, username: str) -> StoredUser | None:
+        """The active account named ``username``; None if there is none or it is deactivated."""
 
     def put(self, username: str, role: str, password_hash: str, display_name: str, now: datetime) -> None:
         """Create the user, or replace its role, password and name (and make it active)."""
@@ -86,7 +91,8 @@ class AuditRepository(Protocol):
 class AuditLog(Protocol):
     """Appends to the audit log outside any transaction (one statement, as cheap as can be)."""
 
-    def append(self, entry: AuditEntry) -> None: ...
+    def append(self, entry: AuditEntry) -> None:
+        """Append one line to the audit log, committed at once."""
 
 
 @dataclass(frozen=True)
@@ -100,25 +106,33 @@ class StoredResult:
 
 
 class IdempotencyRepository(Protocol):
-    def get(self, principal: str, key: str) -> StoredResult | None: ...
+    """Idempotency keys and the replies stored under them, per principal."""
+
+    def get(self, principal: str, key: str) -> StoredResult | None:
+        """What ``key`` holds for ``principal``; None if the key is unused."""
 
     def reserve(self, principal: str, key: str, method: str, path: str, now: datetime) -> bool:
         """Take the key for a running request; False (and this unit of work spoilt) if another took it first."""
 
-    def finish(self, principal: str, key: str, status: int, body: Json | None) -> None: ...
+    def finish(self, principal: str, key: str, status: int, body: Json | None) -> None:
+        """Store the reply (status, body) of the request that reserved the key."""
 
-    def release(self, principal: str, key: str) -> None: ...
+    def release(self, principal: str, key: str) -> None:
+        """Forget the key, so that a retry runs the request again (it failed before any change)."""
 
 
 class SettingsRepository(Protocol):
     """Values the hall keeps in its database (generated secrets)."""
 
-    def get(self, key: str) -> str | None: ...
+    def get(self, key: str) -> str | None:
+        """The value stored under ``key``; None if there is none."""
 
-    def add(self, key: str, value: str) -> None: ...
+    def add(self, key: str, value: str) -> None:
+        """Store a new value under ``key`` (the key must not exist yet)."""
 
 
 class ServiceRepository(Protocol):
     """The configured services as rows the reports join on."""
 
-    def put(self, code: str, name: str, name_en: str, prefix: str, target_wait_min: float) -> None: ...
+    def put(self, code: str, name: str, name_en: str, prefix: str, target_wait_min: float) -> None:
+        """Create or update the service's row (``target_wait_min`` in minutes)."""

@@ -78,6 +78,7 @@ class Hall:
 
     @property
     def hall_id(self) -> str:
+        """The hall's id from its config (every row of this hall carries it)."""
         return self.config.hall.id
 
     def close(self) -> None:
@@ -93,6 +94,7 @@ class Hall:
         return self.units(write=write)
 
     def now(self) -> datetime:
+        """The current instant from the hall's clock (aware, UTC)."""
         return self.clock()
 
     def profile(self, window: int) -> WorkProfile:
@@ -123,6 +125,7 @@ class Hall:
         return self.service_times.mean_min(service, self.now())
 
     def windows_serving(self, service: str) -> list[int]:
+        """Numbers of the windows whose profile includes ``service`` (open or not)."""
         return self._serving.get(service, [])
 
     def is_open(self, now: datetime) -> bool:

@@ -75,6 +75,7 @@ def listed(hall: Hall, which: str = "open") -> list[Json]:
 
 
 def case_dto(hall: Hall, uow: UnitOfWork, case: FollowUp) -> Json:
+    """The case as the follow-up page lists it: state, rating, ticket, the actions its state allows, whether overdue."""
     ticket = uow.tickets.get(case.ticket_id)
     rating = uow.ratings.for_ticket(case.ticket_id)
     today = model.business_day(hall.now(), hall.config.hall.zone)

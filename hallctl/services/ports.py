@@ -31,13 +31,15 @@ from .account_ports import UserRepository as UserRepository
 class Clock(Protocol):
     """The hall's clock: an aware UTC ``datetime`` of now."""
 
-    def __call__(self) -> datetime: ...
+    def __call__(self) -> datetime:
+        """The current instant, timezone-aware in UTC."""
 
 
 class EventPublisher(Protocol):
     """Hands committed domain events to whoever subscribed."""
 
-    def publish(self, events: Iterable[Event]) -> None: ...
+    def publish(self, events: Iterable[Event]) -> None:
+        """Deliver committed events to the subscribers that want them."""
 
 
 EventHandler = Callable[[list[Any]], None]
@@ -49,11 +51,19 @@ class EventBus(EventPublisher, Protocol):
 
     def subscribe(
         self, name: str, handler: EventHandler, remote: bool = False, wants: Callable[[Event], bool] = ...
-    ) -> None: ...
+    ) -> None:
+        """Deliver events to ``handler`` under ``name``.
 
-    def unsubscribe(self, name: str) -> None: ...
+        Args:
+            remote: also deliver the events the hall's other server processes committed.
+            wants: the events ``handler`` acts on (default: all); it never sees the others.
+        """
 
-    def close(self) -> None: ...
+    def unsubscribe(self, name: str) -> None:
+        """Stop delivering to the subscriber ``name`` (after what it already has queued)."""
+
+    def close(self) -> None:
+        """Stop every subscriber's delivery thread; nothing is delivered afterwards."""
 
 
 class Candidates(NamedTuple):
@@ -94,7 +104,8 @@ class TicketRepository(Protocol):
     def add(self, ticket: Ticket) -> None:
         """Insert a new ticket now (its id is set) and keep it for later changes in this unit of work."""
 
-    def get(self, ticket_id: int) -> Ticket | None: ...
+    def get(self, ticket_id: int) -> Ticket | None:
+        """The ticket with this id (kept for later changes in this unit of work); None if there is none."""
 
     def reserve_seqs(self, service: str, day: date, count: int) -> int:
         """Advance the (service, day) counter by ``count``; the numbers ``value - count + 1 … value`` are ours."""
@@ -102,7 +113,8 @@ class TicketRepository(Protocol):
     def pending_prints(self, kiosks: list[str], since: datetime) -> list[tuple[int, str, datetime]]:
         """(id, kiosk, issued at) of tickets from these kiosks issued since ``since`` and not yet printed."""
 
-    def issued_today(self, service: str, day: date) -> int: ...
+    def issued_today(self, service: str, day: date) -> int:
+        """How many tickets of ``service`` were issued on ``day`` (the hall's local date)."""
 
     def candidates(
         self, window: int, services: list[str], classes: list[str], now: datetime, skip: Iterable[int] = ()
@@ -121,12 +133,14 @@ class TicketRepository(Protocol):
     def waiting_by_service(self) -> dict[str, tuple[int, datetime | None]]:
         """service → (waiting count, earliest effective arrival)."""
 
-    def waiting_counts(self, services: list[str]) -> dict[str, int]: ...
+    def waiting_counts(self, services: list[str]) -> dict[str, int]:
+        """Waiting tickets per service, for just these services (services with none are left out)."""
 
     def waiting_list(self, services: list[str], window: int, limit: int = 50) -> list[Ticket]:
         """Waiting tickets a window may call: its services, or sent to it."""
 
-    def held(self, limit: int = 100) -> list[Ticket]: ...
+    def held(self, limit: int = 100) -> list[Ticket]:
+        """Held tickets, longest held first."""
 
     def recent_calls(self, since: datetime, limit: int = 8) -> list[RecentCall]:
         """The latest calls and recalls since ``since``, newest first."""
@@ -144,33 +158,45 @@ class TicketRepository(Protocol):
 class WindowRepository(Protocol):
     """The hall's windows and their staff sessions and pauses."""
 
-    def add(self, window: Window) -> None: ...
+    def add(self, window: Window) -> None:
+        """Store a new window."""
 
-    def get(self, number: int) -> Window | None: ...
+    def get(self, number: int) -> Window | None:
+        """The window numbered ``number`` (kept for later changes in this unit of work); None if there is none."""
 
     def with_current(self, number: int) -> tuple[Window | None, Ticket | None]:
         """A window and the ticket it is serving (or None)."""
 
-    def all(self) -> list[Window]: ...
+    def all(self) -> list[Window]:
+        """Every window of the hall, by number."""
 
     def open_numbers(self) -> tuple[set[int], set[int]]:
         """Windows with somebody logged in, and those of them that are free (not paused, no ticket)."""
 
-    def staffed_by(self, staff: str) -> Window | None: ...
+    def staffed_by(self, staff: str) -> Window | None:
+        """The window ``staff`` is logged in at; None if at none."""
 
-    def open_session(self, window: int, staff: str, now: datetime) -> None: ...
+    def open_session(self, window: int, staff: str, now: datetime) -> None:
+        """Record that ``staff`` logged in at ``window`` at ``now``."""
 
-    def close_session(self, window: int, now: datetime) -> None: ...
+    def close_session(self, window: int, now: datetime) -> None:
+        """End the window's open staff session at ``now`` (no-op when none is open)."""
 
-    def open_pause(self, window: int, staff: str, reason: str, now: datetime) -> None: ...
+    def open_pause(self, window: int, staff: str, reason: str, now: datetime) -> None:
+        """Record that ``staff`` paused ``window`` for ``reason`` at ``now``."""
 
-    def close_pause(self, window: int, now: datetime) -> None: ...
+    def close_pause(self, window: int, now: datetime) -> None:
+        """End the window's open pause at ``now`` (no-op when none is open)."""
 
 
 class RatingRepository(Protocol):
-    def add(self, rating: Rating) -> None: ...
+    """Citizens' ratings of the tickets they were served on."""
 
-    def for_ticket(self, ticket_id: int) -> Rating | None: ...
+    def add(self, rating: Rating) -> None:
+        """Store a new rating."""
+
+    def for_ticket(self, ticket_id: int) -> Rating | None:
+        """The rating given for this ticket; None if it was not rated."""
 
 
 @dataclass(frozen=True)
@@ -188,9 +214,11 @@ class CaseStep:
 class FollowUpRepository(Protocol):
     """差评整改 cases and their steps."""
 
-    def add(self, case: FollowUp) -> None: ...
+    def add(self, case: FollowUp) -> None:
+        """Store a new case (its id is set at the next flush)."""
 
-    def get(self, case_id: int) -> FollowUp | None: ...
+    def get(self, case_id: int) -> FollowUp | None:
+        """The case with this id; None if there is none in this hall."""
 
     def listed(self, states: list[str] | None, limit: int = 500) -> list[FollowUp]:
         """Cases in ``states`` (all when None), newest first."""
@@ -198,7 +226,8 @@ class FollowUpRepository(Protocol):
     def add_step(self, case_id: int, action: str, actor: str, at: datetime, moved: tuple[str, str], note: str) -> None:
         """Record a step that ``moved`` a case (from state, to state)."""
 
-    def steps(self, case_id: int) -> list[CaseStep]: ...
+    def steps(self, case_id: int) -> list[CaseStep]:
+        """The case's steps, oldest first."""
 
     def exclude_rating(self, rating_id: int) -> None:
         """Leave the rating out of satisfaction (an approved appeal)."""
@@ -208,34 +237,44 @@ class UnitOfWork(Protocol):
     """``with hall.uow() as uow: ...; uow.commit()`` — one transaction; rolled back unless committed."""
 
     @property
-    def tickets(self) -> TicketRepository: ...
+    def tickets(self) -> TicketRepository:
+        """The hall's tickets in this transaction."""
 
     @property
-    def windows(self) -> WindowRepository: ...
+    def windows(self) -> WindowRepository:
+        """The hall's windows, staff sessions and pauses in this transaction."""
 
     @property
-    def ratings(self) -> RatingRepository: ...
+    def ratings(self) -> RatingRepository:
+        """The hall's ratings in this transaction."""
 
     @property
-    def followups(self) -> FollowUpRepository: ...
+    def followups(self) -> FollowUpRepository:
+        """The hall's follow-up cases in this transaction."""
 
     @property
-    def users(self) -> UserRepository: ...
+    def users(self) -> UserRepository:
+        """Staff accounts in this transaction."""
 
     @property
-    def tokens(self) -> TokenRepository: ...
+    def tokens(self) -> TokenRepository:
+        """Bearer tokens in this transaction."""
 
     @property
-    def audit(self) -> AuditRepository: ...
+    def audit(self) -> AuditRepository:
+        """The hall's audit log, for reading."""
 
     @property
-    def idempotency(self) -> IdempotencyRepository: ...
+    def idempotency(self) -> IdempotencyRepository:
+        """Idempotency keys and their stored replies in this transaction."""
 
     @property
-    def settings(self) -> SettingsRepository: ...
+    def settings(self) -> SettingsRepository:
+        """Values the database keeps (generated secrets) in this transaction."""
 
     @property
-    def services(self) -> ServiceRepository: ...
+    def services(self) -> ServiceRepository:
+        """The services' rows in this transaction."""
 
     def __enter__(self) -> Self: ...
 
@@ -253,25 +292,35 @@ class UnitOfWork(Protocol):
 class UnitOfWorkFactory(Protocol):
     """Opens a unit of work; ``write=False`` for a read-only one."""
 
-    def __call__(self, write: bool = True) -> UnitOfWork: ...
+    def __call__(self, write: bool = True) -> UnitOfWork:
+        """Open a unit of work: ``write=False`` for a read-only one."""
 
 
 class DeviceStates(Protocol):
     """The hall's devices as the hall screen shows them."""
 
-    def snapshot(self) -> list[Json]: ...
+    def snapshot(self) -> list[Json]:
+        """Every device as the hall screen lists it: name, kind, state, detail, since, counters."""
 
-    def get(self, name: str) -> Json: ...
+    def get(self, name: str) -> Json:
+        """One device as :meth:`snapshot` lists it.
 
-    def states(self) -> list[DeviceChanged]: ...
+        Raises:
+            KeyError: no device is named ``name``.
+        """
 
-    def mirror(self, event: DeviceChanged) -> None: ...
+    def states(self) -> list[DeviceChanged]:
+        """Every device's current state, as the events that set it (for the hall's other processes)."""
+
+    def mirror(self, event: DeviceChanged) -> None:
+        """Take a state another server process (the device leader) reported, without publishing it again."""
 
 
 class Storage(Protocol):
     """The database a hall runs on, as the hall holds it: released at close."""
 
-    def dispose(self) -> None: ...
+    def dispose(self) -> None:
+        """Close the database's connections."""
 
 
 class Announcer(Protocol):
@@ -281,13 +330,16 @@ class Announcer(Protocol):
         """The newest announcements first: tokens, clip files, state."""
         ...
 
-    def stop(self) -> None: ...
+    def stop(self) -> None:
+        """Stop the player thread once it has played the announcements already queued."""
 
 
 class DeviceHost(Protocol):
     """Runs the device workers in the one process holding the hall's device leader lock."""
 
     @property
-    def leading(self) -> bool: ...
+    def leading(self) -> bool:
+        """Whether this process holds the leader lock and runs the device workers."""
 
-    def stop(self) -> None: ...
+    def stop(self) -> None:
+        """Stop the device workers (if running) and release the leader lock."""

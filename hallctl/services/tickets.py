@@ -29,6 +29,8 @@ class Appointment:
 
 @dataclass(frozen=True)
 class IssueTicket:
+    """A request to issue a ticket of ``service`` (``priority`` None: the normal class)."""
+
     service: str
     priority: str | None = None
     kiosk: str | None = None
@@ -41,6 +43,8 @@ class IssueTicket:
 
 @dataclass(frozen=True)
 class RateTicket:
+    """A citizen's rating of their ticket, proven by the ticket's tracking token (``level`` 1 to 5)."""
+
     ticket_id: int
     token: str
     level: int

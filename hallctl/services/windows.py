@@ -60,6 +60,13 @@ def _current(uow: UnitOfWork, window: model.Window) -> model.Ticket:
 
 
 def login(hall: Hall, act: WindowAction) -> Json:
+    """Log ``act.staff`` in at the window; returns the window as the console shows it.
+
+    Raises:
+        NotFound: the hall has no such window.
+        InvalidTransition: they are logged in at another window, or someone else is at this one.
+    """
+
     def run(uow: UnitOfWork, window: model.Window, now: datetime) -> Json:
         elsewhere = uow.windows.staffed_by(act.staff)
         if elsewhere is not None and elsewhere.number != window.number:
@@ -73,6 +80,12 @@ def login(hall: Hall, act: WindowAction) -> Json:
 
 
 def logout(hall: Hall, act: WindowAction) -> Json:
+    """Log the staff member out of the window, ending any pause; returns the window.
+
+    Raises:
+        InvalidTransition: the window still has a called or served ticket.
+    """
+
     def run(uow: UnitOfWork, window: model.Window, now: datetime) -> Json:
         if window.paused:
             uow.windows.close_pause(window.number, now)
@@ -178,19 +191,24 @@ def _on_current(
 
 
 def recall(hall: Hall, act: WindowAction) -> Json:
+    """Call the window's current ticket again; returns the ticket."""
     return _on_current(hall, act, lambda t, w, now, uow: t.recall(now))
 
 
 def no_show(hall: Hall, act: WindowAction) -> Json:
+    """Mark the called ticket 过号 (requeued once when the hall allows it); returns the ticket."""
     requeue = hall.config.routing.requeue_no_show
     return _on_current(hall, act, lambda t, w, now, uow: t.no_show(now, requeue))
 
 
 def start(hall: Hall, act: WindowAction) -> Json:
+    """Begin serving the called ticket; returns the ticket."""
     return _on_current(hall, act, lambda t, w, now, uow: t.start(now))
 
 
 def finish(hall: Hall, act: WindowAction, outcome: model.Outcome) -> Json:
+    """Finish serving with ``outcome`` and invite the evaluator to rate it; returns the ticket."""
+
     def run(ticket: model.Ticket, window: model.Window, now: datetime, uow: UnitOfWork) -> None:
         ticket.finish(outcome, now)
         window.invite_rating(ticket, now, hall.config.routing.rating_timeout_s)
@@ -255,6 +273,8 @@ def resume(hall: Hall, act: WindowAction, ticket_id: int) -> Json:
 
 
 def pause(hall: Hall, act: WindowAction, reason: str) -> Json:
+    """Pause the window for ``reason``; returns the window."""
+
     def run(uow: UnitOfWork, window: model.Window, now: datetime) -> Json:
         window.pause(reason, now)
         uow.windows.open_pause(window.number, act.staff, reason, now)
@@ -264,6 +284,8 @@ def pause(hall: Hall, act: WindowAction, reason: str) -> Json:
 
 
 def unpause(hall: Hall, act: WindowAction) -> Json:
+    """End the window's pause; returns the window."""
+
     def run(uow: UnitOfWork, window: model.Window, now: datetime) -> Json:
         window.unpause(now)
         uow.windows.close_pause(window.number, now)
@@ -273,6 +295,7 @@ def unpause(hall: Hall, act: WindowAction) -> Json:
 
 
 def window_dto(window: model.Window) -> Json:
+    """The window as consoles and the hall screen show it (JSON-ready)."""
     state = window.state
     return {
         "number": window.number,

@@ -17,6 +17,7 @@ _warned: set[int] = set()
 
 
 def is_workday(day: date) -> bool:
+    """Whether ``day`` is a working day in mainland China (Monday–Friday when the year's calendar is unknown)."""
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
