@@ -1,0 +1,1 @@
+"""hallctl: the queue kiosk and hall-device controller of a government service hall (see README.md)."""

@@ -50,6 +50,7 @@ def wants(event: ev.Event) -> bool:
 
 
 def stop_announcer(hall) -> None:
+    """Stop the hall's voice announcer: no more calls reach it, and it finishes what it has queued."""
     hall.bus.unsubscribe("voice")
     hall.announcer.stop()
     hall.announcer = None

@@ -44,6 +44,7 @@ class Database:
 
     @property
     def is_sqlite(self) -> bool:
+        """Whether the database is SQLite (one writer at a time) rather than PostgreSQL."""
         return self.write_engine.dialect.name == "sqlite"
 
     def append(self, statement: Executable) -> None:
@@ -57,6 +58,7 @@ class Database:
                 conn.execute(statement)
 
     def dispose(self) -> None:
+        """Close every connection of both engines."""
         self.write_engine.dispose()
         self.read_engine.dispose()
 

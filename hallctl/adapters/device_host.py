@@ -55,9 +55,11 @@ class DeviceHost:
 
     @property
     def leading(self) -> bool:
+        """Whether this process holds the leader lock and runs the device workers."""
         return bool(self._stoppers)
 
     def stop(self) -> None:
+        """Stop watching the lock, stop the device workers (if running) and release the lock."""
         self._stop.set()
         self._thread.join(timeout=self.retry_s + 5)
         with self._mutex:

@@ -103,6 +103,7 @@ class EventBus:
         self._remote.discard(name)
 
     def publish(self, events: Iterable[Event]) -> None:
+        """Deliver events committed in this process to the subscribers that want them."""
         self._deliver(list(events), remote=False)
 
     def publish_remote(self, events: Iterable[Event]) -> None:
@@ -131,6 +132,7 @@ class EventBus:
             worker.queue.join()
 
     def close(self) -> None:
+        """Stop every subscriber's delivery thread (each after what it has queued)."""
         for worker in self._workers:
             worker.queue.put(None)
         for worker in self._workers:

@@ -27,6 +27,15 @@ PAUSED_TEXT = "暂停服务"
 
 
 class HallDevices:
+    """The windows' RS-485 devices (LED, evaluator, caller) driven from the hall's events, and their key presses.
+
+    Starts a worker per bus (a frame-line worker for vendor screens), shows each window's present state,
+    then follows the hall's events.
+
+    Args:
+        timing: bus timing for every bus (tests); default: each bus's configured reply timeout.
+    """
+
     def __init__(self, hall: Hall, registry: DeviceRegistry, timing: BusTiming | None = None) -> None:
         self.hall = hall
         config = hall.config
@@ -65,6 +74,7 @@ class HallDevices:
         return event.window is not None
 
     def stop(self) -> None:
+        """Stop following the hall's events and handling presses, then stop every bus worker."""
         self.hall.bus.unsubscribe("hallbus")
         self._presses.put(None)
         workers: list[PortWorker] = [*self.workers.values(), *self.frame_lines.values()]
@@ -130,6 +140,7 @@ class HallDevices:
         self._write(name, hb.CALLER_TEXT, hb.caller_text(text))
 
     def on_domain_events(self, batch: list[ev.Event]) -> None:
+        """Update the LEDs, evaluators and caller displays of the windows these events touched."""
         touched = set()
         for event in batch:
             if event.window is None:

@@ -52,6 +52,7 @@ class LeaderLock:
             return False
 
     def release(self) -> None:
+        """Give the lock up (no-op when not held); closing its file or connection drops it."""
         if self._fd is not None:
             os.close(self._fd)  # closing the descriptor drops the flock
             self._fd = None

@@ -43,12 +43,15 @@ class Printers:
 
     @staticmethod
     def wants(event: ev.Event) -> bool:
+        """What the printers follow: print requests."""
         return isinstance(event, ev.TicketPrintRequested)
 
     def on_printer_result(self, ticket_id: int, ok: bool, reason: str) -> None:
+        """Store the printer's outcome for the ticket (``ok``, or why it failed in ``reason``)."""
         printing.record_print(self.hall, ticket_id, ok, reason)
 
     def on_domain_events(self, batch: list[ev.TicketPrintRequested]) -> None:
+        """Encode each requested ticket and queue it on its printer's worker."""
         for event in batch:  # the bus hands this subscriber print requests only
             self._print(event)
 
@@ -75,6 +78,7 @@ class Printers:
         return len(pending)
 
     def stop(self) -> None:
+        """Stop following print requests, then stop every printer worker."""
         self.hall.bus.unsubscribe("printers")
         for worker in self.workers.values():
             worker.stop()

@@ -69,6 +69,7 @@ class EventRelay:
         bus.subscribe("relay", self.on_domain_events, wants=wants)
 
     def on_domain_events(self, batch: list[ev.Event]) -> None:
+        """Publish this process's committed events to the hall's other processes (dropped if Redis is down)."""
         message = json.dumps({"origin": self.origin, "events": [ev.to_wire(e) for e in batch]})
         try:
             self.redis.publish(self.channel, message)
@@ -76,6 +77,7 @@ class EventRelay:
             log.warning("could not relay %d events to the other processes: %s", len(batch), exc)
 
     def stop(self) -> None:
+        """Stop listening to the other processes."""
         self._stop.set()
         self._thread.join(timeout=5)
 

@@ -58,6 +58,7 @@ class Group:
     services: list[float] = field(default_factory=list)
 
     def add(self, other: Group) -> None:
+        """Merge another group's figures into this one (sums and counts added, the larger maximum kept)."""
         for name in COUNTS + SUMS:
             self.figures[name] = (self.figures.get(name) or 0) + (other.figures.get(name) or 0)
         maxima = [m for m in (self.figures.get("wait_max"), other.figures.get("wait_max")) if m is not None]

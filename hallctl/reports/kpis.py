@@ -168,6 +168,7 @@ def nearest_rank(p: int, n: int) -> int:
 
 
 def round1(value) -> float | None:
+    """The value as a float rounded to one decimal; None stays None."""
     return None if value is None else round(float(value), 1)
 
 

@@ -19,6 +19,8 @@ from hallctl.adapters import orm
 
 @dataclass(frozen=True)
 class ErlangC:
+    """Erlang C figures for ``windows`` windows: load in windows, P(wait), mean wait, share within target."""
+
     windows: int
     load: float  # A, in windows
     p_wait: float  # probability a citizen waits at all

@@ -24,6 +24,11 @@ class UTCDateTime(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
+        """The value as naive UTC for the database.
+
+        Raises:
+            ValueError: a naive datetime (its zone is unknown).
+        """
         if value is None:
             return None
         if value.tzinfo is None:
@@ -31,6 +36,7 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value, dialect):
+        """The stored naive UTC value as an aware UTC datetime."""
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if isinstance(value, datetime) else value

@@ -17,12 +17,14 @@ class UserRepository(Repository):
     """Staff accounts (implements :class:`hallctl.services.ports.UserRepository`)."""
 
     def active(self, username: str) -> StoredUser | None:
+        """The active account named ``username``; None if there is none or it is deactivated."""
         u = orm.users
         stmt = select(u.c.id, u.c.username, u.c.role, u.c.password_hash).where(u.c.username == username, u.c.active)
         row = self.session.execute(stmt).first()
         return StoredUser(*row) if row else None
 
     def put(self, username: str, role: str, password_hash: str, display_name: str, now: datetime) -> None:
+        """Create the user, or replace its role, password and name (and make it active)."""
         u = orm.users
         values = {"role": role, "password_hash": password_hash, "active": True, "display_name": display_name}
         if self.session.execute(select(u.c.id).where(u.c.username == username)).first():
@@ -43,6 +45,7 @@ class TokenRepository(Repository):
         user_id: int | None = None,
         expires_at: datetime | None = None,
     ) -> int:
+        """Store a token; returns its id."""
         token_id: int = self.session.execute(
             insert(orm.tokens)
             .values(
@@ -59,6 +62,7 @@ class TokenRepository(Repository):
         return token_id
 
     def find(self, token_hash: str) -> StoredToken | None:
+        """The unrevoked token with this hash; None if there is none."""
         t = orm.tokens
         stmt = select(t.c.id, t.c.name, t.c.role, t.c.expires_at).where(
             t.c.token_hash == token_hash, t.c.revoked.is_(False)
@@ -67,6 +71,7 @@ class TokenRepository(Repository):
         return StoredToken(*row) if row else None
 
     def revoke_device_tokens(self, name: str) -> list[int]:
+        """Revoke the unrevoked device tokens (those of no user) named ``name``; returns their ids."""
         t = orm.tokens
         where = (t.c.name == name) & t.c.user_id.is_(None) & t.c.revoked.is_(False)
         ids = list(self.session.scalars(select(t.c.id).where(where)))
@@ -74,6 +79,7 @@ class TokenRepository(Repository):
         return ids
 
     def revoke_session(self, token_id: int) -> None:
+        """Revoke a user's session token (device tokens are left alone)."""
         t = orm.tokens
         self.session.execute(update(t).where(t.c.id == token_id, t.c.user_id.is_not(None)).values(revoked=True))
 
@@ -82,12 +88,14 @@ class AuditRepository(Repository):
     """Reading the hall's audit log (implements :class:`hallctl.services.ports.AuditRepository`)."""
 
     def recent(self, limit: int) -> list[AuditEntry]:
+        """The hall's latest audit entries, newest first."""
         a = orm.audit_log
         columns = (a.c.at, a.c.actor, a.c.role, a.c.method, a.c.path, a.c.status, a.c.remote_addr)
         stmt = select(*columns).where(a.c.hall_id == self.hall_id).order_by(a.c.id.desc()).limit(limit)
         return [AuditEntry(*row) for row in self.session.execute(stmt)]
 
     def failures_since_success(self, actor: str, role: str, path: str, since: datetime) -> tuple[int, datetime | None]:
+        """403 answers to ``actor`` on ``path`` since ``since`` and after its last 200: (count, latest)."""
         a = orm.audit_log
         mine = (a.c.hall_id == self.hall_id, a.c.actor == actor, a.c.path == path, a.c.role == role)
         last_ok = self.session.execute(select(func.max(a.c.id)).where(*mine, a.c.status == 200)).scalar() or 0
@@ -105,6 +113,7 @@ class SqlAuditLog:
         self.hall_id = hall_id
 
     def append(self, entry: AuditEntry) -> None:
+        """Insert the audit line at once, outside any transaction."""
         self.database.append(
             insert(orm.audit_log).values(
                 hall_id=self.hall_id,

@@ -18,10 +18,12 @@ class RatingRepository(Repository):
     """好差评 ratings (implements :class:`hallctl.services.ports.RatingRepository`)."""
 
     def add(self, rating: model.Rating) -> None:
+        """Store a new rating (its id is set at the next flush)."""
         self.session.add(rating)
         self.seen.add(rating)
 
     def for_ticket(self, ticket_id: int) -> model.Rating | None:
+        """The rating given for this ticket; None if it was not rated."""
         stmt = select(model.Rating).where(orm.ratings.c.ticket_id == ticket_id)
         return self.session.scalars(stmt).first()
 
@@ -30,13 +32,16 @@ class FollowUpRepository(Repository):
     """Follow-up cases and their steps (implements :class:`hallctl.services.ports.FollowUpRepository`)."""
 
     def add(self, case: FollowUp) -> None:
+        """Store a new case (its id is set at the next flush)."""
         self.session.add(case)
 
     def get(self, case_id: int) -> FollowUp | None:
+        """The case with this id; None if there is none in this hall."""
         case = self.session.get(FollowUp, case_id)
         return case if case is not None and case.hall_id == self.hall_id else None
 
     def listed(self, states: list[str] | None, limit: int = 500) -> list[FollowUp]:
+        """The hall's cases in ``states`` (all when None or empty), newest first."""
         f = orm.followups
         stmt = select(FollowUp).where(f.c.hall_id == self.hall_id).order_by(f.c.opened_at.desc()).limit(limit)
         if states:
@@ -44,6 +49,7 @@ class FollowUpRepository(Repository):
         return list(self.session.scalars(stmt))
 
     def add_step(self, case_id: int, action: str, actor: str, at: datetime, moved: tuple[str, str], note: str) -> None:
+        """Record a step that ``moved`` a case (from state, to state)."""
         self.session.execute(
             insert(orm.followup_steps).values(
                 followup_id=case_id,
@@ -57,9 +63,11 @@ class FollowUpRepository(Repository):
         )
 
     def steps(self, case_id: int) -> list[CaseStep]:
+        """The case's steps, oldest first."""
         s = orm.followup_steps
         stmt = select(s.c.action, s.c.actor, s.c.at, s.c.from_state, s.c.to_state, s.c.note)
         return [CaseStep(*row) for row in self.session.execute(stmt.where(s.c.followup_id == case_id).order_by(s.c.id))]
 
     def exclude_rating(self, rating_id: int) -> None:
+        """Leave the rating out of satisfaction (an approved appeal)."""
         self.session.execute(update(orm.ratings).where(orm.ratings.c.id == rating_id).values(excluded=True))

@@ -19,6 +19,7 @@ class IdempotencyRepository(Repository):
     """Idempotency keys and their stored replies (implements ``ports.IdempotencyRepository``)."""
 
     def get(self, principal: str, key: str) -> StoredResult | None:
+        """What ``key`` holds for ``principal``; None if the key is unused."""
         stmt = select(K.c.method, K.c.path, K.c.status_code, K.c.body).where(K.c.principal == principal, K.c.key == key)
         row = self.session.execute(stmt).first()
         return StoredResult(*row) if row else None
@@ -34,10 +35,12 @@ class IdempotencyRepository(Repository):
         return True
 
     def finish(self, principal: str, key: str, status: int, body: Json | None) -> None:
+        """Store the reply (status, body) of the request that reserved the key."""
         where = (K.c.principal == principal) & (K.c.key == key)
         self.session.execute(update(K).where(where).values(status_code=status, body=body))
 
     def release(self, principal: str, key: str) -> None:
+        """Delete the key, so that a retry runs the request again."""
         self.session.execute(delete(K).where(K.c.principal == principal, K.c.key == key))
 
 
@@ -45,9 +48,11 @@ class SettingsRepository(Repository):
     """Key-value settings the database keeps (implements ``ports.SettingsRepository``)."""
 
     def get(self, key: str) -> str | None:
+        """The value stored under ``key``; None if there is none."""
         return self.session.execute(select(orm.settings.c.value).where(orm.settings.c.key == key)).scalar()
 
     def add(self, key: str, value: str) -> None:
+        """Insert a new value under ``key`` (the key must not exist yet)."""
         self.session.execute(orm.settings.insert().values(key=key, value=value))
 
 
@@ -55,6 +60,7 @@ class ServiceRepository(Repository):
     """The services' rows, kept in line with the config (implements ``ports.ServiceRepository``)."""
 
     def put(self, code: str, name: str, name_en: str, prefix: str, target_wait_min: float) -> None:
+        """Create or update the hall's row of the service."""
         keys = {"hall_id": self.hall_id, "code": code}
         values = {"name": name, "name_en": name_en, "prefix": prefix, "target_wait_min": target_wait_min}
         upsert(self.session, orm.services, keys, values)

@@ -42,6 +42,7 @@ class TicketRepository(Repository):
         self.session.add(ticket)
 
     def get(self, ticket_id: int) -> model.Ticket | None:
+        """The hall's ticket with this id, kept for later versioned updates; None if there is none."""
         ticket = self.session.get(model.Ticket, ticket_id)
         if ticket is None or ticket.hall_id != self.hall_id:
             return None
@@ -70,6 +71,7 @@ class TicketRepository(Repository):
         return [(ticket_id, kiosk, issued_at) for ticket_id, kiosk, issued_at in self.session.execute(stmt)]
 
     def issued_today(self, service: str, day: date) -> int:
+        """How many tickets of ``service`` were issued on the business day ``day``."""
         return (
             self.session.execute(sql.ISSUED_TODAY, {"hall": self.hall_id, "service": service, "day": day}).scalar() or 0
         )
@@ -145,6 +147,7 @@ class TicketRepository(Repository):
         return list(self.session.scalars(stmt))
 
     def held(self, limit: int = 100) -> list[model.Ticket]:
+        """The hall's held tickets, longest held first."""
         stmt = (
             select(model.Ticket)
             .where(T.c.hall_id == self.hall_id, T.c.status == model.Status.HELD)
@@ -170,6 +173,7 @@ class TicketRepository(Repository):
         ]
 
     def find_active_by_number(self, number: str, day: date) -> model.Ticket | None:
+        """The latest hop of the ticket numbered ``number`` on ``day``, kept for later updates."""
         stmt = (
             select(model.Ticket)
             .where(T.c.hall_id == self.hall_id, T.c.business_day == day, T.c.number == number)

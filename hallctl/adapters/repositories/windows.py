@@ -17,10 +17,12 @@ class WindowRepository(Repository):
     """The hall's windows, staff sessions and pauses (implements the port of the same name)."""
 
     def add(self, window: model.Window) -> None:
+        """Store a new window."""
         self.session.add(window)
         self.seen.add(window)
 
     def get(self, number: int) -> model.Window | None:
+        """The hall's window numbered ``number``, kept for later updates; None if there is none."""
         window = self.session.get(model.Window, (self.hall_id, number))
         if window is not None:
             self.seen.add(window)
@@ -32,6 +34,7 @@ class WindowRepository(Repository):
         return (row[0], row[1]) if row else (None, None)
 
     def all(self) -> list[model.Window]:
+        """Every window of the hall, by number."""
         stmt = select(model.Window).where(orm.windows.c.hall_id == self.hall_id).order_by(orm.windows.c.number)
         return list(self.session.scalars(stmt))
 
@@ -44,15 +47,18 @@ class WindowRepository(Repository):
         )
 
     def staffed_by(self, staff: str) -> model.Window | None:
+        """The window ``staff`` is logged in at; None if at none."""
         stmt = select(model.Window).where(orm.windows.c.hall_id == self.hall_id, orm.windows.c.staff == staff)
         return self.session.scalars(stmt).first()
 
     def open_session(self, window: int, staff: str, now: datetime) -> None:
+        """Insert a staff session of ``staff`` at ``window`` starting ``now``."""
         self.session.execute(
             insert(orm.window_sessions).values(hall_id=self.hall_id, window=window, staff=staff, started_at=now)
         )
 
     def close_session(self, window: int, now: datetime) -> None:
+        """End the window's open staff session at ``now``."""
         s = orm.window_sessions
         self.session.execute(
             update(s)
@@ -61,6 +67,7 @@ class WindowRepository(Repository):
         )
 
     def open_pause(self, window: int, staff: str, reason: str, now: datetime) -> None:
+        """Insert a pause of ``window`` by ``staff`` for ``reason`` starting ``now``."""
         self.session.execute(
             insert(orm.window_pauses).values(
                 hall_id=self.hall_id, window=window, staff=staff, reason=reason, started_at=now
@@ -68,6 +75,7 @@ class WindowRepository(Repository):
         )
 
     def close_pause(self, window: int, now: datetime) -> None:
+        """End the window's open pause at ``now``."""
         p = orm.window_pauses
         self.session.execute(
             update(p)
