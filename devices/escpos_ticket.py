@@ -21,6 +21,8 @@ from . import constants as c
 
 @dataclass(frozen=True)
 class Layout:
+    """How a printer lays a ticket out: text encoding, columns per line, cut (``full``/``partial``), QR module size."""
+
     encoding: str = "gb18030"
     columns: int = 48
     cut: str = "full"  # "full" | "partial"
@@ -28,6 +30,7 @@ class Layout:
 
     @property
     def cjk(self) -> bool:
+        """Whether the encoding is a Chinese one, which needs Chinese mode (``FS &``) around non-ASCII text."""
         return self.encoding.lower() in c.CJK_ENCODINGS
 
 

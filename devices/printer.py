@@ -30,6 +30,8 @@ ResultHandler = Callable[[int, bool, str], None]
 
 @dataclass
 class PrintJob:
+    """An encoded ticket waiting for its printer; ``created`` is its ``time.monotonic()`` when queued."""
+
     ticket_id: int
     data: bytes
     created: float  # time.monotonic()

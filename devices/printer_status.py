@@ -9,6 +9,8 @@ from . import constants as c
 
 
 class PrinterState(StrEnum):
+    """A ticket printer's state, as derived from its status replies (``unknown``: it did not answer)."""
+
     READY = "ready"
     PAPER_NEAR_END = "paper_near_end"
     PAPER_OUT = "paper_out"
@@ -32,11 +34,14 @@ PRINTABLE = frozenset({PrinterState.READY, PrinterState.PAPER_NEAR_END})
 
 @dataclass(frozen=True)
 class PrinterStatus:
+    """A printer's state and a human-readable detail."""
+
     state: PrinterState
     detail: str = ""
 
     @property
     def printable(self) -> bool:
+        """Whether a ticket can be printed in this state (ready, or paper near its end)."""
         return self.state in PRINTABLE
 
 

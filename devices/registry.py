@@ -30,6 +30,8 @@ STATE_NAMES = {
 
 @dataclass
 class DeviceStatus:
+    """One device's current state, where it is (bus address or url) and its counters (polls, replies, printed…)."""
+
     name: str
     kind: str
     address: int | None
@@ -41,6 +43,7 @@ class DeviceStatus:
     counters: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
+        """The device as the hall screen and ``/devices`` list it, JSON-ready (with the state's Chinese name)."""
         return {
             "name": self.name,
             "kind": self.kind,
@@ -72,6 +75,12 @@ class DeviceRegistry:
         self._devices = {d.name: DeviceStatus(d.name, d.kind, d.address, d.url or d.bus, now) for d in devices}
 
     def set_state(self, name: str, state: str, detail: str = "", error: str | None = None) -> None:
+        """Record the device's state; when it changed, log it and publish a ``DeviceChanged`` event.
+
+        Args:
+            detail: a human-readable detail shown beside the state.
+            error: the last error, kept even when the state does not change.
+        """
         with self._lock:
             device = self._devices[name]
             if error:
@@ -107,14 +116,21 @@ class DeviceRegistry:
                 device.state, device.detail, device.since = event.state, event.detail, event.at
 
     def count(self, name: str, counter: str) -> None:
+        """Add one to the device's counter named ``counter`` (e.g. ``polls``, ``printed``)."""
         with self._lock:
             counters = self._devices[name].counters
             counters[counter] = counters.get(counter, 0) + 1
 
     def get(self, name: str) -> dict:
+        """The device named ``name`` as :meth:`snapshot` lists it.
+
+        Raises:
+            KeyError: no device is named ``name``.
+        """
         with self._lock:
             return self._devices[name].as_dict()
 
     def snapshot(self) -> list[dict]:
+        """Every device as the hall screen lists it: name, kind, state, detail, since, counters."""
         with self._lock:
             return [d.as_dict() for d in self._devices.values()]

@@ -45,9 +45,15 @@ class Transport:
 
     @property
     def is_open(self) -> bool:
+        """Whether the port is open."""
         return self._serial is not None or self._socket is not None
 
     def open(self) -> None:
+        """Open the serial port or TCP connection of ``url``.
+
+        Raises:
+            DeviceError: it cannot be opened (reason ``not_found`` when the port does not exist, else ``io``).
+        """
         parsed = urlparse(self.url)
         try:
             if parsed.scheme == "tcp":
@@ -65,6 +71,7 @@ class Transport:
             raise DeviceError(reason, f"cannot open {self.url}: {exc}") from None
 
     def close(self) -> None:
+        """Close the port; errors while closing are ignored."""
         for closer in (self._serial, self._socket):
             if closer is not None:
                 with contextlib.suppress(*PORT_ERRORS):
@@ -72,6 +79,11 @@ class Transport:
         self._serial = self._socket = None
 
     def write(self, data: bytes) -> None:
+        """Send all of ``data``.
+
+        Raises:
+            DeviceError: the port is not open or the write failed (the port is then closed).
+        """
         try:
             if self._socket is not None:
                 self._socket.sendall(data)

@@ -35,6 +35,8 @@ class PlaybackError(Exception):
 
 @dataclass
 class Announcement:
+    """A call to announce and what became of it: tokens, clips, state (queued, playing, played, failed), times."""
+
     id: int
     number: str
     window: int
@@ -50,6 +52,7 @@ class Announcement:
     seconds: float | None = None
 
     def as_dict(self) -> dict:
+        """The announcement JSON-ready, times as ISO 8601."""
         out = asdict(self)
         for key in ("queued_at", "started_at", "finished_at"):
             out[key] = iso(out[key])
@@ -205,6 +208,7 @@ class Announcer:
         return done.wait(timeout)
 
     def stop(self) -> None:
+        """Stop the player thread once it has played the announcements already queued."""
         self._queue.put(None)
         self._thread.join(timeout=5)
 

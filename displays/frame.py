@@ -19,6 +19,7 @@ def _hex(value: str) -> bytes:
 
 
 def checksum(kind: str, data: bytes) -> bytes:
+    """The checksum of ``data`` by ``kind`` (``none``, ``sum8``, ``xor8``, ``crc16-modbus`` little-endian)."""
     if kind == "sum8":
         return bytes([sum(data) % 256])
     if kind == "xor8":

@@ -133,6 +133,7 @@ class PressCounter:
         self.last: int | None = None
 
     def update(self, counter: int) -> Presses:
+        """The presses since the last reading (none at the first, the baseline), and how many of them were missed."""
         if self.last is None:
             self.last = counter
             return Presses(0, 0)

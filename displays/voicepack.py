@@ -36,11 +36,18 @@ class VoicePackError(Exception):
 
 @dataclass(frozen=True)
 class VoicePack:
+    """A built voice pack: its directory and the clip file of each token."""
+
     root: Path
     clips: dict[str, str]
 
     @classmethod
     def load(cls, root: str | Path) -> VoicePack:
+        """The pack in ``root``, from its ``manifest.json``.
+
+        Raises:
+            VoicePackError: the manifest is missing, not JSON, or not of this format.
+        """
         root = Path(root)
         try:
             manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))

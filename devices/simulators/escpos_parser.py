@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 @dataclass
 class PrintedTicket:
+    """One ticket as printed: its text lines with their ``GS !`` size byte, QR payloads, cut, and raw bytes."""
+
     lines: list[tuple[str, int]] = field(default_factory=list)  # (text, GS ! size byte)
     qr: list[str] = field(default_factory=list)
     cut: str = ""
@@ -18,9 +20,11 @@ class PrintedTicket:
 
     @property
     def text(self) -> str:
+        """The ticket's text, one line per printed line."""
         return "\n".join(line for line, _size in self.lines)
 
     def big_lines(self) -> list[str]:
+        """The lines printed in an enlarged size (the ticket number)."""
         return [line for line, size in self.lines if size]
 
 
@@ -44,6 +48,7 @@ class EscPosParser:
         self._qr_store = b""
 
     def feed(self, data: bytes) -> None:
+        """Parse these bytes, keeping an incomplete command for the next call."""
         self._buffer += data
         while self._buffer:
             used = self._step(self._buffer)

@@ -67,6 +67,7 @@ class PrinterSimulator:
     # -- what it printed ---------------------------------------------------------------------
     @property
     def tickets(self) -> list[PrintedTicket]:
+        """The tickets printed so far."""
         with self._changed:
             return list(self._parser.tickets)
 
@@ -84,14 +85,17 @@ class PrinterSimulator:
 
     @property
     def url(self) -> str:
+        """Where the host reaches it: ``tcp://127.0.0.1:port``, or the pty link's path."""
         return f"tcp://127.0.0.1:{self.tcp_port}" if self.link is None else str(self.link)
 
     @property
     def can_print(self) -> bool:
+        """Whether it prints what it receives (no paper out, cover open or error set)."""
         return not (self.paper_out or self.cover_open or self.error)
 
     # -- status replies ---------------------------------------------------------------------------
     def status_byte(self, n: int) -> int:
+        """The reply to ``DLE EOT n`` for its present paper, cover and error flags."""
         offline = self.paper_out or self.cover_open or self.error
         if n == c.STATUS_PRINTER:
             return c.REPLY_FIXED | (c.PRINTER_OFFLINE if offline else 0)
@@ -129,6 +133,7 @@ class PrinterSimulator:
 
     # -- plugging ---------------------------------------------------------------------------------
     def start(self) -> PrinterSimulator:
+        """Listen on TCP (no link given) or on a pty whose path is the link; returns itself."""
         self._stop.clear()
         if self.link is None:
             self._server = socket.create_server(("127.0.0.1", self.tcp_port or 0), reuse_port=False)

@@ -12,6 +12,13 @@ from displays.frame import FrameError, FrameTemplate, decode_frame
 
 
 class FrameScreens:
+    """Simulated vendor LED screens on one pty line: ``shown`` maps each address to the text it shows.
+
+    Args:
+        link: where to make the symlink to the pty the host opens.
+        template: the vendor's frame format.
+    """
+
     def __init__(self, link: str | Path, template: FrameTemplate) -> None:
         self.link = Path(link)
         self.template = template
@@ -21,6 +28,7 @@ class FrameScreens:
         self._stop = threading.Event()
 
     def start(self) -> FrameScreens:
+        """Open the pty, link it at ``link`` and start reading frames; returns itself."""
         self._master, self._slave = os.openpty()
         tty.setraw(self._master)
         tty.setraw(self._slave)
@@ -31,6 +39,7 @@ class FrameScreens:
         return self
 
     def stop(self) -> None:
+        """Stop reading, close the pty and remove the link."""
         self._stop.set()
         for fd in (self._master, self._slave):
             os.close(fd)

@@ -47,6 +47,7 @@ class SimulatedDevice:
     def access(
         self, function_code: int, address: int, count: int, current: list[int], start: int, values: list[int] | None
     ) -> None:
+        """Serve one Modbus request: fill ``current`` for a read of input registers, store a write of holding ones."""
         if function_code == READ_INPUT:
             for i in range(count):
                 current[address - start + i] = self.inputs[address + i]
@@ -63,16 +64,19 @@ class LedScreen(SimulatedDevice):
     """A window or hall LED: shows its text when the sequence register changes."""
 
     def on_write(self) -> None:
+        """Show the written text: acknowledge its sequence number in the ``LED_SHOWN`` input register."""
         self.inputs[hb.LED_SHOWN] = self.holding[hb.LED_SEQUENCE]
 
     @property
     def text(self) -> str:
+        """The text the host last wrote."""
         return hb.unpack_text(
             self.holding[hb.LED_TEXT : hb.LED_TEXT + hb.LED_TEXT_BYTES // 2], self.holding[hb.LED_LENGTH]
         )
 
     @property
     def effect(self) -> int:
+        """The display effect the host last wrote (``hb.EFFECT_*``)."""
         return self.holding[hb.LED_EFFECT]
 
 
@@ -89,6 +93,8 @@ class Keypad(SimulatedDevice):
 
 
 class Evaluator(Keypad):
+    """A 好差评 evaluator: keys 1–5, the mode and staff text the host writes."""
+
     kind = "evaluator"
 
     def press(self, key: int, times: int = 1) -> None:
@@ -98,19 +104,24 @@ class Evaluator(Keypad):
 
     @property
     def mode(self) -> int:
+        """The mode the host last set (``hb.MODE_*``)."""
         return self.holding[hb.EVAL_MODE]
 
     @property
     def staff_text(self) -> str:
+        """The staff text the host last wrote (e.g. ``工号 007``)."""
         words = self.holding[hb.EVAL_TEXT : hb.EVAL_TEXT + hb.EVAL_TEXT_BYTES // 2]
         return hb.unpack_text(words, hb.EVAL_TEXT_BYTES).rstrip("\x00")
 
 
 class Caller(Keypad):
+    """A window's caller keypad with a one-line display."""
+
     kind = "caller"
 
     @property
     def display(self) -> str:
+        """The line the host last wrote on the keypad's display."""
         words = self.holding[hb.CALLER_TEXT : hb.CALLER_TEXT + hb.CALLER_TEXT_BYTES // 2]
         return hb.unpack_text(words, hb.CALLER_TEXT_BYTES).rstrip("\x00")
 
@@ -147,6 +158,7 @@ class HallBusLine:
 
     # -- plugging -------------------------------------------------------------------------------------
     def start(self) -> HallBusLine:
+        """Open the host's pty (linked at ``link``), start the wire and the devices' Modbus server; returns itself."""
         self._stop.clear()
         self._host_master, host_slave = _open_pty()
         self._device_master, device_slave = _open_pty()
