@@ -1,0 +1,1 @@
+"""The pages' templates and static files (HTML, JS, CSS) that ``hallctl.web.pages`` serves."""
