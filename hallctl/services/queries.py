@@ -172,15 +172,10 @@ def window_view(hall: Hall, number: int) -> Json:
         }
 
 
+QUEUE_ROW = ("id", "number", "service", "priority", "status", "issued_at", "target_window", "hold_kind", "window")
+"""What the console's queue lists show of each ticket: these fields of :func:`ticket_dto`."""
+
+
 def _queue_row(ticket: model.Ticket) -> Json:
-    return {
-        "id": ticket.id,
-        "number": ticket.number,
-        "service": ticket.service,
-        "priority": ticket.priority,
-        "status": ticket.status,
-        "issued_at": iso(ticket.issued_at),
-        "target_window": ticket.target_window,
-        "hold_kind": ticket.hold_kind,
-        "window": ticket.window,
-    }
+    dto = ticket_dto(ticket)
+    return {key: dto[key] for key in QUEUE_ROW}

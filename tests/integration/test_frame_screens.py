@@ -1,37 +1,26 @@
 """Vendor LED screens driven by a frame template over a real pty: the screen shows the call."""
 
 from devices.simulators.frame_screen import FrameScreens
-from displays.frame import FrameTemplate
 from hallctl.bootstrap import build_app
 from hallctl.config import parse_config
 from hallctl.services import auth
 from tests.conftest import hall_toml
 from tests.integration.test_hallbus import FAST, eventually
+from tests.unit.test_frame import AA_FF as TEMPLATE
 
-AA_FF = (
+AA_FF_TOML = (
     'frame = { header = "AA", address = "u8", command = "BB 51 54", text_prefix = "01 00 99 00 63", '
     'trailer = "FF", encoding = "gbk", checksum = "sum8", checksum_at = 5, checksum_from = 6, gap_ms = 20 }'
 )
 
 
 def test_a_vendor_screen_driven_by_a_frame_template_shows_the_call(tmp_path, db_url, clock):
-    template = FrameTemplate(
-        header="AA",
-        address="u8",
-        command="BB 51 54",
-        text_prefix="01 00 99 00 63",
-        trailer="FF",
-        encoding="gbk",
-        checksum="sum8",
-        checksum_at=5,
-        checksum_from=6,
-    )
-    screens = FrameScreens(tmp_path / "dev" / "bus-b", template).start()
+    screens = FrameScreens(tmp_path / "dev" / "bus-b", TEMPLATE).start()
     text = hall_toml(db_url).replace("[[windows]]\nnumber = 2\n", '[[windows]]\nnumber = 2\nled = "vendor-2"\n')
     text += (
         f'\n[[buses]]\nname = "bus-b"\nurl = "{screens.link}"\n'
         f'\n[[devices]]\nname = "vendor-2"\nkind = "window_led"\nbus = "bus-b"\naddress = 2\n'
-        f'protocol = "frame"\ntemplate = "请{{number}}号到{{window}}号窗口"\n{AA_FF}\n'
+        f'protocol = "frame"\ntemplate = "请{{number}}号到{{window}}号窗口"\n{AA_FF_TOML}\n'
     )
     hall, app, _sio = build_app(parse_config(text), clock=clock, devices=True, bus_timing=FAST)
     try:
