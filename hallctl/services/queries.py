@@ -11,7 +11,7 @@ from hallctl.domain.times import iso
 from .context import Hall
 from .ports import Json, RecentCall, UnitOfWork
 from .tickets import estimate
-from .views import ticket_dto
+from .views import queue_row, ticket_dto
 from .windows import window_dto
 
 RECENT_CALLS = 8
@@ -166,16 +166,7 @@ def window_view(hall: Hall, number: int) -> Json:
         return {
             "window": window_dto(window),
             "current": ticket_dto(current) if current else None,
-            "queue": [{**_queue_row(t), "wait_s": round((now - t.arrival_at).total_seconds(), 1)} for t in queue],
-            "held": [_queue_row(t) for t in held],
+            "queue": [{**queue_row(t), "wait_s": round((now - t.arrival_at).total_seconds(), 1)} for t in queue],
+            "held": [queue_row(t) for t in held],
             "services": list(profile.service_weights),
         }
-
-
-QUEUE_ROW = ("id", "number", "service", "priority", "status", "issued_at", "target_window", "hold_kind", "window")
-"""What the console's queue lists show of each ticket: these fields of :func:`ticket_dto`."""
-
-
-def _queue_row(ticket: model.Ticket) -> Json:
-    dto = ticket_dto(ticket)
-    return {key: dto[key] for key in QUEUE_ROW}

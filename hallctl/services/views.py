@@ -9,8 +9,8 @@ from hallctl.labels import RATING_LEVEL, zh
 from .account_ports import Json
 
 
-def ticket_dto(ticket: model.Ticket) -> Json:
-    """The ticket as staff and managers see it."""
+def queue_row(ticket: model.Ticket) -> Json:
+    """A ticket as the console's queue lists show it (the first fields of :func:`ticket_dto`)."""
     return {
         "id": ticket.id,
         "number": ticket.number,
@@ -19,11 +19,18 @@ def ticket_dto(ticket: model.Ticket) -> Json:
         "status": ticket.status,
         "issued_at": iso(ticket.issued_at),
         "window": ticket.window,
+        "target_window": ticket.target_window,
+        "hold_kind": ticket.hold_kind,
+    }
+
+
+def ticket_dto(ticket: model.Ticket) -> Json:
+    """The ticket as staff and managers see it."""
+    return {
+        **queue_row(ticket),
         "staff": ticket.staff,
         "parent_id": ticket.parent_id,
-        "target_window": ticket.target_window,
         "outcome": ticket.outcome,
-        "hold_kind": ticket.hold_kind,
         "first_called_at": iso(ticket.first_called_at),
         "last_called_at": iso(ticket.last_called_at),
         "started_at": iso(ticket.started_at),
