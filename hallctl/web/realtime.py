@@ -67,14 +67,17 @@ class Realtime:
         if client is None or match is None:
             return {"ok": False, "error": "unknown room; use hall, window:{n} or ticket:{id}"}
         try:
+            allowed = self._snapshot(client, room, match)  # checks the role and the track token
+            if allowed is None:
+                return {"ok": False, "error": f"a {client['role']} may not join {room}"}
+            join_room(room)
+            if room.startswith("ticket:"):
+                join_room(f"queue:{allowed['service']}")
+            # Read again after joining: a change between the first read and the join would otherwise reach
+            # the client neither as a delta nor in its snapshot.
             snapshot = self._snapshot(client, room, match)
         except DomainError as exc:
             return {"ok": False, "error": exc.message}
-        if snapshot is None:
-            return {"ok": False, "error": f"a {client['role']} may not join {room}"}
-        join_room(room)
-        if room.startswith("ticket:"):
-            join_room(f"queue:{snapshot['service']}")
         self.socketio.emit("snapshot", {"room": room, "state": snapshot}, to=request.sid)
         return {"ok": True}
 
