@@ -43,7 +43,26 @@ idempotency_keys = Table(
     Column("status_code", Integer, nullable=False),
     Column("body", JSON),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("request_hash", String(64)),
+    Index("ix_idempotency_keys_created_at", "created_at"),
 )
+
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("address", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failed_at", UTCDateTime, nullable=False),
+)
+"""Failed log-ins per (account, address) since that pair's last success: the growing delay's count."""
+
+
+health_probes = Table(
+    "health_probes", metadata, Column("name", String(32), primary_key=True), Column("at", UTCDateTime, nullable=False)
+)
+"""A scratch row /healthz writes to prove the database accepts writes."""
 
 
 audit_log = Table(
