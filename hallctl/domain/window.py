@@ -5,6 +5,7 @@ Like tickets, windows are plain classes mapped by the ORM; each change records a
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -12,6 +13,47 @@ from typing import Any
 from . import events as ev
 from .errors import InvalidTransition
 from .ticket import Status, Ticket
+
+
+class NotThisWindow(InvalidTransition):
+    """The ticket belongs to other windows: neither of this window's services nor sent to it (409)."""
+
+    code = "not_this_window"
+
+
+def within_reach(window: int, services: Collection[str], ticket: Ticket) -> bool:
+    """Whether ``window``, serving ``services``, may call, hold or resume ``ticket``.
+
+    A ticket sent to a window (transferred there, or held there with its documents and resumed) belongs to that
+    window alone; a ticket held at a window may be resumed there; any other ticket belongs to the windows that serve
+    its service.
+    """
+    if ticket.target_window is not None:
+        return ticket.target_window == window
+    if ticket.status == Status.HELD and ticket.window == window:
+        return True
+    return ticket.service in services
+
+
+def require_within_reach(window: int, services: Collection[str], ticket: Ticket) -> None:
+    """Check that ``window`` may act on ``ticket`` (see :func:`within_reach`).
+
+    Raises:
+        NotThisWindow: the ticket was sent to another window, or is of a service this window does not serve.
+    """
+    if within_reach(window, services, ticket):
+        return
+    if ticket.target_window is not None:
+        raise NotThisWindow(
+            f"ticket {ticket.number} was sent to window {ticket.target_window}, not window {window}"
+            f" / {ticket.number} 号已转至 {ticket.target_window} 号窗口，本窗口不能办理",
+            field="ticket",
+        )
+    raise NotThisWindow(
+        f"window {window} does not serve {ticket.service} and ticket {ticket.number} was not sent to it"
+        f" / {window} 号窗口不办理该号的业务（{ticket.service}）",
+        field="ticket",
+    )
 
 
 class WindowState(StrEnum):

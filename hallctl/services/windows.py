@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from hallctl.domain import model, routing
 from hallctl.domain.errors import ConcurrencyConflict, InvalidTransition, NotFound
+from hallctl.domain.window import require_within_reach
 from hallctl.labels import WINDOW_STATE, zh
 
 from .context import Hall
@@ -97,7 +98,13 @@ def logout(hall: Hall, act: WindowAction) -> Json:
 
 
 def call(hall: Hall, act: WindowAction, ticket_ref: int | str | None = None) -> Json | None:
-    """Call the next ticket (or a specific one). Returns None when nothing waits."""
+    """Call the next ticket (or a specific one, by id or number). Returns None when nothing waits.
+
+    Raises:
+        NotFound: no such ticket today.
+        NotThisWindow: the specific ticket belongs to other windows.
+        InvalidTransition: the window is not ready to call, or the specific ticket is not waiting.
+    """
     for _attempt in range(CALL_ATTEMPTS):
         try:
             return _at_window(hall, act, lambda uow, window, now: _call_once(hall, uow, window, now, ticket_ref))
@@ -164,16 +171,15 @@ def _specific(hall: Hall, uow: UnitOfWork, window: model.Window, ref: int | str)
         raise NotFound(f"no ticket {ref} today", field="ticket")
     if ticket.status != model.Status.WAITING:
         raise InvalidTransition(f"ticket {ticket.number} is {ticket.status}, not waiting", field="ticket")
-    if ticket.target_window not in (None, window.number):
-        raise InvalidTransition(f"ticket {ticket.number} was sent to window {ticket.target_window}", field="ticket")
-    if ticket.target_window is None and ticket.service not in hall.profile(window.number).service_weights:
-        raise InvalidTransition(
-            f"window {window.number} does not serve {hall.service(ticket.service).name} ({ticket.service})",
-            field="ticket",
-        )
+    _require_within_reach(hall, window, ticket)
     if uow.tickets.claim(ticket.stored_id) is None:
         raise InvalidTransition(f"ticket {ticket.number} is being called at another window", field="ticket")
     return ticket
+
+
+def _require_within_reach(hall: Hall, window: model.Window, ticket: model.Ticket) -> None:
+    """Refuse a ticket that is neither of the window's services nor sent to it."""
+    require_within_reach(window.number, hall.profile(window.number).service_weights, ticket)
 
 
 def _on_current(
@@ -241,16 +247,25 @@ def transfer(hall: Hall, act: WindowAction, to_service: str | None, to_window: i
 
 
 def hold(hall: Hall, act: WindowAction, kind: model.HoldKind, ticket_id: int | None = None) -> Json:
-    """挂起 the current ticket (or a waiting one by id)."""
+    """挂起 the current ticket (or, by id, a waiting one of the window's services or sent to it).
+
+    Raises:
+        NotFound: there is no such ticket.
+        NotThisWindow: the waiting ticket belongs to other windows.
+        InvalidTransition: the ticket is neither the window's current one nor waiting.
+    """
 
     def run(uow: UnitOfWork, window: model.Window, now: datetime) -> Json:
         ticket = _current(uow, window) if ticket_id is None else uow.tickets.get(ticket_id)
         if ticket is None:
             raise NotFound(f"no ticket {ticket_id}", field="ticket")
-        if ticket_id is not None and ticket.id != window.current_ticket_id and ticket.status != model.Status.WAITING:
-            raise InvalidTransition(
-                f"ticket {ticket.number} is {ticket.status}; only waiting or current tickets can be held"
-            )
+        if ticket.id != window.current_ticket_id:
+            if ticket.status != model.Status.WAITING:
+                raise InvalidTransition(
+                    f"ticket {ticket.number} is {ticket.status}; only waiting or current tickets can be held",
+                    field="ticket",
+                )
+            _require_within_reach(hall, window, ticket)
         ticket.hold(kind, now, window.number, window.staff)
         if ticket.id == window.current_ticket_id:
             window.track(ticket)
@@ -260,12 +275,19 @@ def hold(hall: Hall, act: WindowAction, kind: model.HoldKind, ticket_id: int | N
 
 
 def resume(hall: Hall, act: WindowAction, ticket_id: int) -> Json:
-    """Put a held ticket back in the queue (to this window if its documents stayed here)."""
+    """Put a held ticket back in the queue (to this window if its documents stayed here).
+
+    Raises:
+        NotFound: there is no such ticket.
+        NotThisWindow: the ticket was held elsewhere and is of a service this window does not serve.
+        InvalidTransition: the ticket is not held, or held with its documents at another window.
+    """
 
     def run(uow: UnitOfWork, window: model.Window, now: datetime) -> Json:
         ticket = uow.tickets.get(ticket_id)
         if ticket is None:
             raise NotFound(f"no ticket {ticket_id}", field="ticket")
+        _require_within_reach(hall, window, ticket)
         ticket.resume(now, window.number, window.staff)
         return ticket_dto(ticket)
 

@@ -1,9 +1,15 @@
 """The window endpoints of PRODUCT.md §4.3.
 
-A window's whole workflow, refused transitions, the window view and the hall state, idempotency keys.
+A window's whole workflow, refused transitions, the window view and the hall state, idempotency keys, and — on
+the served hall over real HTTP — a window that reaches for another window's tickets.
 """
 
+import requests
+
+from hallctl.services import auth
+from tests.conftest import PASSWORD
 from tests.e2e.helpers.api import error_of, issue, login_window
+from tests.e2e.served import logged_in
 
 
 def test_staff_run_a_window_through_the_whole_workflow(api):
@@ -120,3 +126,65 @@ def test_a_refusal_is_replayed_too_and_a_key_cannot_change_endpoint(api):
     assert reuse.status_code == 204  # another principal: a different key space
     other = api["staff1"].post("/windows/1/pause", json={"reason": "x"}, headers={"Idempotency-Key": "k-9"})
     assert other.status_code == 409 and "already used" in error_of(other)["message"]
+
+
+# -- a window acts only within its services and the tickets sent to it (served hall, real HTTP) -------------------
+
+
+def _staff_at(served, n: int) -> requests.Session:
+    """staff{n}, added if the served hall lacks them, logged in by cookie at window ``n``."""
+    name = f"staff{n}"
+    if n > 2:  # the served hall has staff1 and staff2
+        auth.add_user(served.hall, name, "staff", PASSWORD)
+    http = logged_in(served.url, name, PASSWORD)
+    assert http.post(f"{served.url}/api/v1/windows/{n}/login", json={}, timeout=5).ok
+    return http
+
+
+def _kiosk_issue(served, service: str) -> dict:
+    reply = requests.post(
+        f"{served.url}/api/v1/tickets",
+        json={"service": service},
+        headers={"Authorization": f"Bearer {served.kiosk_token}"},
+        timeout=5,
+    )
+    assert reply.status_code == 201, reply.text
+    return reply.json()
+
+
+def _refused_as_not_this_window(reply: requests.Response) -> str:
+    assert reply.status_code == 409, reply.text
+    error = reply.json()["error"]
+    assert error["code"] == "not_this_window" and error["field"] == "ticket"
+    return error["message"]
+
+
+def test_a_window_cannot_hold_or_resume_a_ticket_of_a_service_it_does_not_serve(served):
+    url = served.url + "/api/v1/windows"
+    sb = _kiosk_issue(served, "SB")
+    window4 = _staff_at(served, 4)  # serves BDC only
+    message = _refused_as_not_this_window(
+        window4.post(f"{url}/4/hold", json={"kind": "holding", "ticket": sb["id"]}, timeout=5)
+    )
+    assert "window 4 does not serve SB" in message and "/ " in message
+    window2 = _staff_at(served, 2)  # serves SB: holds it while the citizen fetches a document
+    assert window2.post(f"{url}/2/hold", json={"kind": "waiting", "ticket": sb["id"]}, timeout=5).ok
+    _refused_as_not_this_window(window4.post(f"{url}/4/resume", json={"ticket": sb["id"]}, timeout=5))
+    resumed = window2.post(f"{url}/2/resume", json={"ticket": sb["id"]}, timeout=5).json()
+    assert resumed["status"] == "waiting" and resumed["target_window"] is None
+    assert window2.post(f"{url}/2/call", json={}, timeout=5).json()["ticket"]["id"] == sb["id"]
+
+
+def test_a_ticket_sent_to_window_3_cannot_be_taken_by_window_1(served):
+    url = served.url + "/api/v1/windows"
+    _kiosk_issue(served, "SB")
+    window2 = _staff_at(served, 2)
+    window2.post(f"{url}/2/call", json={}, timeout=5)
+    child = window2.post(f"{url}/2/transfer", json={"window": 3}, timeout=5).json()["child"]
+    window1 = _staff_at(served, 1)  # serves SB, the ticket's service, but it was sent to window 3
+    hold = window1.post(f"{url}/1/hold", json={"kind": "holding", "ticket": child["id"]}, timeout=5)
+    assert "sent to window 3" in _refused_as_not_this_window(hold)
+    _refused_as_not_this_window(window1.post(f"{url}/1/call", json={"ticket": child["id"]}, timeout=5))
+    assert window1.post(f"{url}/1/call", json={}, timeout=5).status_code == 204
+    called = _staff_at(served, 3).post(f"{url}/3/call", json={}, timeout=5).json()["ticket"]
+    assert called["id"] == child["id"] and called["number"] == child["number"]

@@ -6,6 +6,7 @@ import pytest
 
 from hallctl.domain.errors import InvalidTransition
 from hallctl.domain.model import HoldKind, Outcome
+from hallctl.domain.window import NotThisWindow
 from hallctl.services import queries
 from hallctl.services import windows as win
 from hallctl.services.tickets import public_view
@@ -82,3 +83,49 @@ def test_staff_are_logged_in_at_one_window_at_a_time(hall):
         win.call(hall, WindowAction(1, "staff2"))
     assert win.logout(hall, WindowAction(1, "staff1"))["state"] == "closed"
     assert win.login(hall, WindowAction(2, "staff1"))["staff"] == "staff1"
+
+
+# -- a window acts only on tickets of its services or sent to it -------------------------------------------------
+
+
+def test_a_window_cannot_hold_a_waiting_ticket_of_a_service_it_does_not_serve(hall):
+    sb = issue(hall)
+    with pytest.raises(NotThisWindow, match="window 4 does not serve SB") as refused:
+        win.hold(hall, at_window(hall, 4), HoldKind.HOLDING, sb["id"])
+    assert refused.value.code == "not_this_window" and "/ " in refused.value.message
+    assert win.call(hall, at_window(hall, 2))["id"] == sb["id"]  # still waiting in its own queue
+
+
+def test_a_window_cannot_resume_a_held_ticket_of_a_service_it_does_not_serve(hall):
+    sb = issue(hall)
+    win.hold(hall, at_window(hall, 2), HoldKind.WAITING, sb["id"])
+    with pytest.raises(NotThisWindow, match="window 4 does not serve SB"):
+        win.resume(hall, at_window(hall, 4), sb["id"])
+    resumed = win.resume(hall, at_window(hall, 1), sb["id"])  # window 1 serves SB
+    assert resumed["status"] == "waiting" and resumed["target_window"] is None
+
+
+def test_a_ticket_sent_to_one_window_cannot_be_held_or_called_by_another(hall):
+    issue(hall)
+    act = at_window(hall, 2)
+    win.call(hall, act)
+    child = win.transfer(hall, act, None, 3)["child"]
+    window1 = at_window(hall, 1)  # serves SB, but the ticket was sent to window 3
+    with pytest.raises(NotThisWindow, match="sent to window 3"):
+        win.hold(hall, window1, HoldKind.HOLDING, child["id"])
+    with pytest.raises(NotThisWindow, match="sent to window 3"):
+        win.call(hall, window1, child["id"])
+    assert win.call(hall, window1) is None
+    assert win.call(hall, at_window(hall, 3))["id"] == child["id"]
+
+
+def test_a_ticket_held_here_with_its_documents_by_a_window_that_does_not_serve_it_resumes_here(hall):
+    issue(hall)
+    act = at_window(hall, 2)
+    win.call(hall, act)
+    child = win.transfer(hall, act, None, 4)["child"]  # an SB ticket sent to window 4, which serves only BDC
+    window4 = at_window(hall, 4)
+    assert win.call(hall, window4)["id"] == child["id"]
+    win.start(hall, window4)
+    win.hold(hall, window4, HoldKind.NOT_HOLDING)
+    assert win.resume(hall, window4, child["id"])["status"] == "waiting"
