@@ -6,10 +6,23 @@ import codecs
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from hallctl.config.base import Code, Strict
 from hallctl.config.frames import FrameTemplate
+
+STANDARD_BAUDRATES = (300, 600, 1200, 2400, 4800, 9600, 14400, 19200, 38400, 57600, 115200, 230400, 460800, 921600)
+"""The serial speeds a bus or a printer may be set to."""
+
+
+def _standard_baudrate(value: int) -> int:
+    if value not in STANDARD_BAUDRATES:
+        rates = ", ".join(str(rate) for rate in STANDARD_BAUDRATES)
+        raise ValueError(f"baudrate {value} is not a standard serial speed ({rates})")
+    return value
+
+
+Baudrate = Annotated[int, AfterValidator(_standard_baudrate)]
 
 
 class BusConfig(Strict):
@@ -17,7 +30,7 @@ class BusConfig(Strict):
 
     name: Code
     url: str
-    baudrate: int = 9600
+    baudrate: Baudrate = 9600
     timeout_ms: Annotated[int, Field(ge=10, le=5000)] = 100
 
 
@@ -35,7 +48,7 @@ class DeviceConfig(BaseModel):
     url: str | None = None
     protocol: Literal["hallbus-modbus", "frame"] = "hallbus-modbus"
     frame: FrameTemplate | None = None
-    baudrate: int = 9600
+    baudrate: Baudrate = 9600
     encoding: str = "gb18030"
     columns: Literal[32, 42, 48] = 48
     cut: Literal["full", "partial"] = "full"

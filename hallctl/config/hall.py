@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from datetime import time
+from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 
 from hallctl.config.base import Code, Name, Strict
+
+MIN_SECRET_KEY = 32
+"""The shortest ``secret_key`` accepted (characters)."""
 
 
 class HallConfig(Strict):
@@ -24,7 +30,14 @@ class HallConfig(Strict):
     public_url: str = "http://localhost:8080"
     message_queue: str = ""
     secret_key: str = ""
+    """Signs sessions: at least 32 characters; empty = generated once and kept in the database."""
     notice: str = ""
+    citizen_key_file: str = ""
+    """The citizens' HMAC key file (mode 0600); empty = ``<database file>.citizen-key`` beside a SQLite
+    database, ``var/citizen.key`` otherwise. ``HALLCTL_CITIZEN_KEY`` or the systemd credential
+    ``citizen-key`` take precedence."""
+    allowed_origins: list[str] = Field(default_factory=list)
+    """Origins besides ``public_url``'s allowed to open Socket.IO connections, e.g. ["https://screens.example"]."""
 
     @field_validator("timezone")
     @classmethod
@@ -38,14 +51,59 @@ class HallConfig(Strict):
     @field_validator("hours")
     @classmethod
     def _hours_parse(cls, value: list[str]) -> list[str]:
-        for span in value:
-            parse_span(span)
+        spans = sorted(((*parse_span(span), span) for span in value), key=lambda parsed: parsed[0])
+        for (_, end, span), (start, _, following) in itertools.pairwise(spans):
+            if end is None or start < end:
+                raise ValueError(f"opening spans {span!r} and {following!r} overlap")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_is_http(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"public_url {value!r} must be an http:// or https:// URL with a host")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_key_is_long(cls, value: str) -> str:
+        if value and len(value) < MIN_SECRET_KEY:
+            raise ValueError(
+                f"secret_key has {len(value)} characters; use at least {MIN_SECRET_KEY} "
+                "(e.g. python -c 'import secrets; print(secrets.token_hex(32))'), or leave it out to generate one"
+            )
+        return value
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            parts = urlsplit(origin)
+            if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query:
+                raise ValueError(f"{origin!r} is not an origin like https://host or http://host:8080")
         return value
 
     @property
     def zone(self) -> ZoneInfo:
         """The hall's time zone, in which its business days begin and end."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def origin(self) -> str:
+        """The scheme, host and port of ``public_url`` (what a browser sends as Origin from the hall's pages)."""
+        parts = urlsplit(self.public_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def citizen_key_path(self) -> Path:
+        """Where the citizens' HMAC key file is (see ``citizen_key_file``)."""
+        if self.citizen_key_file:
+            return Path(self.citizen_key_file)
+        database = self.database.split("?", 1)[0]
+        if database.startswith("sqlite:///") and database.removeprefix("sqlite:///") not in ("", ":memory:"):
+            return Path(f"{database.removeprefix('sqlite:///')}.citizen-key")
+        return Path("var/citizen.key")
 
     def spans(self) -> list[tuple[time, time | None]]:
         """Opening spans as (start, end) local times; end None means midnight."""
@@ -86,7 +144,7 @@ class RatingsConfig(Strict):
     """``[ratings]``: the bad-rating reasons and the follow-up deadlines."""
 
     reasons: list[Annotated[str, Field(min_length=1, max_length=32)]] = Field(
-        default_factory=lambda: ["态度不好", "效率低", "一次性告知不清", "材料要求不合理", "其他"]
+        default_factory=lambda: ["态度不好", "效率低", "一次性告知不清", "材料要求不合理", "其他"], min_length=1
     )
     """The fixed list a citizen picks from for a bad rating (levels 4-5)."""
     phone_window_days: Annotated[int, Field(ge=1, le=90)] = 7

@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from hallctl.config.base import KeyPath, LocatedError
+from hallctl.config.references import reference_problems
 from hallctl.config.schema import Config
 
 
@@ -64,13 +65,23 @@ def parse_config(text: str, source: str = "<config>") -> Config:
         match = re.search(r"line (\d+)", str(exc))
         line = int(match.group(1)) if match else None
         raise ConfigError(source, [ConfigIssue(line, "(syntax)", str(exc))]) from None
+    locator = _LineLocator(text)
+    issues = [_issue(problem.loc, str(problem), locator) for problem in reference_problems(data)]
     try:
-        return Config.model_validate(data)
+        config = Config.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(source, _issues(exc, _LineLocator(text))) from None
+        issues = _field_issues(exc, locator) + issues
+    if issues:
+        unique = list(dict.fromkeys(issues))  # the model's own check repeats the first cross-reference problem
+        raise ConfigError(source, sorted(unique, key=lambda issue: issue.line or 0))
+    return config
 
 
-def _issues(exc: ValidationError, locator: _LineLocator) -> list[ConfigIssue]:
+def _issue(loc: KeyPath, message: str, locator: _LineLocator) -> ConfigIssue:
+    return ConfigIssue(locator.line(loc), _dotted(loc), message)
+
+
+def _field_issues(exc: ValidationError, locator: _LineLocator) -> list[ConfigIssue]:
     issues = []
     for err in exc.errors():
         loc: KeyPath = tuple(err["loc"])
@@ -78,7 +89,7 @@ def _issues(exc: ValidationError, locator: _LineLocator) -> list[ConfigIssue]:
         ctx_error = (err.get("ctx") or {}).get("error")
         if isinstance(ctx_error, LocatedError):
             loc = ctx_error.loc
-        issues.append(ConfigIssue(locator.line(loc), _dotted(loc), message))
+        issues.append(_issue(loc, message, locator))
     return issues
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from pydantic import Field, model_validator
 
-from pydantic import BaseModel, Field, model_validator
-
-from hallctl.config.base import KeyPath, LocatedError, Strict
+from hallctl.config.base import Strict
 from hallctl.config.devices import BusConfig, DeviceConfig, VoiceConfig
 from hallctl.config.hall import HallConfig, PrivacyConfig, RatingsConfig, RoutingConfig
+from hallctl.config.references import reference_problems
 from hallctl.config.services import KioskConfig, PriorityConfig, ServiceConfig, WindowConfig
 
 
@@ -34,47 +33,10 @@ class Config(Strict):
 
     @model_validator(mode="after")
     def _references(self) -> Config:
-        _unique(self.services, "code", "services")
-        _unique(self.services, "prefix", "services")
-        _unique(self.priorities, "code", "priorities")
-        _unique(self.windows, "number", "windows")
-        _unique(self.kiosks, "id", "kiosks")
-        _unique(self.buses, "name", "buses")
-        _unique(self.devices, "name", "devices")
-        codes = {s.code for s in self.services}
-        for i, window in enumerate(self.windows):
-            for code in window.work_profile:
-                if code not in codes:
-                    raise LocatedError(("windows", i, "services"), f"unknown service {code!r}")
-            for key, kind in (("led", "window_led"), ("evaluator", "evaluator"), ("caller", "caller")):
-                self._device_ref(getattr(window, key), kind, ("windows", i, key))
-        for i, kiosk in enumerate(self.kiosks):
-            self._device_ref(kiosk.printer, "printer", ("kiosks", i, "printer"))
-        self._buses_exist_with_one_protocol()
-        if not any(p.weight == 1 for p in self.priorities):
-            raise LocatedError(("priorities",), "one priority class must have weight 1 (normal)")
+        problems = reference_problems(self.model_dump())
+        if problems:
+            raise problems[0]  # parse_config reports all of them, from the file's data
         return self
-
-    def _device_ref(self, name: str | None, kind: str, loc: KeyPath) -> None:
-        if name is None:
-            return
-        device = next((d for d in self.devices if d.name == name), None)
-        if device is None:
-            raise LocatedError(loc, f"unknown device {name!r}")
-        if device.kind != kind:
-            raise LocatedError(loc, f"device {name!r} is a {device.kind}, expected a {kind}")
-
-    def _buses_exist_with_one_protocol(self) -> None:
-        buses = {b.name for b in self.buses}
-        protocols: dict[str, str] = {}
-        for i, device in enumerate(self.devices):
-            if device.bus is not None and device.bus not in buses:
-                raise LocatedError(("devices", i, "bus"), f"unknown bus {device.bus!r}")
-            if device.bus is not None and protocols.setdefault(device.bus, device.protocol) != device.protocol:
-                raise LocatedError(
-                    ("devices", i, "protocol"),
-                    f"bus {device.bus!r} already carries {protocols[device.bus]}; one protocol per bus",
-                )
 
     def service(self, code: str) -> ServiceConfig:
         """The service with this code (StopIteration if there is none)."""
@@ -88,12 +50,3 @@ class Config(Strict):
     def normal_priority(self) -> str:
         """The code of the priority class with weight 1."""
         return next(p.code for p in self.priorities if p.weight == 1)
-
-
-def _unique(items: Sequence[BaseModel], attr: str, section: str) -> None:
-    seen: dict[object, int] = {}
-    for i, item in enumerate(items):
-        value = getattr(item, attr)
-        if value in seen:
-            raise LocatedError((section, i, attr), f"{attr} {value!r} is already used by {section}[{seen[value]}]")
-        seen[value] = i

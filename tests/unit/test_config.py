@@ -160,3 +160,101 @@ def test_a_mangled_config_is_either_valid_or_a_config_error_naming_its_problems(
     else:
         return
     assert problems and all(issue.key and issue.message for issue in problems)
+
+
+MANY_PROBLEMS = {
+    "hall.hours": ('hours = ["08:30-12:00", "13:30-17:30"]', 'hours = ["08:30-12:00", "11:30-17:30"]', "overlap"),
+    "hall.public_url": ('public_url = "http://hall.test"', 'public_url = "ftp://x"\nsecret_key = "short"', "http"),
+    "hall.secret_key": (None, None, "32"),
+    "services[1].code": ('code = "GJJ"', 'code = "SB"', "already used"),
+    "windows[0].services": (None, None, "unknown service 'GJJ'"),
+    "windows[2].services": (None, None, "unknown service 'GJJ'"),
+    "services[2].prefix": ('prefix = "C"', 'prefix = "A"', "already used"),
+    "services[1].digitz": ("avg_service_min = 6", "avg_service_min = 6\ndigitz = 4", "Extra inputs"),
+    "windows[3].number": ("number = 4", "number = 3", "already used"),
+    "kiosks[1].id": ('[[kiosks]]\nid = "k1"', '[[kiosks]]\nid = "k1"\n\n[[kiosks]]\nid = "k1"', "already used"),
+    "buses[0].baudrate": (None, None, "standard"),
+    "devices[1].name": (None, None, "already used"),
+    "devices[0].bus": (None, None, "unknown bus"),
+    "ratings.reasons": (None, None, "at least 1"),
+}
+MANY_PROBLEMS_TAIL = """
+[ratings]
+reasons = []
+
+[[buses]]
+name = "b"
+url = "/dev/ttyUSB0"
+baudrate = 12
+
+[[devices]]
+name = "led1"
+kind = "window_led"
+bus = "nobus"
+address = 1
+
+[[devices]]
+name = "led1"
+kind = "window_led"
+bus = "b"
+address = 2
+"""
+
+
+def test_one_check_reports_every_field_and_cross_reference_error_of_a_file_with_its_path_and_line():
+    """A file with a dozen problems of every kind: one run names all of them (it took 9 runs)."""
+    text = GOOD
+    for old, new, _ in MANY_PROBLEMS.values():
+        if old:
+            assert old in text, old
+            text = text.replace(old, new, 1)
+    text = text.replace("[[kiosks]]", MANY_PROBLEMS_TAIL + "\n[[kiosks]]", 1)
+    issues = {issue.key: issue for issue in problems(text)}
+    assert set(issues) == set(MANY_PROBLEMS)
+    for key, (_, _, words) in MANY_PROBLEMS.items():
+        assert words in issues[key].message, (key, issues[key].message)
+        assert issues[key].line is not None, key
+    assert issues["services[2].prefix"].line == line_of(text, 'prefix = "A"', nth=2)
+    assert issues["devices[0].bus"].line == line_of(text, 'bus = "nobus"')
+    assert issues["buses[0].baudrate"].line == line_of(text, "baudrate = 12")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "words"),
+    [
+        ('"13:30-17:30"', '"12:00-13:00", "12:30-17:30"', "hall.hours", "overlap"),
+        ('public_url = "http://hall.test"', 'public_url = "hall.test"', "hall.public_url", "http"),
+        ('public_url = "http://hall.test"', 'public_url = "http://"', "hall.public_url", "http"),
+        ("[hall]", '[hall]\nsecret_key = "0123456789abcdef0123456789abcde"', "hall.secret_key", "32"),
+        ("[hall]", '[hall]\nallowed_origins = ["https://a.test/path"]', "hall.allowed_origins", "origin"),
+        ("[hall]", '[hall]\nallowed_origins = ["*"]', "hall.allowed_origins", "origin"),
+    ],
+)
+def test_a_setting_that_cannot_work_is_refused_with_its_reason(old, new, key, words):
+    [issue] = problems(GOOD.replace(old, new, 1))
+    assert issue.key == key and words in issue.message, issue
+
+
+def test_standard_rates_a_long_secret_and_extra_origins_are_accepted():
+    text = GOOD.replace(
+        "[hall]",
+        '[hall]\nsecret_key = "0123456789abcdef0123456789abcdef"\n'
+        'allowed_origins = ["https://screens.hall.test", "http://10.0.0.5:8080"]',
+    )
+    text += '\n[[buses]]\nname = "b"\nurl = "/dev/ttyUSB0"\nbaudrate = 19200\n'
+    config = parse_config(text)
+    assert config.hall.allowed_origins == ["https://screens.hall.test", "http://10.0.0.5:8080"]
+    assert config.buses[0].baudrate == 19200
+
+
+def test_check_config_prints_every_problem_in_one_run(tmp_path):
+    bad = tmp_path / "bad.toml"
+    text = GOOD.replace('prefix = "C"', 'prefix = "A"').replace('public_url = "http://hall.test"', 'public_url = "x"')
+    bad.write_text(text.replace("number = 4", "number = 3"), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "hallctl.cli", "check-config", str(bad)], capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert "3 problem(s)" in result.stderr
+    for key in ("hall.public_url", "services[2].prefix", "windows[3].number"):
+        assert key in result.stderr
