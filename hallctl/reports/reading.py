@@ -5,9 +5,10 @@ The web views call these with the hall and the request's parameters; they never 
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -71,7 +72,7 @@ def public_results(hall: Hall, first: date, last: date) -> dict:
 def monthly_rankings(hall: Hall, month: str, by: str) -> dict:
     """Windows or staff (``by``) of ``month`` (``YYYY-MM``) ranked by satisfaction: ``{month, by, rows}``."""
     first = date.fromisoformat(month + "-01")
-    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])  # no day after it: 9999-12 is fine
     with read_session(hall) as session:
         rows = ratings.rankings(session, hall.hall_id, first, last, by)
     return {"month": month, "by": by, "rows": rows}

@@ -6,10 +6,11 @@ the OpenAPI document, so it is written for a client.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .dates import Day, Moment, Month
 
 Short = Annotated[str, Field(min_length=1, max_length=64)]
 Code = Annotated[str, Field(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -35,7 +36,7 @@ class AppointmentIn(Body):
     """An appointment (预约) to check in: its booking code and its booked slot (aware ISO 8601)."""
 
     code: Annotated[str, Field(min_length=1, max_length=32)]
-    slot: AwareDatetime
+    slot: Moment
 
 
 class IssueIn(Body):
@@ -127,8 +128,8 @@ class RangeQuery(Body):
     """A range of business days, ``from`` to ``to`` inclusive, at most 10 years."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-    from_: Annotated[date, Field(alias="from")]
-    to: date
+    from_: Annotated[Day, Field(alias="from")]
+    to: Day
 
     @model_validator(mode="after")
     def _ordered(self) -> RangeQuery:
@@ -150,7 +151,7 @@ class StaffingQuery(RangeQuery):
 
     weekday: Annotated[int, Field(ge=1, le=7)]
     share: Annotated[float, Field(gt=0, lt=1)] = 0.8
-    day: date | None = None
+    day: Day | None = None
 
 
 class FollowUpIn(Body):
@@ -175,7 +176,7 @@ class MonthQuery(Body):
     """The month (``YYYY-MM``) to publish results for, by window or by staff."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    month: Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+    month: Month
     by: Literal["window", "staff"] = "window"
 
 
