@@ -7,8 +7,10 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 
+from sqlalchemy.exc import DBAPIError
+
 from devices.registry import DeviceRegistry
-from hallctl.adapters import announcing, orm
+from hallctl.adapters import announcing, health, keys, orm
 from hallctl.adapters.announcing import start_announcer, stop_announcer
 from hallctl.adapters.database import Database, open_database
 from hallctl.adapters.device_host import DeviceHost
@@ -23,6 +25,7 @@ from hallctl.config import Config
 from hallctl.domain import events as ev
 from hallctl.domain.times import utcnow
 from hallctl.migrations import require_current
+from hallctl.migrations.schema_check import require_hallctl_schema
 from hallctl.reports import rollups
 from hallctl.reports.estimates import HISTORY, learn_history
 from hallctl.services import citizens
@@ -44,6 +47,7 @@ def bootstrap(
     printer_timing=None,
     bus_timing=None,
     voice_player=None,
+    verify_storage: bool = False,
 ) -> Hall:
     """Open the database (which must be migrated), sync services and windows, return the hall.
 
@@ -54,13 +58,21 @@ def bootstrap(
             rolling up closed days for the reports).
         printer_timing, bus_timing: override device timeouts and back-off (tests).
         voice_player: the announcer's player instead of python-vlc (tests of a broken player).
+        verify_storage: before anything else, run SQLite's ``PRAGMA quick_check`` and write the health probe
+            row (the server does at start: a damaged or read-only database is refused then, not at the first
+            ticket).
 
     Raises:
         hallctl.migrations.NotMigrated: the database is not at the latest schema.
+        hallctl.adapters.database.DatabaseUnusable: not a database, damaged, read-only or another application's.
     """
     orm.start_mappers()
     database = open_database(config.hall.database)
-    require_current(database.write_engine)
+    try:
+        _require_usable(database, clock(), verify_storage)
+    except BaseException:
+        database.dispose()
+        raise
     bus = EventBus(synchronous=synchronous_bus)
     registry = DeviceRegistry(config.devices, bus.publish, clock)
     hall = Hall(
@@ -73,7 +85,8 @@ def bootstrap(
         clock=clock,
     )
     sync_config(hall)
-    hall.citizen_key = citizens.citizen_key(hall)
+    hall.citizen_key = keys.citizen_key(database, config.hall.citizen_key_path)
+    keys.warn_about_open_files(keys.database_files(database))
     with database.read_session() as session:
         learn_history(session, hall.hall_id, hall.now() - HISTORY, hall.service_times)
     hall.bus.subscribe("service-times", hall.service_times.on_domain_events, remote=True, wants=_finished)
@@ -119,6 +132,18 @@ def bootstrap(
             )
         )
     return hall
+
+
+def _require_usable(database: Database, now: datetime, verify_storage: bool) -> None:
+    """Refuse a database the hall cannot run on, with one line naming the problem (see :func:`bootstrap`)."""
+    database.verify(integrity=verify_storage)
+    require_hallctl_schema(database)
+    require_current(database.write_engine)
+    if verify_storage:
+        try:
+            health.probe_write(database, now)
+        except DBAPIError as exc:
+            raise database.unusable(exc) from None
 
 
 def _units(database: Database, bus: EventBus, hall_id: str) -> UnitOfWorkFactory:

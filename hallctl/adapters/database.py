@@ -8,15 +8,19 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, Executable, create_engine, event
+from sqlalchemy import Engine, Executable, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DisconnectionError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from hallctl.domain.errors import Invalid
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+class DatabaseUnusable(Exception):
+    """The hall cannot run on this database (not a database, damaged, read-only, foreign); the message says which."""
 
 
 @dataclass
@@ -62,12 +66,57 @@ class Database:
         self.write_engine.dispose()
         self.read_engine.dispose()
 
+    @property
+    def where(self) -> str:
+        """The database as a message names it: a SQLite file's path, else the URL without its password."""
+        parsed = make_url(self.url)
+        if self.is_sqlite and parsed.database:
+            return str(Path(parsed.database).resolve())
+        return parsed.render_as_string(hide_password=True)
+
+    def verify(self, integrity: bool = False) -> None:
+        """Check that the database can be opened and read; with ``integrity``, run SQLite's ``PRAGMA quick_check``.
+
+        Raises:
+            DatabaseUnusable: it cannot be opened, is not a database, or is damaged (the message names the file).
+        """
+        try:
+            with self.write_engine.connect() as conn:
+                if not (self.is_sqlite and integrity):
+                    conn.execute(text("SELECT 1 FROM sqlite_master LIMIT 1" if self.is_sqlite else "SELECT 1"))
+                    return
+                problems = [row[0] for row in conn.exec_driver_sql("PRAGMA quick_check").fetchall()]
+        except DBAPIError as exc:
+            raise self.unusable(exc) from None
+        if problems != ["ok"]:
+            raise DatabaseUnusable(f"{self.where} is damaged (PRAGMA quick_check: {problems[0]}); {RESTORE}")
+
+    def unusable(self, exc: DBAPIError) -> DatabaseUnusable:
+        """One line naming what ``exc`` (a driver error at start) says about the database."""
+        name = getattr(exc.orig, "sqlite_errorname", "") or ""
+        reason = str(exc.orig).splitlines()[0] if exc.orig is not None else str(exc)
+        messages = {
+            "SQLITE_NOTADB": f"{self.where} is not a SQLite database (truncated or overwritten?); {RESTORE}",
+            "SQLITE_CORRUPT": f"{self.where} is damaged ({reason}); {RESTORE}",
+            "SQLITE_READONLY": f"{self.where} is read-only: the server must write it and its -wal and -shm files "
+            "/ 数据库文件只读",
+            "SQLITE_CANTOPEN": f"cannot open {self.where}: its folder must be writable, SQLite creates the -wal and "
+            "-shm files beside it / 无法打开数据库文件",
+            "SQLITE_FULL": f"the disk holding {self.where} is full / 数据库磁盘已满",
+        }
+        message = next((m for prefix, m in messages.items() if name.startswith(prefix)), None)
+        return DatabaseUnusable(message or f"cannot use the database {self.where}: {reason}")
+
+
+RESTORE = "restore it from a backup with `hallctl restore` / 数据库文件已损坏，请从备份恢复"
+
 
 def open_database(url: str) -> Database:
     """Create engines for ``url`` (relative SQLite paths are made relative to the cwd and created).
 
     Raises:
         Invalid: the URL is not a usable SQLAlchemy URL.
+        DatabaseUnusable: the folder of a SQLite file cannot be created.
     """
     try:
         parsed = make_url(url)
@@ -76,7 +125,11 @@ def open_database(url: str) -> Database:
     if parsed.get_backend_name() != "sqlite":
         return Database(url, *_postgres_engines(url))
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(parsed.database).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseUnusable(f"cannot create the database's folder {folder.resolve()}: {exc.strerror}") from None
     return Database(url, _sqlite_engine(url, immediate=True), _sqlite_engine(url, immediate=False))
 
 

@@ -8,9 +8,8 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from hallctl.cli.common import EXIT_USAGE, Subcommands, load_or_exit
+from hallctl.cli.common import EXIT_USAGE, UNUSABLE_DATABASE, Subcommands, load_or_exit, quiet_schema_checks
 from hallctl.config import Config
-from hallctl.migrations import NotMigrated
 
 if TYPE_CHECKING:
     from hallctl.services.context import Hall
@@ -34,13 +33,18 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def serve_config(config: Config, host: str, port: int, banner: Banner | None = None) -> int:
-    """Build the hall with devices and housekeeping and serve it; EXIT_USAGE if its database is not migrated."""
+    """Build the hall with devices and housekeeping and serve it.
+
+    Returns EXIT_USAGE, after one line naming the problem, when the database is not migrated, not a database,
+    damaged (SQLite's ``PRAGMA quick_check``), read-only, full or another application's.
+    """
     from hallctl.bootstrap import build_app
     from hallctl.web.server import PooledWSGIServer
 
+    quiet_schema_checks()
     try:
-        hall, app, _socketio = build_app(config, devices=True, housekeeping=True)
-    except NotMigrated as exc:
+        hall, app, _socketio = build_app(config, devices=True, housekeeping=True, verify_storage=True)
+    except UNUSABLE_DATABASE as exc:
         print(f"hallctl: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if banner:
