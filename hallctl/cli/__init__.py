@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 from collections.abc import Callable
 
 from hallctl.cli.access import add_token, add_user
@@ -31,6 +32,8 @@ SUBCOMMANDS = (
     add_token,
 )
 """The registrars, in the order ``hallctl --help`` lists the subcommands."""
+PRIVATE_UMASK = 0o077
+"""Files hallctl creates get mode 0600 and folders 0700."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,7 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run ``hallctl`` with these arguments (default: the command line); its exit code."""
+    """Run ``hallctl`` with these arguments (default: the command line); its exit code.
+
+    Everything it creates (the database, its write-ahead log, backups, the citizen key) is for its owner only:
+    the umask is 077 before any file is made.
+    """
+    os.umask(PRIVATE_UMASK)
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"

@@ -1,9 +1,11 @@
 """Citizens as keyed hashes only (最多跑一次): an ID number or phone never reaches the database.
 
-The HMAC key is generated once per hall and kept in the database's settings,
-so the same person gives the same hash across restarts and processes, and a
-hash cannot be reversed without the key. Hashes are dropped from tickets
-after ``[privacy] citizen_hash_days``.
+The HMAC key (32 random bytes) is generated once per hall and kept OUTSIDE the
+database — a key file of mode 0600, an environment variable or a systemd
+credential, read at start by ``hallctl.adapters.keys`` into ``Hall.citizen_key``
+— so the same person gives the same hash across restarts and processes, and a
+copy of the database alone cannot test guesses of an ID number or phone against
+its hashes. Hashes are dropped from tickets after ``[privacy] citizen_hash_days``.
 """
 
 from __future__ import annotations
@@ -11,19 +13,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import secrets
 from datetime import timedelta
 
 from hallctl.domain.errors import Invalid
 
 from .context import Hall
-from .setup import stored_secret
 
-KEY_SETTING = "citizen_hmac_key"
+KEY_BYTES = 32
 
 
 def citizen_key(hall: Hall) -> bytes:
-    """The hall's HMAC key, created on first use."""
-    return bytes.fromhex(stored_secret(hall, KEY_SETTING))
+    """The key the hall was started with, or a new random one for a hall built without a key store (the fakes)."""
+    return hall.citizen_key or secrets.token_bytes(KEY_BYTES)
 
 
 def normalize(citizen_id: str) -> str:
