@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import select
 
 from hallctl.adapters import orm
@@ -36,6 +37,18 @@ COLUMNS = [
     "service_s",
     "rating_level",
 ]
+
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection")."""
+
+
+def inert(value: object) -> object:
+    """``value`` safe in a spreadsheet cell: a text starting with a formula trigger gets a leading single quote
+    (OWASP's rule), so Excel, LibreOffice and WPS show it as text; numbers and other values are unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
 
 
 def _seconds(later: datetime | None, earlier: datetime | None) -> float | None:
@@ -86,25 +99,35 @@ def ticket_rows(session, hall_id: str, first: date, last: date, batch: int = 200
 
 
 def csv_lines(rows: Iterator[dict], columns: list[str] = COLUMNS) -> Iterator[str]:
-    """CSV text, header first, streamed line by line (UTF-8 BOM so Excel reads 中文)."""
+    """CSV text, header first, streamed line by line (UTF-8 BOM so Excel reads 中文); text cells made inert.
+
+    Lines end in CRLF (RFC 4180): the csv module then quotes a field holding a CR or an LF, so such a text
+    stays in its cell."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     yield "\ufeff" + buffer.getvalue()
     for row in rows:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(row)
+        writer.writerow({column: inert(value) for column, value in row.items()})
         yield buffer.getvalue()
 
 
+def _cell(sheet, value: object) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl makes a text starting with "=" a formula; a text cell is never one
+    return cell
+
+
 def xlsx_bytes(rows: list[dict], columns: list[str], title: str) -> bytes:
-    """An Excel workbook with one sheet: a header row, then the rows."""
+    """An Excel workbook with one sheet: a header row, then the rows; texts are string cells, never formulas."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
     sheet.append(columns)
     for row in rows:
-        sheet.append([row.get(column) for column in columns])
+        sheet.append([_cell(sheet, row.get(column)) for column in columns])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
