@@ -20,10 +20,38 @@ class FakeUsers:
         user, active = self.store.users.get(username, (None, False))
         return user if active else None
 
-    def put(self, username: str, role: str, password_hash: str, display_name: str, now: datetime) -> None:
+    def named(self, username: str) -> StoredUser | None:
+        user, _active = self.store.users.get(username, (None, False))
+        return user
+
+    def put(self, username: str, role: str, password_hash: str, display_name: str, now: datetime) -> int:
         known = self.store.users.get(username)
         user_id = known[0].id if known else next(self.store.ids)
         self.store.users[username] = (StoredUser(user_id, username, role, password_hash), True)
+        return user_id
+
+    def set_password(self, username: str, password_hash: str) -> None:
+        user, active = self.store.users[username]
+        self.store.users[username] = (replace(user, password_hash=password_hash), active)
+
+    def deactivate(self, username: str) -> int | None:
+        if username not in self.store.users:
+            return None
+        user, _active = self.store.users[username]
+        self.store.users[username] = (user, False)
+        return user.id
+
+    def failed_logins(self, username: str, address: str, now: datetime) -> tuple[int, datetime | None]:
+        failures, latest = self.store.login_failures.get((username, address), (0, now))
+        return failures, latest if failures else None
+
+    def count_login_attempt(self, username: str, address: str, failures: int, now: datetime) -> None:
+        self.store.login_failures[username, address] = (failures, now)
+
+    def clear_failed_logins(self, username: str, address: str, stale_before: datetime) -> None:
+        failures = self.store.login_failures
+        for pair in [p for p, (_n, latest) in failures.items() if p == (username, address) or latest < stale_before]:
+            del failures[pair]
 
 
 class FakeTokens:
@@ -46,7 +74,12 @@ class FakeTokens:
         return token_id
 
     def find(self, token_hash: str) -> StoredToken | None:
-        found = (t for t, digest, _user, revoked in self.store.tokens.values() if digest == token_hash and not revoked)
+        disabled = {user.id for user, active in self.store.users.values() if not active}
+        found = (
+            t
+            for t, digest, user_id, revoked in self.store.tokens.values()
+            if digest == token_hash and not revoked and user_id not in disabled
+        )
         return next(found, None)
 
     def revoke_device_tokens(self, name: str) -> list[int]:
@@ -63,6 +96,12 @@ class FakeTokens:
         if self.store.tokens[token_id][2] is not None:
             self._revoke(token_id)
 
+    def revoke_sessions_of(self, user_id: int) -> list[int]:
+        ids = [i for i, (_t, _d, user, revoked) in self.store.tokens.items() if user == user_id and not revoked]
+        for token_id in ids:
+            self._revoke(token_id)
+        return ids
+
     def _revoke(self, token_id: int) -> None:
         token, digest, user, _revoked = self.store.tokens[token_id]
         self.store.tokens[token_id] = (token, digest, user, True)
@@ -77,12 +116,6 @@ class FakeAudit:
     def recent(self, limit: int) -> list[AuditEntry]:
         return self.store.audit[::-1][:limit]
 
-    def failures_since_success(self, actor: str, role: str, path: str, since: datetime) -> tuple[int, datetime | None]:
-        mine = [e for e in self.store.audit if (e.actor, e.role, e.path) == (actor, role, path)]
-        last_ok = max((i for i, e in enumerate(mine) if e.status == 200), default=-1)
-        failed = [e.at for e in mine[last_ok + 1 :] if e.status == 403 and e.at >= since]
-        return len(failed), max(failed, default=None)
-
 
 class FakeIdempotency:
     """Idempotency keys in memory (ports.IdempotencyRepository)."""
@@ -93,10 +126,10 @@ class FakeIdempotency:
     def get(self, principal: str, key: str) -> StoredResult | None:
         return self.store.idempotency.get((principal, key))
 
-    def reserve(self, principal: str, key: str, method: str, path: str, now: datetime) -> bool:
+    def reserve(self, principal: str, key: str, method: str, path: str, request_hash: str, now: datetime) -> bool:
         if (principal, key) in self.store.idempotency:
             return False
-        self.store.idempotency[principal, key] = StoredResult(method, path, 0, None)
+        self.store.idempotency[principal, key] = StoredResult(method, path, request_hash, 0, None, now)
         return True
 
     def finish(self, principal: str, key: str, status: int, body: Json | None) -> None:
@@ -106,6 +139,12 @@ class FakeIdempotency:
 
     def release(self, principal: str, key: str) -> None:
         del self.store.idempotency[principal, key]
+
+    def purge(self, before: datetime, limit: int) -> int:
+        expired = sorted((r.created_at, k) for k, r in self.store.idempotency.items() if r.created_at < before)
+        for _at, k in expired[:limit]:
+            del self.store.idempotency[k]
+        return len(expired[:limit])
 
 
 class FakeSettings:

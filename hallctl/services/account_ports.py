@@ -32,13 +32,35 @@ class StoredToken:
 
 
 class UserRepository(Protocol):
-    """Staff accounts (all halls of a database share them)."""
+    """Staff accounts (all halls of a database share them) and their failed log-ins per address."""
 
     def active(self, username: str) -> StoredUser | None:
         """The active account named ``username``; None if there is none or it is deactivated."""
 
-    def put(self, username: str, role: str, password_hash: str, display_name: str, now: datetime) -> None:
-        """Create the user, or replace its role, password and name (and make it active)."""
+    def named(self, username: str) -> StoredUser | None:
+        """The account named ``username``, active or not; None if there is none."""
+
+    def put(self, username: str, role: str, password_hash: str, display_name: str, now: datetime) -> int:
+        """Create the user, or replace its role, password and name (and make it active); returns its id."""
+
+    def set_password(self, username: str, password_hash: str) -> None:
+        """Replace the password hash of the account named ``username``."""
+
+    def deactivate(self, username: str) -> int | None:
+        """Disable the account named ``username``; returns its id, None if there is none."""
+
+    def failed_logins(self, username: str, address: str, now: datetime) -> tuple[int, datetime | None]:
+        """Failed log-ins of ``username`` from ``address`` since their last success: (count, latest).
+
+        Locks the pair until the unit of work ends, so that concurrent attempts on it are counted one by one.
+        """
+
+    def count_login_attempt(self, username: str, address: str, failures: int, now: datetime) -> None:
+        """Store ``failures`` (the count including this attempt, made at ``now``) for the pair."""
+
+    def clear_failed_logins(self, username: str, address: str, stale_before: datetime) -> None:
+        """Forget the pair's failures (a success) and every pair's whose latest failure is older than
+        ``stale_before``."""
 
 
 class TokenRepository(Protocol):
@@ -56,13 +78,16 @@ class TokenRepository(Protocol):
         """Store a token; returns its id."""
 
     def find(self, token_hash: str) -> StoredToken | None:
-        """The token with this hash, unless revoked."""
+        """The token with this hash, unless revoked or a session of a disabled user."""
 
     def revoke_device_tokens(self, name: str) -> list[int]:
         """Revoke the device tokens (those of no user) named ``name``; returns their ids."""
 
     def revoke_session(self, token_id: int) -> None:
         """Revoke a user's session token."""
+
+    def revoke_sessions_of(self, user_id: int) -> list[int]:
+        """Revoke every unrevoked session token of the user ``user_id``; returns their ids."""
 
 
 @dataclass(frozen=True)
@@ -84,9 +109,6 @@ class AuditRepository(Protocol):
     def recent(self, limit: int) -> list[AuditEntry]:
         """The latest entries, newest first."""
 
-    def failures_since_success(self, actor: str, role: str, path: str, since: datetime) -> tuple[int, datetime | None]:
-        """Entries of ``actor`` on ``path`` answered 403 since ``since`` and after its last 200: (count, latest)."""
-
 
 class AuditLog(Protocol):
     """Appends to the audit log outside any transaction (one statement, as cheap as can be)."""
@@ -97,28 +119,35 @@ class AuditLog(Protocol):
 
 @dataclass(frozen=True)
 class StoredResult:
-    """What an idempotency key holds: the request it was first used for and its reply (status 0 while running)."""
+    """What an idempotency key holds: the request it was first used for (method, path, fingerprint), its reply
+    (status 0 while running) and when the key was taken."""
 
     method: str
     path: str
+    request_hash: str | None
     status: int
     body: Json | None
+    created_at: datetime
 
 
 class IdempotencyRepository(Protocol):
-    """Idempotency keys and the replies stored under them, per principal."""
+    """Idempotency keys and the replies stored under them, per principal's scope."""
 
     def get(self, principal: str, key: str) -> StoredResult | None:
         """What ``key`` holds for ``principal``; None if the key is unused."""
 
-    def reserve(self, principal: str, key: str, method: str, path: str, now: datetime) -> bool:
-        """Take the key for a running request; False (and this unit of work spoilt) if another took it first."""
+    def reserve(self, principal: str, key: str, method: str, path: str, request_hash: str, now: datetime) -> bool:
+        """Take the key for a running request with this fingerprint; False (and this unit of work spoilt) if
+        another took it first."""
 
     def finish(self, principal: str, key: str, status: int, body: Json | None) -> None:
         """Store the reply (status, body) of the request that reserved the key."""
 
     def release(self, principal: str, key: str) -> None:
-        """Forget the key, so that a retry runs the request again (it failed before any change)."""
+        """Forget the key, so that a retry runs the request again (it failed, or its reply is not to be kept)."""
+
+    def purge(self, before: datetime, limit: int) -> int:
+        """Delete up to ``limit`` keys taken before ``before``, oldest first; returns how many."""
 
 
 class SettingsRepository(Protocol):

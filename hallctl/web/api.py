@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hmac
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -212,27 +213,37 @@ def _status_and_body(result: Any) -> tuple[int, Any]:
 
 
 def _run(spec: RouteSpec, principal: auth.Principal | None, call: Callable[[], Any]) -> Response:
+    """Run the view, once per Idempotency-Key of an authenticated principal on a POST that needs a role."""
     key = request.headers.get("Idempotency-Key")
-    if spec.method == "POST" and key:
-        if len(key) > 128:
-            raise ApiError(422, "invalid", "Idempotency-Key may be at most 128 characters", "Idempotency-Key")
-        who = principal.key if principal else f"anon:{request.remote_addr}"
-        try:
-            status, body = idempotency.run_once(
-                current_hall(), who, key, spec.method, request.path, lambda: _status_and_body(call()), domain_error
+    if key is not None and len(key) > 128:
+        raise ApiError(
+            422, "invalid", "Idempotency-Key may be at most 128 characters / 幂等键最长128个字符", "Idempotency-Key"
+        )
+    try:
+        if key and spec.method == "POST" and spec.roles and principal is not None:
+            result: Any = idempotency.run_once(
+                current_hall(),
+                idempotency.scope_of(principal),
+                key,
+                _fingerprint(spec),
+                lambda: _status_and_body(call()),
             )
-        except errors.DomainError as exc:  # the key itself: in use, or used for another request
-            status, body = domain_error(exc)
-    else:
-        try:
+        else:  # anonymous, or a route open to anyone (it authenticates by its body): the key is ignored
             result = call()
-        except errors.DomainError as exc:
-            result = domain_error(exc)
-        if isinstance(result, Response):
-            return result
-        status, body = _status_and_body(result)
+    except errors.DomainError as exc:
+        result = domain_error(exc)
+    if isinstance(result, Response):
+        return result
+    status, body = _status_and_body(result)
     if status == 204:
         return Response(status=204)
     reply = jsonify(body)
     reply.status_code = status
     return reply
+
+
+def _fingerprint(spec: RouteSpec) -> idempotency.Fingerprint:
+    """The request's method, path, and its body (validated JSON; ``{}`` when empty) and query, canonically."""
+    raw = request.get_data(cache=True)
+    body = json.loads(raw) if raw.strip() else {}
+    return idempotency.Fingerprint.of(spec.method, request.path, body, request.args.items(multi=True))

@@ -116,18 +116,6 @@ def test_a_double_click_on_call_calls_once(api):
     assert api["staff1"].get("/windows/1").get_json()["queue"][0]["number"] == "A002"
 
 
-def test_a_refusal_is_replayed_too_and_a_key_cannot_change_endpoint(api):
-    headers = {"Idempotency-Key": "k-9"}
-    first = api["kiosk"].post("/tickets", json={"service": "NOPE"}, headers=headers)
-    assert first.status_code == 422
-    assert api["kiosk"].post("/tickets", json={"service": "SB"}, headers=headers).status_code == 422
-    login_window(api)
-    reuse = api["staff1"].post("/windows/1/call", json={}, headers={"Idempotency-Key": "k-9"})
-    assert reuse.status_code == 204  # another principal: a different key space
-    other = api["staff1"].post("/windows/1/pause", json={"reason": "x"}, headers={"Idempotency-Key": "k-9"})
-    assert other.status_code == 409 and "already used" in error_of(other)["message"]
-
-
 # -- a window acts only within its services and the tickets sent to it (served hall, real HTTP) -------------------
 
 

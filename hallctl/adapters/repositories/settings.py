@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import CursorResult, delete, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
 from hallctl.services.account_ports import Json, StoredResult
@@ -20,15 +21,15 @@ class IdempotencyRepository(Repository):
 
     def get(self, principal: str, key: str) -> StoredResult | None:
         """What ``key`` holds for ``principal``; None if the key is unused."""
-        stmt = select(K.c.method, K.c.path, K.c.status_code, K.c.body).where(K.c.principal == principal, K.c.key == key)
-        row = self.session.execute(stmt).first()
+        columns = (K.c.method, K.c.path, K.c.request_hash, K.c.status_code, K.c.body, K.c.created_at)
+        row = self.session.execute(select(*columns).where(K.c.principal == principal, K.c.key == key)).first()
         return StoredResult(*row) if row else None
 
-    def reserve(self, principal: str, key: str, method: str, path: str, now: datetime) -> bool:
+    def reserve(self, principal: str, key: str, method: str, path: str, request_hash: str, now: datetime) -> bool:
         """Insert the key as running; False when another transaction has it (the primary key refuses it)."""
-        values = {"principal": principal, "key": key, "method": method, "path": path, "created_at": now}
+        values = {"principal": principal, "key": key, "method": method, "path": path, "request_hash": request_hash}
         try:
-            self.session.execute(insert(K).values(**values, status_code=0, body=None))
+            self.session.execute(insert(K).values(**values, created_at=now, status_code=0, body=None))
         except IntegrityError:
             self.session.rollback()
             return False
@@ -42,6 +43,22 @@ class IdempotencyRepository(Repository):
     def release(self, principal: str, key: str) -> None:
         """Delete the key, so that a retry runs the request again."""
         self.session.execute(delete(K).where(K.c.principal == principal, K.c.key == key))
+
+    def purge(self, before: datetime, limit: int) -> int:
+        """Delete up to ``limit`` keys taken before ``before``, oldest first (by the created_at index).
+
+        Rows another transaction is deleting are skipped on PostgreSQL (``SKIP LOCKED``), so concurrent
+        purges do not wait on each other.
+        """
+        oldest = (
+            select(K.c.principal, K.c.key)
+            .where(K.c.created_at < before)
+            .order_by(K.c.created_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        result = self.session.execute(delete(K).where(tuple_(K.c.principal, K.c.key).in_(oldest)))
+        return cast(CursorResult[Any], result).rowcount
 
 
 class SettingsRepository(Repository):

@@ -1,11 +1,11 @@
-"""Users, tokens, the audit log and idempotency keys on fakes."""
+"""Users, tokens and the audit log on fakes (idempotency keys: test_idempotency.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from hallctl.domain.errors import ConcurrencyConflict, Forbidden, Invalid, LockedOut, Refused
-from hallctl.services import audit, auth, idempotency
+from hallctl.domain.errors import Forbidden, Invalid, LockedOut, NotFound
+from hallctl.services import audit, auth
 
 PASSWORD = "test-pass-1"
 
@@ -30,14 +30,81 @@ def test_a_wrong_password_and_an_unknown_user_are_refused_alike(hall):
         auth.add_user(hall, "wang", "staff", "short")
 
 
-def test_five_failed_logins_lock_the_name_for_fifteen_minutes(hall, clock):
+def test_guessing_one_account_from_one_address_slows_down_with_a_growing_delay(hall, clock):
     auth.add_user(hall, "li", "staff", PASSWORD)
-    for _ in range(auth.LOCKOUT_FAILURES):
-        audit.record(hall, "li", "login", "POST", audit.LOGIN_PATH, 403, "10.0.0.9")
-    with pytest.raises(LockedOut, match="09:15"):
+    for _ in range(auth.FREE_FAILURES):
+        with pytest.raises(Forbidden):
+            auth.login(hall, "li", "guess", "10.0.0.9")
+    for delay_s in (2, 4, 8):
+        with pytest.raises(LockedOut, match="try again after") as refused:
+            auth.login(hall, "li", PASSWORD, "10.0.0.9")  # refused before the password is even looked at
+        assert refused.value.retry_after_s == delay_s
+        clock.advance(seconds=delay_s)
+        with pytest.raises(Forbidden):
+            auth.login(hall, "li", "guess", "10.0.0.9")
+    assert auth.retry_delay_s(40) == auth.MAX_DELAY_S == 15 * 60
+    clock.advance(seconds=16)
+    assert auth.login(hall, "li", PASSWORD, "10.0.0.9")[1].name == "li"
+    for _ in range(auth.FREE_FAILURES):  # a success starts the pair's count again
+        with pytest.raises(Forbidden):
+            auth.login(hall, "li", "guess", "10.0.0.9")
+
+
+def test_failures_from_another_address_never_keep_the_right_password_out(hall):
+    auth.add_user(hall, "li", "staff", PASSWORD)
+    for _ in range(auth.FREE_FAILURES):
+        with pytest.raises(Forbidden):
+            auth.login(hall, "li", "guess", "10.0.0.66")
+    with pytest.raises(LockedOut):
+        auth.login(hall, "li", "guess", "10.0.0.66")
+    assert auth.login(hall, "li", PASSWORD, "10.0.0.9")[1].name == "li"
+
+
+def test_a_disabled_user_can_neither_log_in_nor_keep_using_a_session(hall):
+    auth.add_user(hall, "li", "staff", PASSWORD)
+    auth.add_user(hall, "wang", "staff", PASSWORD)
+    token, _who = auth.login(hall, "li", PASSWORD)
+    other, wang = auth.login(hall, "wang", PASSWORD)
+    assert auth.disable_user(hall, "li") == 1
+    assert auth.resolve(hall, token) is None
+    assert auth.resolve(hall, other) == wang
+    with pytest.raises(Forbidden):
         auth.login(hall, "li", PASSWORD)
-    clock.advance(minutes=auth.LOCKOUT_MINUTES, seconds=1)
-    assert auth.login(hall, "li", PASSWORD)[1].name == "li"
+    with pytest.raises(NotFound, match="no user named ghost"):
+        auth.disable_user(hall, "ghost")
+
+
+def test_a_password_change_or_a_role_change_ends_the_users_sessions(hall):
+    auth.add_user(hall, "li", "staff", PASSWORD)
+    token, _who = auth.login(hall, "li", PASSWORD)
+    assert auth.set_password(hall, "li", "another-pass-2") == 1
+    assert auth.resolve(hall, token) is None
+    with pytest.raises(Forbidden):
+        auth.login(hall, "li", PASSWORD)
+    token, _who = auth.login(hall, "li", "another-pass-2")
+    auth.add_user(hall, "li", "manager", "manager-pass-12")
+    assert auth.resolve(hall, token) is None
+    assert auth.login(hall, "li", "manager-pass-12")[1].role == "manager"
+    with pytest.raises(NotFound):
+        auth.set_password(hall, "ghost", "another-pass-2")
+
+
+def test_a_manager_or_admin_password_needs_twelve_characters_and_no_common_password_passes(hall):
+    for role in ("manager", "admin"):
+        with pytest.raises(Invalid, match="at least 12"):
+            auth.add_user(hall, "boss", role, "12345678abc")
+    for common in ("12345678", "woaini1314", "Password123!", "qwertyuiop123"):
+        with pytest.raises(Invalid, match="too common"):
+            auth.add_user(hall, "li", "staff", common)
+    with pytest.raises(Invalid, match="must not contain the username"):
+        auth.add_user(hall, "zhangwei", "staff", "zhangwei-2026")
+    auth.add_user(hall, "boss", "admin", "brass-lantern-47")
+
+
+@pytest.mark.parametrize("name", ["li\nroot", "li\x1b[31m", " li", "李 伟", "", "x" * 65, "li/../x"])
+def test_a_username_with_whitespace_control_characters_or_odd_symbols_is_refused(hall, name):
+    with pytest.raises(Invalid, match="letters, digits"):
+        auth.add_user(hall, name, "staff", PASSWORD)
 
 
 def test_a_revoked_device_token_stops_working_at_once(hall):
@@ -54,38 +121,3 @@ def test_the_audit_log_lists_the_latest_lines_first(hall, clock):
     latest, first = audit.recent(hall, 10)
     assert (latest["actor"], first["path"]) == ("x" * 64, "/api/v1/windows/1/call")
     assert latest["at"] == "2026-11-23T01:00:01Z"
-
-
-def test_a_repeated_idempotency_key_replays_the_first_result(hall):
-    runs = []
-
-    def action():
-        runs.append(1)
-        return 201, {"n": len(runs)}
-
-    def refused(exc):
-        return 409, {"error": exc.message}
-
-    first = idempotency.run_once(hall, "kiosk:k1", "key-1", "POST", "/api/v1/tickets", action, refused)
-    again = idempotency.run_once(hall, "kiosk:k1", "key-1", "POST", "/api/v1/tickets", action, refused)
-    assert first == again == (201, {"n": 1}) and len(runs) == 1
-    with pytest.raises(ConcurrencyConflict, match="already used for POST /api/v1/tickets"):
-        idempotency.run_once(hall, "kiosk:k1", "key-1", "POST", "/api/v1/other", action, refused)
-
-
-def test_a_domain_error_is_replayed_and_a_crash_lets_the_key_run_again(hall):
-    def refuse():
-        raise Refused("the hall is closed")
-
-    def refused(exc):
-        return 409, {"error": exc.message}
-
-    replies = [idempotency.run_once(hall, "p", "k", "POST", "/x", refuse, refused) for _ in range(2)]
-    assert replies == [(409, {"error": "the hall is closed"})] * 2
-
-    def crash():
-        raise RuntimeError("the process broke")
-
-    with pytest.raises(RuntimeError):
-        idempotency.run_once(hall, "p", "k2", "POST", "/x", crash, refused)
-    assert idempotency.run_once(hall, "p", "k2", "POST", "/x", lambda: (200, None), refused) == (200, None)
