@@ -14,6 +14,7 @@ from flask_socketio import SocketIO
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
+from hallctl.adapters.storage_errors import storage_failure
 from hallctl.services import audit
 from hallctl.services.context import Hall
 
@@ -172,5 +173,9 @@ def _errors(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:
+        failure = storage_failure(exc)
+        if failure:  # a full disk or a damaged database: the request saved nothing; say so, not "internal"
+            app.logger.error("storage failure on %s %s: %s", request.method, request.path, exc)
+            return error_response(503, *failure)
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(500, "internal", "internal error; the hall log has the details")

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import os
 import secrets
+from typing import cast
 
 from flask import Response, session, stream_with_context
 
+from hallctl.adapters import health
+from hallctl.adapters.database import Database
 from hallctl.reports import reading
 from hallctl.services import audit, auth, queries
 
 from . import schemas
-from .api import ApiBlueprint, ApiError, current_hall
+from .api import ApiBlueprint, current_hall
 from .roles import ISSUERS, MANAGERS, PUBLIC, STAFF, VIEWERS
 
 bp = ApiBlueprint("hall", __name__)
@@ -86,24 +89,27 @@ def announcements(principal, body, query):
 @bp.api_route(
     "/healthz",
     "GET",
-    summary="200 when the server and the database answer",
+    summary="200 when the database accepts a write and its disk has room; else 503 naming each failing check",
     roles=PUBLIC,
-    responses={200: "Healthy", 503: "Database unreachable"},
+    responses={200: "Healthy", 503: "A check failed: database not writable, disk full"},
 )
 def healthz(principal, body, query):
-    """``{status, hall, pid, devices}`` when the database answers, else a 503; for anyone."""
+    """``{status, hall, pid, devices, checks}``: 200 when every check passes, else 503 with ``error``; for anyone."""
     hall = current_hall()
-    try:
-        reading.ping(hall)
-    except Exception as exc:  # any driver error means: not healthy
-        raise ApiError(503, "database_unavailable", f"the database does not answer: {type(exc).__name__}") from None
+    result = health.check(cast(Database, hall.database), hall.devices.snapshot(), hall.now())
     host = hall.device_host
-    return {
-        "status": "ok",
+    reply = {
+        "status": "ok" if result.ok else "failing",
         "hall": hall.hall_id,
         "pid": os.getpid(),
         "devices": "off" if host is None else "leader" if host.leading else "standby",
+        "checks": result.checks,
     }
+    if result.ok:
+        return 200, reply
+    failing = [name for name, outcome in result.checks.items() if not outcome["ok"]]
+    message = f"failing checks / 未通过的检查: {', '.join(failing)}"
+    return 503, {**reply, "error": {"code": result.failure, "message": message, "field": None}}
 
 
 @bp.api_route(
