@@ -39,8 +39,10 @@ def serve_config(config: Config, host: str, port: int, banner: Banner | None = N
     damaged (SQLite's ``PRAGMA quick_check``), read-only, full or another application's.
     """
     from hallctl.bootstrap import build_app
+    from hallctl.web import log_redaction
     from hallctl.web.server import PooledWSGIServer
 
+    log_redaction.install()  # tokens in request lines (/screen?token=…) never reach the log
     quiet_schema_checks()
     try:
         hall, app, _socketio = build_app(config, devices=True, housekeeping=True, verify_storage=True)
