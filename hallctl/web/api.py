@@ -214,13 +214,15 @@ def _status_and_body(result: Any) -> tuple[int, Any]:
 
 def _run(spec: RouteSpec, principal: auth.Principal | None, call: Callable[[], Any]) -> Response:
     """Run the view, once per Idempotency-Key of an authenticated principal on a POST that needs a role."""
-    key = request.headers.get("Idempotency-Key")
+    # anonymous, or a route open to anyone (it authenticates by its body or query): the key is ignored
+    keyed = spec.method == "POST" and spec.roles and principal is not None
+    key = request.headers.get("Idempotency-Key") if keyed else None
     if key is not None and len(key) > 128:
         raise ApiError(
             422, "invalid", "Idempotency-Key may be at most 128 characters / 幂等键最长128个字符", "Idempotency-Key"
         )
     try:
-        if key and spec.method == "POST" and spec.roles and principal is not None:
+        if key and principal is not None:
             result: Any = idempotency.run_once(
                 current_hall(),
                 idempotency.scope_of(principal),
@@ -228,7 +230,7 @@ def _run(spec: RouteSpec, principal: auth.Principal | None, call: Callable[[], A
                 _fingerprint(spec),
                 lambda: _status_and_body(call()),
             )
-        else:  # anonymous, or a route open to anyone (it authenticates by its body): the key is ignored
+        else:
             result = call()
     except errors.DomainError as exc:
         result = domain_error(exc)

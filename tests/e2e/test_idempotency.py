@@ -321,3 +321,10 @@ def test_keys_older_than_the_retention_are_purged_and_the_key_then_runs_anew(api
     assert keys == ["tap-2"]
     again = api["kiosk"].post("/tickets", json={"service": "SB"}, headers=tap)
     assert again.status_code == 201 and again.get_json()["id"] != first["id"]
+
+
+def test_a_key_over_128_characters_is_refused_before_anything_runs(api):
+    long_key = {"Idempotency-Key": "k" * 129}
+    refused = api["kiosk"].post("/tickets", json={"service": "SB"}, headers=long_key)
+    assert refused.status_code == 422 and refused.get_json()["error"]["field"] == "Idempotency-Key"
+    assert api["anon"].get("/services").get_json()[0]["waiting"] == 0
