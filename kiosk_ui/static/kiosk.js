@@ -6,6 +6,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const $ = (selector) => document.querySelector(selector);
   const CONFIRM_S = 20;
   const REFRESH_MS = 15000;
+  const HEALTH_RETRY_MS = 5000;
   const token = Hall.deviceToken(`hallctl.kiosk.${data.kiosk}.token`);
   const green = data.priorities.filter((p) => p.weight > 1).sort((a, b) => b.weight - a.weight)[0];
 
@@ -79,7 +80,34 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 
   function show(section) {
-    for (const name of ["start", "appointment", "confirm"]) $(`section.${name}`).hidden = name !== section;
+    for (const name of ["start", "appointment", "confirm", "out-of-service"]) {
+      const shown = $(`section.${name}`);
+      if (shown) shown.hidden = name !== section;
+    }
+  }
+
+  /**
+   * The server cannot store tickets (a full disk, a damaged database: 503 storage_…): the kiosk asks citizens
+   * to see staff, and asks the server's /healthz every few seconds until it is healthy again.
+   */
+  function outOfService(error) {
+    if (!$("section.out-of-service")) {
+      $("main").append(el("section", { class: "out-of-service card", role: "alert", hidden: true },
+        el("h2", { dataset: { t: "out_of_service" } }, t("out_of_service")),
+        el("p", { class: "notice", dataset: { t: "ask_staff" } }, t("ask_staff")),
+        el("p", { class: "muted reason" })));
+    }
+    $("section.out-of-service .reason").textContent = error.code || "";
+    state.ticket = null;
+    show("out-of-service");
+    setTimeout(async function retry() {
+      try {
+        await api("GET", "/healthz");
+        reset();
+      } catch {
+        setTimeout(retry, HEALTH_RETRY_MS);
+      }
+    }, HEALTH_RETRY_MS);
   }
 
   async function refresh() {
@@ -98,6 +126,10 @@ document.addEventListener("DOMContentLoaded", () => {
     try {
       state.ticket = await api("POST", "/tickets", body, { token });
     } catch (error) {
+      if (error.status === 503) {
+        outOfService(error);
+        return;
+      }
       Hall.failed(error);
       refresh();
       return;

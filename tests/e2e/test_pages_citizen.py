@@ -6,14 +6,17 @@ Every test also fails on any console error or uncaught exception on its pages (t
 """
 
 import re
+import shutil
 
 import pytest
 import requests
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
-from tests.e2e.helpers.pages import issue, kiosk_url, take_ticket
+from tests.e2e.conftest import Pages, ServedHall
+from tests.e2e.helpers.pages import KIOSK_POST, issue, kiosk_url, take_ticket
 from tests.e2e.served import logged_in
+from tests.storage import fill, small_disk
 
 
 def test_a_ticket_taken_while_the_printer_is_out_of_paper_asks_the_citizen_to_remember_the_number(pages, served):
@@ -87,3 +90,35 @@ def test_the_phone_page_follows_its_place_in_the_queue_live(pages, served):
     staff.post(f"{served.url}/api/v1/windows/1/login", json={}, timeout=5).raise_for_status()
     staff.post(f"{served.url}/api/v1/windows/1/call", json={}, timeout=5).raise_for_status()
     expect(phone.locator(".detail")).to_have_text("前面还有 0 人")
+
+
+def test_a_kiosk_on_a_full_disk_asks_citizens_to_see_staff_and_comes_back_when_there_is_room(
+    browser, tmp_path, migrated_template
+):
+    with small_disk(tmp_path / "disk") as disk:
+        shutil.copy(migrated_template, disk / "hall.db")
+        served = ServedHall(f"sqlite:///{disk}/hall.db", tmp_path)
+        pages = Pages(browser, served.url)
+        try:
+            kiosk = pages.open(kiosk_url(served))
+            expect(kiosk.locator("button[data-service=SB]")).to_be_enabled()
+            filler = fill(disk)
+            with kiosk.expect_response(lambda r: KIOSK_POST.match(r.url) and r.request.method == "POST") as reply:
+                kiosk.click("button[data-service=SB]")
+            assert reply.value.status == 503
+            assert reply.value.json()["error"]["code"] == "storage_full"
+            refused = kiosk.locator("section.out-of-service")
+            expect(refused).to_be_visible()
+            expect(refused).to_contain_text("本机暂停取号")
+            expect(refused).to_contain_text("请联系工作人员")
+            expect(kiosk.locator("section.start")).to_be_hidden()
+            pages.screenshot(kiosk, "kiosk-storage-full")
+            filler.unlink()
+            expect(kiosk.locator("section.start")).to_be_visible(timeout=20_000)
+            expect(refused).to_be_hidden()
+            assert take_ticket(kiosk, "SB")["number"] == "A001"  # the refused one was never made
+            assert pages.errors and all("503" in error for error in pages.errors)  # Chromium logs the refusals
+            pages.errors.clear()
+        finally:
+            pages.close()
+            served.stop()
