@@ -16,6 +16,7 @@ from hallctl.adapters.database import Database, open_database
 from hallctl.adapters.device_host import DeviceHost
 from hallctl.adapters.eventbus import EventBus
 from hallctl.adapters.hall_devices import HallDevices
+from hallctl.adapters.hall_zone import adopt_time_zone
 from hallctl.adapters.leader import LeaderLock
 from hallctl.adapters.printing import Printers
 from hallctl.adapters.relay import EventRelay
@@ -64,12 +65,16 @@ def bootstrap(
 
     Raises:
         hallctl.migrations.NotMigrated: the database is not at the latest schema.
-        hallctl.adapters.database.DatabaseUnusable: not a database, damaged, read-only or another application's.
+        hallctl.adapters.database.DatabaseUnusable: not a database, damaged, read-only or another application's;
+            a new time zone while tickets of the recorded zone's day are open (``adapters/hall_zone.py``); a
+            citizen key that is unusable or not the one the database held (``adapters/keys.py``).
     """
     orm.start_mappers()
     database = open_database(config.hall.database)
     try:
         _require_usable(database, clock(), verify_storage)
+        adopt_time_zone(database, config.hall.id, config.hall.timezone, clock())
+        citizen_key = keys.citizen_key(database, config.hall.citizen_key_path)
     except BaseException:
         database.dispose()
         raise
@@ -85,7 +90,7 @@ def bootstrap(
         clock=clock,
     )
     sync_config(hall)
-    hall.citizen_key = keys.citizen_key(database, config.hall.citizen_key_path)
+    hall.citizen_key = citizen_key
     keys.warn_about_open_files(keys.database_files(database))
     with database.read_session() as session:
         learn_history(session, hall.hall_id, hall.now() - HISTORY, hall.service_times)

@@ -204,4 +204,5 @@ def test_the_cli_creates_the_database_and_key_readable_by_its_owner_only_and_war
     with caplog.at_level(logging.WARNING):
         bootstrap(parse_config(config_file.read_text(encoding="utf-8")), clock=clock).close()
     assert any(str(database) in r.getMessage() and "chmod 600" in r.getMessage() for r in caplog.records)
-    assert sqlite3.connect(database).execute("select count(*) from settings").fetchone() == (0,)
+    old_key = sqlite3.connect(database).execute("select count(*) from settings where key = 'citizen_hmac_key'")
+    assert old_key.fetchone() == (0,)
