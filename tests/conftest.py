@@ -16,7 +16,7 @@ from hallctl.services import auth
 from testbed.halls import SERVICES_AND_WINDOWS
 from testbed.servers import RedisServer
 
-PASSWORD = "test-pass-1"
+PASSWORD = "test-pass-12"  # 12 characters: the shortest a manager's or admin's password may be
 DEMO_PACK = resources.files("hallctl") / "demo" / "voice"
 
 HALL_TOML = (

@@ -31,6 +31,7 @@ class Store:
     followups: dict[int, FollowUp] = field(default_factory=dict)
     steps: list[tuple[int, CaseStep]] = field(default_factory=list)
     users: dict[str, tuple[StoredUser, bool]] = field(default_factory=dict)
+    login_failures: dict[tuple[str, str], tuple[int, datetime]] = field(default_factory=dict)
     tokens: dict[int, tuple[StoredToken, str, int | None, bool]] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
     idempotency: dict[tuple[str, str], StoredResult] = field(default_factory=dict)

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from devices.simulators.escpos_printer import PrintedTicket
     from hallctl.services.context import Hall
 
-DEMO_PASSWORD = "demo-1234"
+DEMO_PASSWORD = "demo-hall-2026"  # 14 characters: a manager's password needs 12
 
 
 def add_demo(sub: Subcommands) -> None:

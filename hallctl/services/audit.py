@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from hallctl.domain.times import iso
 
 from .account_ports import AuditEntry, Json
 from .context import Hall
 
 AUDITED_ROLES = frozenset({"staff", "manager", "admin"})
-LOGIN_PATH = "/api/v1/auth/login"
 
 
 def record(hall: Hall, actor: str, role: str, method: str, path: str, status: int, remote_addr: str) -> None:
@@ -35,9 +32,3 @@ def recent(hall: Hall, limit: int) -> list[Json]:
         }
         for e in entries
     ]
-
-
-def failed_logins(hall: Hall, username: str, since: datetime) -> tuple[int, datetime | None]:
-    """Failed log-ins of ``username`` since ``since`` and after its last successful one: (count, latest)."""
-    with hall.uow(write=False) as uow:
-        return uow.audit.failures_since_success(username[:64], "login", LOGIN_PATH, since)

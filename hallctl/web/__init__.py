@@ -80,11 +80,14 @@ class RowIdConverter(IntegerConverter):
 
 
 LOGIN_RATE = "10 per minute"
-"""Log-in attempts from one address; with a Redis message queue the count is shared by all processes."""
+"""Failed log-in attempts from one address, whatever the names (a spray over many accounts); successes do not
+count, so many staff behind one address all log in. With a Redis message queue the count is shared by all
+processes. Guessing one account is slowed per (account, address) by :func:`hallctl.services.auth.login`."""
 
 
 def _limit_logins(app: Flask, hall: Hall) -> None:
-    """Allow :data:`LOGIN_RATE` log-in attempts per address; more get a 429."""
+    """Allow :data:`LOGIN_RATE` failed log-in attempts per address; then every attempt gets a 429 until the
+    minute has passed."""
     queue = hall.config.hall.message_queue
     # checked in the log-in view only: with auto_check the limiter would look up limits on every request
     limiter = Limiter(
@@ -96,7 +99,7 @@ def _limit_logins(app: Flask, hall: Hall) -> None:
     )
     endpoint = "hall.login"
     login: View = app.view_functions[endpoint]
-    limiter.limit(LOGIN_RATE)(login)
+    limiter.limit(LOGIN_RATE, deduct_when=lambda response: response.status_code != 200)(login)
 
     @functools.wraps(login)
     def limited_login(**kwargs: Any) -> Any:

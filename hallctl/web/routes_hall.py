@@ -6,7 +6,7 @@ import os
 import secrets
 from typing import cast
 
-from flask import Response, session, stream_with_context
+from flask import Response, request, session, stream_with_context
 
 from hallctl.adapters import health
 from hallctl.adapters.database import Database
@@ -14,7 +14,7 @@ from hallctl.reports import reading
 from hallctl.services import audit, auth, queries
 
 from . import schemas
-from .api import ApiBlueprint, current_hall
+from .api import ApiBlueprint, ApiError, current_hall
 from .roles import ISSUERS, MANAGERS, PUBLIC, STAFF, VIEWERS
 
 bp = ApiBlueprint("hall", __name__)
@@ -118,16 +118,41 @@ def healthz(principal, body, query):
     summary="Log in; returns a token and sets a session cookie",
     roles=PUBLIC,
     body=schemas.LoginIn,
-    responses={200: "Logged in", 403: "Wrong username or password"},
+    responses={
+        200: "Logged in",
+        403: "Wrong username or password",
+        429: "Too many failed log-ins of this account from this address (locked_out, with Retry-After), or from"
+        " this address in a minute (too_many_requests)",
+    },
 )
 def login(principal, body, query):
-    """A new session for a user's name and password: its token, role and CSRF token, and the cookie."""
-    token, who = auth.login(current_hall(), body.username, body.password)
+    """A new session for a user's name and password: its token, role and CSRF token, and the cookie.
+
+    Failures of one account from one address make it wait longer and longer (:func:`auth.retry_delay_s`).
+    """
+    try:
+        token, who = auth.login(current_hall(), body.username, body.password, request.remote_addr or "?")
+    except auth.LoginDelayed as delayed:
+        raise RetryLater(delayed) from None
     session.clear()
     session["token"] = token
     session["csrf"] = secrets.token_urlsafe(24)
     session.permanent = True
     return {"token": token, "role": who.role, "username": who.name, "csrf": session["csrf"]}
+
+
+class RetryLater(ApiError):
+    """A 429 ``locked_out`` that says in ``Retry-After`` how many seconds the next attempt must wait."""
+
+    def __init__(self, delayed: auth.LoginDelayed) -> None:
+        super().__init__(429, delayed.code, delayed.message, delayed.field)
+        self.retry_after_s = delayed.retry_after_s
+
+    def response(self) -> Response:
+        """The JSON error reply with its ``Retry-After`` header."""
+        reply = super().response()
+        reply.headers["Retry-After"] = str(self.retry_after_s)
+        return reply
 
 
 @bp.api_route("/auth/logout", "POST", summary="End the session", roles=PUBLIC, body=schemas.Empty)

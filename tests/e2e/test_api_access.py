@@ -4,6 +4,12 @@ Roles, log-in with its cookie and CSRF token, lock-outs and rate limits, token r
 headers.
 """
 
+import http.client
+import json
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
 from tests.conftest import BOTH_DATABASES, PASSWORD
 from tests.e2e.helpers.api import error_of, login_window
 
@@ -91,25 +97,84 @@ def test_a_revoked_kiosk_token_is_refused_at_once(api, web):
 
 
 @BOTH_DATABASES
-def test_five_failed_log_ins_lock_the_name_for_15_minutes_even_with_the_right_password(web):
+def test_wrong_passwords_for_a_colleague_from_one_address_do_not_lock_them_out_at_their_own_desk(web):
+    hall, app, _socketio = web
+    from hallctl.services import auth
+
+    auth.add_user(hall, "li", "staff", PASSWORD)
+    attacker = {"REMOTE_ADDR": "10.0.0.66"}
+    client = app.test_client()
+    for _ in range(auth.FREE_FAILURES):
+        wrong = client.post("/api/v1/auth/login", json={"username": "li", "password": "guess"}, environ_base=attacker)
+        assert wrong.status_code == 403
+    delayed = client.post("/api/v1/auth/login", json={"username": "li", "password": PASSWORD}, environ_base=attacker)
+    assert delayed.status_code == 429 and error_of(delayed)["code"] == "locked_out"
+    assert delayed.headers["Retry-After"] == "2" and "try again after 09:00:02" in error_of(delayed)["message"]
+    desk = {"REMOTE_ADDR": "10.0.0.9"}
+    mine = client.post("/api/v1/auth/login", json={"username": "li", "password": PASSWORD}, environ_base=desk)
+    assert mine.status_code == 200 and mine.get_json()["username"] == "li"
+    hall.clock.advance(seconds=2)
+    again = client.post("/api/v1/auth/login", json={"username": "li", "password": "guess"}, environ_base=attacker)
+    assert again.status_code == 403
+    longer = client.post("/api/v1/auth/login", json={"username": "li", "password": "guess"}, environ_base=attacker)
+    assert longer.headers["Retry-After"] == "4"
+
+
+def test_forty_parallel_guesses_get_three_password_checks_and_the_owner_still_logs_in_from_elsewhere(served):
+    from hallctl.services import auth
+
+    port = served.server.server_port
+    barrier = threading.Barrier(40)
+
+    def guess(_n: int) -> tuple[int, dict, str | None]:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.connect()
+        barrier.wait()
+        body = json.dumps({"username": "staff1", "password": "guess"})
+        connection.request("POST", "/api/v1/auth/login", body, {"Content-Type": "application/json"})
+        reply = connection.getresponse()
+        answer = (reply.status, json.loads(reply.read()), reply.getheader("Retry-After"))
+        connection.close()
+        return answer
+
+    with ThreadPoolExecutor(40) as pool:
+        replies = list(pool.map(guess, range(40)))
+    statuses = Counter(status for status, _body, _retry in replies)
+    assert statuses == {403: auth.FREE_FAILURES, 429: 40 - auth.FREE_FAILURES}  # only 3 passwords were checked
+    assert all(body["error"]["code"] == "locked_out" and retry for status, body, retry in replies if status == 429)
+    owner = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=("127.0.0.2", 0))
+    owner.request(
+        "POST",
+        "/api/v1/auth/login",
+        json.dumps({"username": "staff1", "password": PASSWORD}),
+        {"Content-Type": "application/json"},
+    )
+    assert owner.getresponse().status == 200
+
+
+def test_sixty_log_ins_a_minute_from_one_address_succeed_but_the_eleventh_failure_is_refused(web):
     hall, app, _socketio = web
     from hallctl.services import auth
 
     auth.add_user(hall, "li", "staff", PASSWORD)
     client = app.test_client()
-    assert client.post("/api/v1/auth/login", json={"username": "li", "password": PASSWORD}).status_code == 200
-    for _ in range(5):
-        assert client.post("/api/v1/auth/login", json={"username": "li", "password": "guess"}).status_code == 403
-    locked = client.post("/api/v1/auth/login", json={"username": "li", "password": PASSWORD})
-    assert locked.status_code == 429 and error_of(locked)["code"] == "locked_out"
-    assert "try again after 09:15" in error_of(locked)["message"]
-    hall.clock.advance(minutes=15, seconds=1)
-    assert client.post("/api/v1/auth/login", json={"username": "li", "password": PASSWORD}).status_code == 200
-
-
-def test_one_address_may_try_ten_log_ins_a_minute(web):
-    _hall, app, _socketio = web
-    client = app.test_client()
+    for _ in range(60):
+        assert client.post("/api/v1/auth/login", json={"username": "li", "password": PASSWORD}).status_code == 200
     replies = [client.post("/api/v1/auth/login", json={"username": f"nobody{i}", "password": "x"}) for i in range(11)]
     assert [r.status_code for r in replies] == [403] * 10 + [429]
     assert error_of(replies[-1])["code"] == "too_many_requests"
+
+
+def test_a_disabled_or_re_passworded_users_session_is_refused_on_its_next_request(api, web):
+    from hallctl.services import auth
+
+    assert api["staff1"].get("/auth/me").get_json()["username"] == "staff1"
+    assert auth.set_password(web[0], "staff1", "changed-pass-1") == 1
+    assert api["staff1"].post("/windows/1/login", json={}).status_code == 401
+    api["staff1"].token = auth.login(web[0], "staff1", "changed-pass-1")[0]
+    assert api["staff1"].post("/windows/1/login", json={}).status_code == 200
+    assert auth.disable_user(web[0], "staff1") == 1
+    assert api["staff1"].post("/windows/1/call", json={}).status_code == 401
+    refused = api["anon"].post("/auth/login", json={"username": "staff1", "password": "changed-pass-1"})
+    assert refused.status_code == 403
+    assert api["staff2"].get("/auth/me").get_json()["username"] == "staff2"

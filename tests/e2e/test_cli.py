@@ -9,7 +9,7 @@ import time
 import requests
 
 from tests.conftest import hall_toml
-from tests.e2e.served import HALLCTL, free_port, run
+from tests.e2e.served import HALLCTL, Served, free_port, logged_in, run
 
 
 def test_serve_refuses_an_unmigrated_database_naming_the_command(config_file):
@@ -17,11 +17,62 @@ def test_serve_refuses_an_unmigrated_database_naming_the_command(config_file):
     assert result.returncode == 2 and "hallctl db upgrade" in result.stderr
 
 
-def test_user_add_refuses_a_short_password_and_token_add_a_bad_role(prepared):
+def test_user_add_refuses_short_or_common_passwords_and_unsafe_names_and_token_add_a_bad_role(prepared):
     config, _kiosk, _display = prepared
     short = run("user", "add", "wang", "--role", "staff", "--config", str(config), "--password-stdin", input="123\n")
     assert short.returncode == 2 and "at least 8" in short.stderr
+    boss = run(
+        "user", "add", "boss", "--role", "admin", "--config", str(config), "--password-stdin", input="abc-12345\n"
+    )
+    assert boss.returncode == 2 and "at least 12" in boss.stderr
+    common = run(
+        "user", "add", "wang", "--role", "staff", "--config", str(config), "--password-stdin", input="88888888\n"
+    )
+    assert common.returncode == 2 and "too common" in common.stderr
+    escape = run(
+        "user", "add", "wang\x1b[2J", "--role", "staff", "--config", str(config), "--password-stdin", input="x\n"
+    )
+    assert escape.returncode == 2 and "letters, digits" in escape.stderr
     assert run("token", "add", "x", "--role", "root", "--config", str(config)).returncode == 2
+
+
+def test_user_passwd_and_disable_end_the_users_sessions_on_a_running_server_within_ten_seconds(prepared, tmp_path):
+    config, _kiosk, _display = prepared
+    server = Served(config, tmp_path)
+    try:
+        session = logged_in(server.url, "li", "correct-horse")
+        changed = run("user", "passwd", "li", "--config", str(config), "--password-stdin", input="battery-staple\n")
+        assert changed.returncode == 0 and "ended 1 session(s)" in changed.stdout
+        assert _refused_within(session, server.url, seconds=11)
+        assert (
+            requests.post(
+                f"{server.url}/api/v1/auth/login", json={"username": "li", "password": "correct-horse"}, timeout=5
+            ).status_code
+            == 403
+        )
+        session = logged_in(server.url, "li", "battery-staple")
+        disabled = run("user", "disable", "li", "--config", str(config))
+        assert disabled.returncode == 0 and "li disabled" in disabled.stdout
+        assert _refused_within(session, server.url, seconds=11)
+        again = requests.post(
+            f"{server.url}/api/v1/auth/login", json={"username": "li", "password": "battery-staple"}, timeout=5
+        )
+        assert again.status_code == 403
+        ghost = run("user", "disable", "ghost", "--config", str(config))
+        assert ghost.returncode == 1 and "no user named ghost" in ghost.stderr
+    finally:
+        server.kill()
+
+
+def _refused_within(session: requests.Session, url: str, seconds: float) -> bool:
+    """Whether the session's next requests are refused (401) before ``seconds`` pass: the servers' token caches
+    trust a resolved token for 10 s."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if session.post(f"{url}/api/v1/windows/1/login", json={}, timeout=5).status_code == 401:
+            return True
+        time.sleep(0.2)
+    return False
 
 
 def test_devices_probe_prints_each_devices_state_and_fails_unless_all_are_ready(tmp_path):

@@ -1,16 +1,20 @@
-"""Users, tokens and the audit log (shared by every hall of a database, except the audit's hall column)."""
+"""Users and their failed log-ins, tokens and the audit log (shared by every hall of a database, except the audit's hall
+column)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import ColumnElement, and_, delete, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hallctl.services.account_ports import AuditEntry, StoredToken, StoredUser
 
 from .. import orm
 from ..database import Database
-from .base import Repository
+from ..orm.accounts import login_failures
+from .base import Repository, dialect_of
 
 
 class UserRepository(Repository):
@@ -23,14 +27,65 @@ class UserRepository(Repository):
         row = self.session.execute(stmt).first()
         return StoredUser(*row) if row else None
 
-    def put(self, username: str, role: str, password_hash: str, display_name: str, now: datetime) -> None:
-        """Create the user, or replace its role, password and name (and make it active)."""
+    def named(self, username: str) -> StoredUser | None:
+        """The account named ``username``, active or not; None if there is none."""
+        u = orm.users
+        stmt = select(u.c.id, u.c.username, u.c.role, u.c.password_hash).where(u.c.username == username)
+        row = self.session.execute(stmt).first()
+        return StoredUser(*row) if row else None
+
+    def put(self, username: str, role: str, password_hash: str, display_name: str, now: datetime) -> int:
+        """Create the user, or replace its role, password and name (and make it active); returns its id."""
         u = orm.users
         values = {"role": role, "password_hash": password_hash, "active": True, "display_name": display_name}
-        if self.session.execute(select(u.c.id).where(u.c.username == username)).first():
-            self.session.execute(update(u).where(u.c.username == username).values(**values))
-        else:
-            self.session.execute(insert(u).values(username=username, created_at=now, **values))
+        known = self.session.execute(select(u.c.id).where(u.c.username == username)).scalar()
+        if known is not None:
+            self.session.execute(update(u).where(u.c.id == known).values(**values))
+            return int(known)
+        stmt = insert(u).values(username=username, created_at=now, **values).returning(u.c.id)
+        return int(self.session.execute(stmt).scalar_one())
+
+    def set_password(self, username: str, password_hash: str) -> None:
+        """Replace the password hash of the account named ``username``."""
+        u = orm.users
+        self.session.execute(update(u).where(u.c.username == username).values(password_hash=password_hash))
+
+    def deactivate(self, username: str) -> int | None:
+        """Disable the account named ``username``; returns its id, None if there is none."""
+        u = orm.users
+        stmt = update(u).where(u.c.username == username).values(active=False).returning(u.c.id)
+        return self.session.execute(stmt).scalar()
+
+    def failed_logins(self, username: str, address: str, now: datetime) -> tuple[int, datetime | None]:
+        """Failed log-ins of ``username`` from ``address`` since their last success: (count, latest).
+
+        The pair's row is created if missing (``ON CONFLICT DO NOTHING`` waits for a concurrent creator) and
+        locked (``FOR UPDATE`` on PostgreSQL; SQLite's write transactions are serial already) until the unit
+        of work ends.
+        """
+        f = login_failures
+        builder = pg_insert if dialect_of(self.session) == "postgresql" else sqlite_insert
+        pair = {"username": username, "address": address}
+        self.session.execute(builder(f).values(**pair, failures=0, last_failed_at=now).on_conflict_do_nothing())
+        stmt = select(f.c.failures, f.c.last_failed_at).where(*_pair(username, address)).with_for_update()
+        failures, latest = self.session.execute(stmt).one()
+        return failures, latest if failures else None
+
+    def count_login_attempt(self, username: str, address: str, failures: int, now: datetime) -> None:
+        """Store ``failures`` (the count including this attempt, made at ``now``) for the pair."""
+        f = login_failures
+        stmt = update(f).where(*_pair(username, address)).values(failures=failures, last_failed_at=now)
+        self.session.execute(stmt)
+
+    def clear_failed_logins(self, username: str, address: str, stale_before: datetime) -> None:
+        """Forget the pair's failures and every pair's whose latest failure is older than ``stale_before``."""
+        f = login_failures
+        self.session.execute(delete(f).where(and_(*_pair(username, address)) | (f.c.last_failed_at < stale_before)))
+
+
+def _pair(username: str, address: str) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    f = login_failures
+    return f.c.username == username, f.c.address == address
 
 
 class TokenRepository(Repository):
@@ -62,10 +117,12 @@ class TokenRepository(Repository):
         return token_id
 
     def find(self, token_hash: str) -> StoredToken | None:
-        """The unrevoked token with this hash; None if there is none."""
-        t = orm.tokens
-        stmt = select(t.c.id, t.c.name, t.c.role, t.c.expires_at).where(
-            t.c.token_hash == token_hash, t.c.revoked.is_(False)
+        """The unrevoked token with this hash; None if there is none or it is a session of a disabled user."""
+        t, u = orm.tokens, orm.users
+        stmt = (
+            select(t.c.id, t.c.name, t.c.role, t.c.expires_at)
+            .select_from(t.outerjoin(u, u.c.id == t.c.user_id))
+            .where(t.c.token_hash == token_hash, t.c.revoked.is_(False), t.c.user_id.is_(None) | u.c.active)
         )
         row = self.session.execute(stmt).first()
         return StoredToken(*row) if row else None
@@ -83,6 +140,12 @@ class TokenRepository(Repository):
         t = orm.tokens
         self.session.execute(update(t).where(t.c.id == token_id, t.c.user_id.is_not(None)).values(revoked=True))
 
+    def revoke_sessions_of(self, user_id: int) -> list[int]:
+        """Revoke every unrevoked session token of the user ``user_id``; returns their ids."""
+        t = orm.tokens
+        stmt = update(t).where(t.c.user_id == user_id, t.c.revoked.is_(False)).values(revoked=True).returning(t.c.id)
+        return list(self.session.scalars(stmt))
+
 
 class AuditRepository(Repository):
     """Reading the hall's audit log (implements :class:`hallctl.services.ports.AuditRepository`)."""
@@ -93,16 +156,6 @@ class AuditRepository(Repository):
         columns = (a.c.at, a.c.actor, a.c.role, a.c.method, a.c.path, a.c.status, a.c.remote_addr)
         stmt = select(*columns).where(a.c.hall_id == self.hall_id).order_by(a.c.id.desc()).limit(limit)
         return [AuditEntry(*row) for row in self.session.execute(stmt)]
-
-    def failures_since_success(self, actor: str, role: str, path: str, since: datetime) -> tuple[int, datetime | None]:
-        """403 answers to ``actor`` on ``path`` since ``since`` and after its last 200: (count, latest)."""
-        a = orm.audit_log
-        mine = (a.c.hall_id == self.hall_id, a.c.actor == actor, a.c.path == path, a.c.role == role)
-        last_ok = self.session.execute(select(func.max(a.c.id)).where(*mine, a.c.status == 200)).scalar() or 0
-        count, latest = self.session.execute(
-            select(func.count(), func.max(a.c.at)).where(*mine, a.c.status == 403, a.c.at >= since, a.c.id > last_ok)
-        ).one()
-        return count, latest
 
 
 class SqlAuditLog:
