@@ -16,7 +16,7 @@ from hallctl.domain.model import Outcome
 from hallctl.services import windows as win
 from hallctl.services.tickets import IssueTicket, issue_ticket
 from hallctl.services.windows import WindowAction
-from tests.conftest import hall_toml
+from tests.conftest import BOTH_DATABASES, hall_toml
 
 SHANGHAI, HONOLULU = "Asia/Shanghai", "Pacific/Honolulu"
 WINDOW_2 = WindowAction(2, "staff2")  # serves SB only
@@ -42,6 +42,7 @@ def active_numbers(hall):
         return sorted(rows.scalars())
 
 
+@BOTH_DATABASES
 def test_a_time_zone_change_while_todays_tickets_wait_is_refused_rather_than_number_them_again(db_url, clock):
     hall = start(db_url, SHANGHAI, clock)  # Monday 09:00 in Shanghai, Sunday 15:00 in Honolulu
     assert [issue_sb(hall), issue_sb(hall)] == ["A001", "A002"]
