@@ -15,6 +15,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # Keys stored before the hardening have no fingerprint, may be anonymous and may hold session tokens in
+    # clear: none of them may ever be replayed, so none is kept.
+    op.execute("DELETE FROM idempotency_keys")
     with op.batch_alter_table('idempotency_keys', schema=None) as batch_op:
         batch_op.add_column(sa.Column('request_hash', sa.String(length=64), nullable=True))
         batch_op.create_index('ix_idempotency_keys_created_at', ['created_at'], unique=False)
