@@ -120,6 +120,7 @@ def test_wrong_passwords_for_a_colleague_from_one_address_do_not_lock_them_out_a
     assert longer.headers["Retry-After"] == "4"
 
 
+@BOTH_DATABASES
 def test_forty_parallel_guesses_get_three_password_checks_and_the_owner_still_logs_in_from_elsewhere(served):
     from hallctl.services import auth
 
