@@ -18,7 +18,7 @@ from hallctl.adapters.storage_errors import storage_failure
 from hallctl.services import audit
 from hallctl.services.context import Hall
 
-from . import openapi, pages, routes_hall, routes_reports, routes_tickets, routes_windows
+from . import limits, openapi, pages, routes_hall, routes_reports, routes_tickets, routes_windows
 from .api import ApiError, ApiIndex, View, error_response
 from .message_queue import BatchingRedisManager
 from .realtime import Realtime
@@ -46,13 +46,17 @@ def create_app(hall: Hall, secret_key: str) -> tuple[Flask, SocketIO]:
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)
     app.register_blueprint(pages.bp)
     _limit_logins(app, hall)
+    limits.limit_issuing(app, hall)
     api = ApiIndex.of(app)
     app.extensions["hallctl.api"] = api
     document = openapi.build(api.routes, API_PREFIX, f"hallctl — {hall.config.hall.name}")
     app.add_url_rule(f"{API_PREFIX}/openapi.json", "openapi", lambda: jsonify(document))
     _errors(app)
     _headers_and_audit(app, hall)
-    socketio = SocketIO(app, async_mode="threading", cors_allowed_origins=[], json=app.json, **_message_queue(hall))
+    origins = Realtime.origin_check(hall.config.hall.public_url)  # a foreign page's Origin is refused
+    socketio = SocketIO(
+        app, async_mode="threading", cors_allowed_origins=origins, json=app.json, **_message_queue(hall)
+    )
     Realtime(socketio, hall)
     return app, socketio
 

@@ -2,26 +2,42 @@
 
 A phone page joining ``ticket:{id}`` is also put in ``queue:{service}`` so it
 hears ``queue_changed`` for its own queue and can refresh its position.
+
+Who may connect (docs/security.md): a phone with its ticket's track token, or a token or session whose role may
+join some room (roles.SOCKET_ROLES); anyone else is refused at connect. The token or session is resolved again
+from the database on every join and every :data:`RECHECK_SECONDS`; a connection whose credential was revoked,
+expired or changed role is ended. A browser's ``Origin`` must be the hall's ``public_url`` or the server itself.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 
 from flask import request, session
-from flask_socketio import SocketIO, join_room
+from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
 from hallctl.domain import events as ev
 from hallctl.domain.errors import DomainError
 from hallctl.services import auth, queries, tickets
 
+from . import origins
 from .message_queue import BatchingRedisManager
-from .roles import STAFF, VIEWERS
+from .roles import ROOMS, SOCKET_ROLES
+from .schemas import MAX_ROW_ID
 
 log = logging.getLogger(__name__)
 ROOM = re.compile(r"^(hall|window:(\d{1,3})|ticket:(\d{1,12}))$")
+RECHECK_SECONDS = 5.0
+"""How often every open connection's token or session is resolved again: a revoked token's, a disabled user's
+or an expired session's connections end within this (PRODUCT.md §6.1: ≤ 10 s)."""
+MAX_TOKEN_CHARS = 256
+REFUSED = "a valid token, session or ticket track token is needed to connect / 连接需要有效的令牌、登录或取号凭证"
+LAPSED = "the token or session is no longer valid; log in again / 令牌或登录已失效，请重新登录"
+UNKNOWN_ROOM = "unknown room; use hall, window:{n} or ticket:{id} / 未知的房间，请使用 hall、window:{n} 或 ticket:{id}"
 
 
 class Realtime:
@@ -31,6 +47,9 @@ class Realtime:
         self.socketio = socketio
         self.hall = hall
         self.clients: dict[str, dict] = {}
+        self._clients_lock = threading.Lock()
+        self._rechecking = False
+        self._closed = False
         self.shared = bool(hall.config.hall.message_queue)
         manager = socketio.server.manager
         self._one_message = manager.batch if isinstance(manager, BatchingRedisManager) else nullcontext
@@ -39,37 +58,115 @@ class Realtime:
         socketio.on_event("join", self.on_client_join)
         hall.bus.subscribe("socketio", self.on_domain_events)
         hall.announcement_listeners.append(self.on_announcement)
+        hall.closers.append(self.close)
+
+    @staticmethod
+    def origin_check(public_url: str) -> Callable[[str | None, dict], bool]:
+        """Engine.IO's ``cors_allowed_origins`` for a hall at ``public_url`` (see :func:`origins.origin_check`)."""
+        return origins.origin_check(public_url)
+
+    def close(self) -> None:
+        """Stop re-checking connections (the hall is closing)."""
+        self._closed = True
 
     # -- clients -----------------------------------------------------------
     def on_client_connect(self, auth_data=None):
-        """Accept a phone page by its ticket's track token, anyone else by a valid token or session."""
+        """Accept a phone page by its ticket's track token, anyone else by a token or session of a room's role.
+
+        Raises:
+            ConnectionRefusedError: no such credential; the client gets ``connect_error`` with
+                ``{"error": {"code": "unauthenticated", ...}}``.
+        """
         data = auth_data if isinstance(auth_data, dict) else {}
         token = data.get("token") if isinstance(data.get("token"), str) else None
-        ticket = data.get("ticket")
-        if isinstance(ticket, int) and token:
-            self.clients[request.sid] = {"role": "citizen", "ticket": ticket, "token": token}
-            return True
-        principal = auth.resolve(self.hall, token or session.get("token") or "")
-        if principal is None:
-            return False  # refused: no valid token or session
-        self.clients[request.sid] = {"role": principal.role, "name": principal.name}
+        if "ticket" in data:
+            client = self._phone(data["ticket"], token)
+        else:
+            client = self._principal(token or session.get("token") or "")
+        if client is None:
+            raise ConnectionRefusedError(REFUSED, {"error": {"code": "unauthenticated", "message": REFUSED}})
+        with self._clients_lock:
+            self.clients[request.sid] = client
+            start, self._rechecking = not self._rechecking, True
+        if start:
+            self.socketio.start_background_task(self._recheck)
         return True
+
+    def _phone(self, ticket: object, token: str | None) -> dict | None:
+        """A phone's client record if ``token`` is the track token of ticket ``ticket``."""
+        if type(ticket) is not int or not 1 <= ticket <= MAX_ROW_ID or not token or len(token) > MAX_TOKEN_CHARS:
+            return None
+        try:
+            tickets.public_view(self.hall, ticket, token)
+        except DomainError:
+            return None
+        return {"role": "citizen", "ticket": ticket, "token": token}
+
+    def _principal(self, token: str) -> dict | None:
+        """The client record of a bearer or session token whose role may join some room."""
+        principal = auth.resolve(self.hall, token)
+        if principal is None or principal.role not in SOCKET_ROLES:
+            return None
+        return {"role": principal.role, "name": principal.name, "token": token, "token_id": principal.token_id}
+
+    def _still_valid(self, client: dict) -> bool:
+        """Whether a token or session client's credential still resolves, from the database, to the same role."""
+        self.hall.token_cache.evict(token_id=client["token_id"])  # revoked by another process: ask the database
+        principal = auth.resolve(self.hall, client["token"])
+        return principal is not None and principal.role == client["role"]
+
+    def _recheck(self) -> None:
+        """Every :data:`RECHECK_SECONDS` while anyone is connected, end the connections whose credential lapsed."""
+        while True:
+            self.socketio.sleep(RECHECK_SECONDS)
+            with self._clients_lock:
+                if self._closed or not self.clients:
+                    self._rechecking = False
+                    return
+                clients = list(self.clients.items())
+            try:
+                for sid in self._lapsed(clients):
+                    self.socketio.server.disconnect(sid, namespace="/")
+            except Exception:  # a database hiccup: try again next round rather than stop checking
+                log.exception("could not re-check the Socket.IO connections")
+
+    def _lapsed(self, clients: list[tuple[str, dict]]) -> Iterator[str]:
+        """The connections among ``clients`` whose token or session no longer holds (each token resolved once)."""
+        valid: dict[str, bool] = {}
+        for sid, client in clients:
+            if client["role"] == "citizen":
+                continue  # a track token is not revoked; each join checks it again
+            if client["token"] not in valid:
+                valid[client["token"]] = self._still_valid(client)
+            if not valid[client["token"]]:
+                yield sid
 
     def on_client_disconnect(self, *_args):
         """Forget the client."""
-        self.clients.pop(request.sid, None)
+        with self._clients_lock:
+            self.clients.pop(request.sid, None)
 
     def on_client_join(self, data):
-        """Put the client in ``data["room"]`` if its role may read it, and send it the room's snapshot."""
+        """Put the client in ``data["room"]`` if its role may read it, and send it the room's snapshot.
+
+        The token or session is resolved again first: a revoked or expired one is refused (``unauthenticated``)
+        and its connection ends at the next re-check.
+        """
         client = self.clients.get(request.sid)
         room = data.get("room") if isinstance(data, dict) else None
         match = ROOM.match(room) if isinstance(room, str) else None
-        if client is None or match is None:
-            return {"ok": False, "error": "unknown room; use hall, window:{n} or ticket:{id}"}
+        if client is None or (client["role"] != "citizen" and not self._still_valid(client)):
+            return {"ok": False, "code": "unauthenticated", "error": LAPSED}
+        if match is None:
+            return {"ok": False, "code": "unknown_room", "error": UNKNOWN_ROOM}
         try:
             allowed = self._snapshot(client, room, match)  # checks the role and the track token
             if allowed is None:
-                return {"ok": False, "error": f"a {client['role']} may not join {room}"}
+                return {
+                    "ok": False,
+                    "code": "forbidden",
+                    "error": f"a {client['role']} may not join {room} / 无权加入 {room}",
+                }
             join_room(room)
             if room.startswith("ticket:"):
                 join_room(f"queue:{allowed['service']}")
@@ -77,22 +174,22 @@ class Realtime:
             # the client neither as a delta nor in its snapshot.
             snapshot = self._snapshot(client, room, match)
         except DomainError as exc:
-            return {"ok": False, "error": exc.message}
+            return {"ok": False, "code": exc.code, "error": exc.message}
         self.socketio.emit("snapshot", {"room": room, "state": snapshot}, to=request.sid)
         return {"ok": True}
 
     def _snapshot(self, client: dict, room: str, match) -> dict | None:
         role = client["role"]
         if room == "hall":
-            return queries.hall_state(self.hall) if role in VIEWERS else None
+            return queries.hall_state(self.hall) if role in ROOMS["hall"] else None
         if match.group(2):
-            return queries.window_view(self.hall, int(match.group(2))) if role in STAFF else None
+            return queries.window_view(self.hall, int(match.group(2))) if role in ROOMS["window"] else None
         ticket_id = int(match.group(3))
         if role == "citizen":
             if client["ticket"] != ticket_id:
                 return None
             return tickets.public_view(self.hall, ticket_id, client["token"])
-        return tickets.public_view(self.hall, ticket_id, None, trusted=True) if role in STAFF else None
+        return tickets.public_view(self.hall, ticket_id, None, trusted=True) if role in ROOMS["ticket"] else None
 
     def on_announcement(self, record: dict) -> None:
         """Tell the hall room of an announcement's change of state."""

@@ -38,9 +38,7 @@ def test_roles_limit_the_rooms_a_client_may_join(web, api):
     assert display.emit("join", {"room": "ticket:1"}, callback=True)["ok"] is False
     assert display.emit("join", {"room": "backstage"}, callback=True)["ok"] is False
     assert display.emit("join", "hall", callback=True)["ok"] is False
-    kiosk = connect(web, api["kiosk"].token)
-    assert kiosk.emit("join", {"room": "hall"}, callback=True)["ok"] is False
-    assert events(kiosk, "snapshot") == []
+    assert not connect(web, api["kiosk"].token).is_connected(), "a kiosk may join no room, so it may not connect"
 
 
 def test_a_call_reaches_the_hall_the_window_and_the_ticket(web, api):
@@ -89,8 +87,7 @@ def test_a_phone_may_only_join_its_own_ticket(web, api):
     phone = connect(web, ticket=a["id"], token=a["track_token"])
     assert phone.emit("join", {"room": f"ticket:{b['id']}"}, callback=True)["ok"] is False
     assert phone.emit("join", {"room": "hall"}, callback=True)["ok"] is False
-    wrong = connect(web, ticket=a["id"], token="guess")
-    assert wrong.emit("join", {"room": f"ticket:{a['id']}"}, callback=True)["ok"] is False
+    assert not connect(web, ticket=a["id"], token="guess").is_connected()
 
 
 def test_a_rating_is_announced_to_the_hall(web, api):
