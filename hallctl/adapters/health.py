@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +27,9 @@ MIN_FREE_SHARE = 0.05
 
 PROBE_NAME = f"{socket.gethostname()}:{os.getpid()}"[:32]
 """The ``health_probes`` row this process writes: one per host and process."""
+PROBE_REUSE_S = 5.0
+"""A successful write probe answers for this long: a flood of /healthz cannot queue writes ahead of tickets.
+A failed one is retried on the next request, so recovery shows at once."""
 
 
 @dataclass
@@ -44,6 +49,22 @@ class Health:
         """Record check ``name`` as failing with error ``code`` and a message naming the problem."""
         self.checks[name] = {"ok": False, "code": code, "message": message, **details}
         self.failure = self.failure or code
+
+
+_probed_lock = threading.Lock()
+_probed_at: dict[str, float] = {}
+"""When this process's write probe last succeeded (monotonic seconds), per database URL."""
+
+
+def _probe_is_fresh(database: Database) -> bool:
+    with _probed_lock:
+        last = _probed_at.get(database.url)
+    return last is not None and time.monotonic() - last < PROBE_REUSE_S
+
+
+def _probe_succeeded(database: Database) -> None:
+    with _probed_lock:
+        _probed_at[database.url] = time.monotonic()
 
 
 def probe_write(database: Database, at: datetime, name: str = PROBE_NAME) -> None:
@@ -84,7 +105,9 @@ def check(database: Database, devices: list[dict[str, Any]], at: datetime) -> He
     """
     health = Health()
     try:
-        probe_write(database, at)
+        if not _probe_is_fresh(database):
+            probe_write(database, at)
+            _probe_succeeded(database)
         health.checks["database"] = {"ok": True, "message": "the database accepted a write / 数据库可写"}
     except Exception as exc:  # any driver error is a failing check, named by what storage_failure makes of it
         code, message = storage_failure(exc) or ("database_unwritable", f"the database refused a write: {exc}")
