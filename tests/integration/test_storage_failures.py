@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from tests.conftest import hall_toml
+from tests.e2e.conftest import ServedHall
 from tests.e2e.served import Served, real_clock_toml, run
 from tests.storage import fill, small_disk
 
@@ -112,3 +113,17 @@ def test_healthz_names_each_check_and_counts_the_devices_by_state(tmp_path, migr
         server.kill()
     with sqlite3.connect(tmp_path / "hall.db") as db:
         assert db.execute("SELECT count(*) FROM health_probes").fetchone()[0] >= 1
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_healthz_on_postgresql_proves_a_real_write_and_leaves_the_disk_to_the_database_server(db_url, tmp_path):
+    served = ServedHall(db_url, tmp_path)
+    try:
+        reply = requests.get(f"{served.url}/api/v1/healthz", timeout=10)
+        assert reply.status_code == 200
+        assert reply.json()["checks"]["database"]["ok"] is True
+        assert "disk" not in reply.json()["checks"]  # PostgreSQL's disk is its server's; a full one fails the write
+        with served.hall.database.read_engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM health_probes").scalar() >= 1
+    finally:
+        served.stop()
