@@ -14,6 +14,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from hallctl.adapters.storage_errors import disk_room
 from hallctl.domain.errors import Invalid
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -67,12 +68,16 @@ class Database:
         self.read_engine.dispose()
 
     @property
+    def sqlite_file(self) -> Path | None:
+        """The file of a SQLite database (None for PostgreSQL or an in-memory database)."""
+        name = make_url(self.url).database
+        return Path(name).resolve() if self.is_sqlite and name and name != ":memory:" else None
+
+    @property
     def where(self) -> str:
         """The database as a message names it: a SQLite file's path, else the URL without its password."""
-        parsed = make_url(self.url)
-        if self.is_sqlite and parsed.database:
-            return str(Path(parsed.database).resolve())
-        return parsed.render_as_string(hide_password=True)
+        file = self.sqlite_file
+        return str(file) if file else make_url(self.url).render_as_string(hide_password=True)
 
     def verify(self, integrity: bool = False) -> None:
         """Check that the database can be opened and read; with ``integrity``, run SQLite's ``PRAGMA quick_check``.
@@ -91,6 +96,14 @@ class Database:
         if problems != ["ok"]:
             raise DatabaseUnusable(f"{self.where} is damaged (PRAGMA quick_check: {problems[0]}); {RESTORE}")
 
+    def disk_is_full(self) -> bool:
+        """Whether the filesystem holding a SQLite file has less room than :func:`disk_room` asks for."""
+        file = self.sqlite_file
+        if file is None:
+            return False
+        free, needed = disk_room(file.parent)
+        return free < needed
+
     def unusable(self, exc: DBAPIError) -> DatabaseUnusable:
         """One line naming what ``exc`` (a driver error at start) says about the database."""
         name = getattr(exc.orig, "sqlite_errorname", "") or ""
@@ -104,6 +117,8 @@ class Database:
             "-shm files beside it / 无法打开数据库文件",
             "SQLITE_FULL": f"the disk holding {self.where} is full / 数据库磁盘已满",
         }
+        if name.startswith("SQLITE_IOERR") and self.disk_is_full():
+            name = "SQLITE_FULL"  # SQLite could not make its -shm or -wal file: it says I/O error, the disk is full
         message = next((m for prefix, m in messages.items() if name.startswith(prefix)), None)
         return DatabaseUnusable(message or f"cannot use the database {self.where}: {reason}")
 

@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, update
-from sqlalchemy.engine import make_url
 
 from hallctl.adapters.database import Database
 from hallctl.adapters.orm.accounts import health_probes
-from hallctl.adapters.storage_errors import storage_failure
-
-MIN_FREE_BYTES = 200 * 1024 * 1024
-"""The disk holding a SQLite database has room when it has this much free …"""
-MIN_FREE_SHARE = 0.05
-"""… or this share of the filesystem free, whichever is less (a small disk is not always "full")."""
+from hallctl.adapters.storage_errors import disk_room, storage_failure
 
 PROBE_NAME = f"{socket.gethostname()}:{os.getpid()}"[:32]
 """The ``health_probes`` row this process writes: one per host and process."""
@@ -79,21 +71,6 @@ def probe_write(database: Database, at: datetime, name: str = PROBE_NAME) -> Non
             conn.execute(insert(health_probes).values(name=name, at=at))
 
 
-def sqlite_path(database: Database) -> Path | None:
-    """The file of a SQLite database (None for PostgreSQL or an in-memory database)."""
-    if not database.is_sqlite:
-        return None
-    name = make_url(database.url).database
-    return Path(name).resolve() if name and name != ":memory:" else None
-
-
-def disk_room(path: Path) -> tuple[int, int]:
-    """``(free, needed)`` bytes on the filesystem of ``path``: needed is :data:`MIN_FREE_BYTES` or
-    :data:`MIN_FREE_SHARE` of the filesystem, whichever is less."""
-    usage = shutil.disk_usage(path)
-    return usage.free, min(MIN_FREE_BYTES, int(usage.total * MIN_FREE_SHARE))
-
-
 def check(database: Database, devices: list[dict[str, Any]], at: datetime) -> Health:
     """Run the checks: a write to ``health_probes``, free disk space beside a SQLite file, device states.
 
@@ -112,7 +89,7 @@ def check(database: Database, devices: list[dict[str, Any]], at: datetime) -> He
     except Exception as exc:  # any driver error is a failing check, named by what storage_failure makes of it
         code, message = storage_failure(exc) or ("database_unwritable", f"the database refused a write: {exc}")
         health.fail("database", code, message)
-    path = sqlite_path(database)
+    path = database.sqlite_file
     if path is not None:
         free, needed = disk_room(path.parent)
         if free < needed:

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import errno
+import shutil
 import sqlite3
+from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
+
+MIN_FREE_BYTES = 200 * 1024 * 1024
+"""The disk holding a SQLite database has room when it has this much free …"""
+MIN_FREE_SHARE = 0.05
+"""… or this share of the filesystem free, whichever is less (a small disk is not always "full")."""
 
 StorageFailure = tuple[str, str]
 """``(error code, bilingual message)``."""
@@ -66,3 +73,10 @@ def _one(exc: BaseException) -> StorageFailure | None:
     if isinstance(exc, OSError):
         return FULL if exc.errno == errno.ENOSPC else None
     return POSTGRES_FAILURES.get(getattr(exc, "sqlstate", None) or "")
+
+
+def disk_room(path: Path) -> tuple[int, int]:
+    """``(free, needed)`` bytes on the filesystem of ``path``: needed is :data:`MIN_FREE_BYTES` or
+    :data:`MIN_FREE_SHARE` of the filesystem, whichever is less."""
+    usage = shutil.disk_usage(path)
+    return usage.free, min(MIN_FREE_BYTES, int(usage.total * MIN_FREE_SHARE))

@@ -17,7 +17,7 @@ import pytest
 from testbed.servers import free_port
 from tests.conftest import hall_toml
 from tests.e2e.served import HALLCTL, real_clock_toml
-from tests.storage import read_only
+from tests.storage import fill, read_only, small_disk
 
 PAGE = 4096
 
@@ -118,3 +118,12 @@ def test_a_database_at_a_schema_revision_hallctl_never_wrote_is_refused(tmp_path
         other.execute("UPDATE alembic_version SET version_num = 'f00dcafe'")
     line = serve_refuses(config)
     assert f"{database} is at schema 'f00dcafe', which this hallctl does not know" in line
+
+
+def test_a_database_on_a_full_disk_is_refused_at_start_not_at_the_first_ticket(tmp_path, migrated_template):
+    with small_disk(tmp_path / "disk") as disk:
+        database = disk / "hall.db"
+        config = hall_on(database, tmp_path, migrated_template)
+        fill(disk)
+        line = serve_refuses(config)
+    assert f"the disk holding {database} is full" in line
