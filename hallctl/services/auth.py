@@ -52,7 +52,9 @@ def add_user(hall: Hall, username: str, role: str, password: str, display_name: 
             (:func:`.passwords.check_password`).
     """
     if role not in USER_ROLES:
-        raise Invalid(f"role must be one of {', '.join(USER_ROLES)}", field="role")
+        raise Invalid(
+            f"role must be one of {', '.join(USER_ROLES)} / 角色须为 {'、'.join(USER_ROLES)} 之一", field="role"
+        )
     passwords.check_username(username)
     passwords.check_password(username, role, password)
     password_hash = generate_password_hash(password, PASSWORD_METHOD)
