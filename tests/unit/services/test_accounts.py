@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hallctl.domain.errors import Forbidden, Invalid, LockedOut, NotFound
 from hallctl.services import audit, auth
@@ -48,6 +50,13 @@ def test_guessing_one_account_from_one_address_slows_down_with_a_growing_delay(h
     for _ in range(auth.FREE_FAILURES):  # a success starts the pair's count again
         with pytest.raises(Forbidden):
             auth.login(hall, "li", "guess", "10.0.0.9")
+
+
+@given(st.integers(min_value=0, max_value=10**9))
+def test_the_wait_after_failures_never_shrinks_as_guesses_go_on_and_never_exceeds_fifteen_minutes(failures):
+    delay = auth.retry_delay_s(failures)
+    assert 0 <= auth.retry_delay_s(max(failures - 1, 0)) <= delay <= auth.MAX_DELAY_S
+    assert (delay == 0) == (failures < auth.FREE_FAILURES)
 
 
 def test_failures_from_another_address_never_keep_the_right_password_out(hall):
