@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 import requests
@@ -39,6 +41,7 @@ WHO = [
 ]
 ROOM_NAMES = ["hall", "window:1", "ticket", "backstage"]
 FOREIGN = "http://evil.example"
+SOCKET_IO_CLIENT = Path(__file__).resolve().parents[2] / "kiosk_ui" / "static" / "vendor" / "socket.io.min.js"
 RECHECK_SECONDS = 0.5
 PASSWORD = "a-long-test-password-1"
 
@@ -268,3 +271,51 @@ def test_a_display_token_revoked_by_the_cli_loses_its_socket_within_ten_seconds(
     finally:
         screen.disconnect()
         server.kill()
+
+
+OPEN_SOCKET = """([url, token]) => new Promise((resolve) => {
+    const socket = io(url, { auth: { token }, transports: ["websocket"], reconnection: false });
+    socket.on("connect", () => resolve("connected"));
+    socket.on("connect_error", () => resolve("refused"));
+})"""
+
+
+class ForeignSite(BaseHTTPRequestHandler):
+    """Another web site on this machine: one blank page."""
+
+    def do_GET(self) -> None:
+        body = b"<!doctype html><title>elsewhere</title><p>win a prize!</p>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args) -> None:
+        pass
+
+
+@pytest.fixture
+def foreign_site():
+    """The URL of a page of another origin (another port) than the hall's."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), ForeignSite)
+    threading.Thread(target=server.serve_forever, name="foreign-site", daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_a_foreign_page_in_chromium_cannot_open_a_socket_to_the_hall_while_the_halls_own_page_can(
+    browser, served, foreign_site
+):
+    display = auth.add_token(served.hall, "screen-7", "display")
+    context = browser.new_context()
+    try:
+        foreign = context.new_page()
+        foreign.goto(f"{foreign_site}/")
+        foreign.add_script_tag(path=SOCKET_IO_CLIENT)  # the hall's own Socket.IO client, in the foreign page
+        assert foreign.evaluate(OPEN_SOCKET, [served.url, display]) == "refused"
+        own = context.new_page()
+        own.goto(f"{served.url}/screen?token={display}")
+        assert own.evaluate(OPEN_SOCKET, [served.url, display]) == "connected"
+    finally:
+        context.close()
