@@ -87,7 +87,8 @@ class Realtime:
             raise ConnectionRefusedError(REFUSED, {"error": {"code": "unauthenticated", "message": REFUSED}})
         with self._clients_lock:
             self.clients[request.sid] = client
-            start, self._rechecking = not self._rechecking, True
+            start = not self._rechecking  # one re-checking task per server process, while anyone is connected
+            self._rechecking = True
         if start:
             self.socketio.start_background_task(self._recheck)
         return True
@@ -125,7 +126,7 @@ class Realtime:
                     return
                 clients = list(self.clients.items())
             try:
-                for sid in self._lapsed(clients):
+                for sid in list(self._lapsed(clients)):
                     self.socketio.server.disconnect(sid, namespace="/")
             except Exception:  # a database hiccup: try again next round rather than stop checking
                 log.exception("could not re-check the Socket.IO connections")
