@@ -52,6 +52,18 @@ def test_guessing_one_account_from_one_address_slows_down_with_a_growing_delay(h
             auth.login(hall, "li", "guess", "10.0.0.9")
 
 
+def test_a_pairs_failures_are_forgotten_a_day_after_the_latest(hall, clock):
+    auth.add_user(hall, "li", "staff", PASSWORD)
+    for _ in range(auth.FREE_FAILURES + 1):
+        clock.advance(minutes=20)
+        with pytest.raises(Forbidden):
+            auth.login(hall, "li", "guess", "10.0.0.9")
+    clock.advance(hours=24, seconds=1)
+    for _ in range(auth.FREE_FAILURES):  # free again, with no wait between them
+        with pytest.raises(Forbidden):
+            auth.login(hall, "li", "guess", "10.0.0.9")
+
+
 @given(st.integers(min_value=0, max_value=10**9))
 def test_the_wait_after_failures_never_shrinks_as_guesses_go_on_and_never_exceeds_fifteen_minutes(failures):
     delay = auth.retry_delay_s(failures)
