@@ -58,8 +58,12 @@ def test_bad_export_ranges_are_422(api, query):
 
 
 def test_health_answers_without_login(api):
-    health = api["anon"].get("/healthz").get_json()
-    assert health == {"status": "ok", "hall": "t", "pid": os.getpid(), "devices": "off"}  # this hall runs no devices
+    reply = api["anon"].get("/healthz")
+    health = reply.get_json()
+    assert reply.status_code == 200
+    assert (health["status"], health["hall"], health["pid"], health["devices"]) == ("ok", "t", os.getpid(), "off")
+    assert health["checks"]["database"]["ok"] and health["checks"]["disk"]["ok"]
+    assert health["checks"]["devices"]["total"] == 0  # this hall runs no devices
 
 
 def test_the_openapi_document_lists_every_route_with_its_body_schema(web, api):
