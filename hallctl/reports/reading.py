@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from hallctl.adapters.unit_of_work import UnitOfWork as SqlUnitOfWork
@@ -31,12 +30,6 @@ def read_session(hall: Hall) -> Iterator[Session]:
         if not isinstance(uow, SqlUnitOfWork):
             raise TypeError(f"reports read an SQL database; this hall's units of work are {type(uow).__name__}")
         yield uow.session
-
-
-def ping(hall: Hall) -> None:
-    """Run ``SELECT 1`` on the hall's database; raises whatever the driver raises when it does not answer."""
-    with read_session(hall) as session:
-        session.execute(text("SELECT 1"))
 
 
 def today(hall: Hall) -> date:
