@@ -49,6 +49,6 @@ class ConcurrencyConflict(DomainError):
 
 
 class LockedOut(DomainError):
-    """Too many failed log-ins for this user name; try again later (429)."""
+    """Too many failed log-ins for this user name from this address lately; try again later (429)."""
 
     code = "locked_out"

@@ -19,11 +19,6 @@ class Principal:
     role: str
     token_id: int | None = None
 
-    @property
-    def key(self) -> str:
-        """Scope of idempotency keys."""
-        return f"{self.role}:{self.name}"
-
 
 class TokenCache:
     """Resolved tokens for a few seconds, so a request does not pay a database round trip to authenticate."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import secrets
 from datetime import timedelta
 
 from hallctl.domain.errors import Invalid
@@ -21,11 +20,6 @@ from hallctl.domain.errors import Invalid
 from .context import Hall
 
 KEY_BYTES = 32
-
-
-def citizen_key(hall: Hall) -> bytes:
-    """The key the hall was started with, or a new random one for a hall built without a key store (the fakes)."""
-    return hall.citizen_key or secrets.token_bytes(KEY_BYTES)
 
 
 def normalize(citizen_id: str) -> str:
