@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from hallctl.config import ServiceConfig
 from hallctl.domain import model
-from hallctl.domain.errors import Invalid, NotFound, Refused
+from hallctl.domain.errors import Forbidden, Invalid, NotFound, Refused
 from hallctl.domain.estimates import wait_range
 from hallctl.domain.times import iso
 
@@ -51,6 +51,14 @@ class RateTicket:
     reasons: list[str] = field(default_factory=list)
     comment: str = ""
     channel: str = "phone"
+    entered_by: str | None = None
+    """Who typed a paper form in (a staff user name); never the one who served the ticket."""
+
+
+class OwnTicket(Forbidden):
+    """Staff entering a rating of a ticket they served themselves (403)."""
+
+    code = "own_ticket"
 
 
 def estimate(hall: Hall, service: str, ahead: int, windows: tuple[set[int], set[int]]) -> list[int]:
@@ -236,10 +244,11 @@ def rate_ticket(hall: Hall, cmd: RateTicket, trusted: bool = False) -> Json:
     """A citizen rates a finished ticket from its QR page (or staff enter a paper form), once.
 
     Args:
-        trusted: staff entering a paper form: no track token needed.
+        trusted: staff entering a paper form: no track token needed, but not for a ticket ``cmd.entered_by`` served.
 
     Raises:
         NotFound: wrong id or token. Refused: not finished, already rated, too late.
+        OwnTicket: staff entering a paper form for a ticket they served.
     """
     if cmd.level not in model.RATING_LEVELS:
         raise Invalid("level must be 1..5 (1 非常满意 … 5 非常不满意)", field="level")
@@ -253,6 +262,11 @@ def rate_ticket(hall: Hall, cmd: RateTicket, trusted: bool = False) -> Json:
         ticket = uow.tickets.get(cmd.ticket_id) if trusted else _tracked(uow, cmd.ticket_id, cmd.token)
         if ticket is None:
             raise NotFound(f"no ticket {cmd.ticket_id}", field="id")
+        if trusted and ticket.staff is not None and ticket.staff == cmd.entered_by:
+            raise OwnTicket(
+                f"you served ticket {ticket.number}; a colleague or a manager enters its paper form"
+                " / 本人办理的号，评价表须由同事或管理人员录入"
+            )
         if ticket.status != model.Status.FINISHED:
             raise Refused(f"ticket {ticket.number} can be rated once its service is finished (it is {ticket.status})")
         if uow.ratings.for_ticket(ticket.stored_id) is not None:

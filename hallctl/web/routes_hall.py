@@ -13,7 +13,7 @@ from hallctl.adapters.database import Database
 from hallctl.reports import reading
 from hallctl.services import audit, auth, queries
 
-from . import schemas
+from . import limits, schemas
 from .api import ApiBlueprint, ApiError, current_hall
 from .roles import ISSUERS, MANAGERS, PUBLIC, STAFF, VIEWERS
 
@@ -34,8 +34,11 @@ def appointment_slots(principal, body, query):
 
 @bp.api_route("/hall/state", "GET", summary="Windows, queues, longest waits, devices", roles=VIEWERS)
 def state(principal, body, query):
-    """The whole hall as a screen shows it; for displays and staff."""
-    return queries.hall_state(current_hall())
+    """The whole hall as a screen shows it; for displays and staff (managers also get ``alerts``)."""
+    hall_state = queries.hall_state(current_hall())
+    if principal.role in MANAGERS:
+        hall_state["alerts"] = limits.issue_alerts()  # kiosk tokens over their issuing rate
+    return hall_state
 
 
 @bp.api_route("/devices", "GET", summary="Every device: kind, address, state, last error, counters", roles=MANAGERS)

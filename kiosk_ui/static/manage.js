@@ -20,6 +20,9 @@ document.addEventListener("DOMContentLoaded", async () => {
     for (const d of hall.devices.filter((row) => row.state === "offline" || row.state === "error")) {
       list.push(t("alert_device", { name: d.name, state: t(`dev.${d.state}`) }));
     }
+    for (const a of (hall.alerts || []).filter((row) => row.kind === "issue_rate")) {
+      list.push(t("alert_issue_rate", { kiosk: a.kiosk_name, rate: a.rate }));
+    }
     if (overdue.length) list.push(t("followups_overdue", { n: overdue.length }));
     return list;
   }
@@ -161,6 +164,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   Hall.live("hall", {}, (snapshot) => {
     hall = snapshot;
     render();
+    refreshHall();  // the snapshot has no alerts (they are for managers only); GET /hall/state has them
     loadToday().catch(Hall.failed);
     if (!drawn) drawCharts();
     drawn = true;

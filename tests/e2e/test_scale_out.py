@@ -10,13 +10,15 @@ import redis
 import requests
 import socketio
 
+from hallctl.web.limits import RATE_VARIABLE
 from tests.conftest import hall_toml, with_queue
 from tests.e2e.served import Served, logged_in, real_clock_toml, run
 from tests.integration.test_printer import printer_config
 
 
 @pytest.fixture
-def shared_config(tmp_path, postgres, redis_url):
+def shared_config(tmp_path, postgres, redis_url, monkeypatch):
+    monkeypatch.setenv(RATE_VARIABLE, "100000 per minute")  # one kiosk's token issues for the whole test hall
     name = postgres.create_database(postgres.template)
     text = real_clock_toml(hall_toml(postgres.url(name)))
     text = with_queue(text, redis_url)

@@ -171,7 +171,7 @@ def serve_and_rate(api, window_staff, window, level, channel="phone", reasons=()
     for action in ("call", "start", "finish"):
         api[window_staff].post(f"/windows/{window}/{action}", json={})
     if channel == "paper":
-        reply = api[window_staff].post(f"/tickets/{t['id']}/paper-rating", json={"level": level})
+        reply = api["staff2"].post(f"/tickets/{t['id']}/paper-rating", json={"level": level})  # a colleague enters it
     else:
         reply = api["anon"].post(
             f"/tickets/{t['id']}/rating?token={t['track_token']}", json={"level": level, "reasons": list(reasons)}
@@ -183,7 +183,7 @@ def serve_and_rate(api, window_staff, window, level, channel="phone", reasons=()
 def test_staff_enter_a_paper_form_once(api, web):
     api["staff1"].post("/windows/1/login", json={})
     t = serve_and_rate(api, "staff1", 1, 2, channel="paper")
-    again = api["staff1"].post(f"/tickets/{t['id']}/paper-rating", json={"level": 1})
+    again = api["staff2"].post(f"/tickets/{t['id']}/paper-rating", json={"level": 1})
     assert again.status_code == 409 and "already" in again.get_json()["error"]["message"]
     assert api["kiosk"].post(f"/tickets/{t['id']}/paper-rating", json={"level": 1}).status_code == 403
     assert [(r.channel, r.level) for r in ratings(web[0])] == [("paper", 2)]
