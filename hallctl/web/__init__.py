@@ -18,7 +18,7 @@ from hallctl.adapters.storage_errors import storage_failure
 from hallctl.services import audit
 from hallctl.services.context import Hall
 
-from . import limits, openapi, pages, routes_hall, routes_reports, routes_tickets, routes_windows
+from . import limits, openapi, origins, pages, routes_hall, routes_reports, routes_tickets, routes_windows
 from .api import ApiError, ApiIndex, View, error_response
 from .message_queue import BatchingRedisManager
 from .realtime import Realtime
@@ -53,9 +53,9 @@ def create_app(hall: Hall, secret_key: str) -> tuple[Flask, SocketIO]:
     app.add_url_rule(f"{API_PREFIX}/openapi.json", "openapi", lambda: jsonify(document))
     _errors(app)
     _headers_and_audit(app, hall)
-    origins = Realtime.origin_check(hall.config.hall.public_url)  # a foreign page's Origin is refused
+    accepted = origins.origin_check(hall.config.hall.public_url, hall.config.hall.allowed_origins)  # else 400
     socketio = SocketIO(
-        app, async_mode="threading", cors_allowed_origins=origins, json=app.json, **_message_queue(hall)
+        app, async_mode="threading", cors_allowed_origins=accepted, json=app.json, **_message_queue(hall)
     )
     Realtime(socketio, hall)
     return app, socketio

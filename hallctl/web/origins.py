@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def origin_check(public_url: str) -> Callable[[str | None, dict], bool]:
-    """Engine.IO's ``cors_allowed_origins``: a browser's ``Origin`` must be ``public_url``'s or the server's own.
+def origin_check(public_url: str, extra: Iterable[str] = ()) -> Callable[[str | None, dict], bool]:
+    """Engine.IO's ``cors_allowed_origins``: a browser's ``Origin`` must be ``public_url``'s, one of ``extra``
+    (``[hall] allowed_origins``) or the server's own.
 
     The server's own origin is the scheme and ``Host`` the browser connected to (a page the hall served);
     ``public_url``'s covers a proxy that rewrites ``Host`` or ends TLS. A page of any other origin is refused
     (400 "Not an accepted origin."), so a manager's cookie cannot be ridden from a foreign page. Clients that
     send no ``Origin`` are not browsers (they hold no citizen's or manager's cookie) and are not checked.
     """
-    hall_origin = origin_of(public_url)
+    hall_origins = {origin_of(url) for url in (public_url, *extra)} - {None}
 
     def allowed(origin: str | None, environ: dict) -> bool:
         own = origin_of(f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}")
-        return origin is not None and origin_of(origin) in {hall_origin, own} - {None}
+        return origin is not None and origin_of(origin) in hall_origins | {own} - {None}
 
     return allowed
 

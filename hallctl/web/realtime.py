@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import nullcontext
 
 from flask import request, session
@@ -24,7 +24,6 @@ from hallctl.domain import events as ev
 from hallctl.domain.errors import DomainError
 from hallctl.services import auth, queries, tickets
 
-from . import origins
 from .message_queue import BatchingRedisManager
 from .roles import ROOMS, SOCKET_ROLES
 from .schemas import MAX_ROW_ID
@@ -59,11 +58,6 @@ class Realtime:
         hall.bus.subscribe("socketio", self.on_domain_events)
         hall.announcement_listeners.append(self.on_announcement)
         hall.closers.append(self.close)
-
-    @staticmethod
-    def origin_check(public_url: str) -> Callable[[str | None, dict], bool]:
-        """Engine.IO's ``cors_allowed_origins`` for a hall at ``public_url`` (see :func:`origins.origin_check`)."""
-        return origins.origin_check(public_url)
 
     def close(self) -> None:
         """Stop re-checking connections (the hall is closing)."""

@@ -26,6 +26,13 @@ def test_only_the_halls_public_origin_and_the_servers_own_may_open_a_socket(orig
     assert origin_check("https://hall.example/")(origin, SERVER) is allowed
 
 
+def test_origins_listed_in_allowed_origins_may_open_a_socket_too():
+    check = origin_check("https://hall.example/", ["https://screens.hall.example:8443"])
+    assert check("https://screens.hall.example:8443", SERVER) is True
+    assert check("https://screens.hall.example", SERVER) is False  # another port is another origin
+    assert check("https://hall.example", SERVER) is True
+
+
 def test_an_origin_is_its_scheme_host_and_non_default_port():
     assert origin_of("https://Hall.Example:443/t/1?token=x") == "https://hall.example"
     assert origin_of("http://[::1]:8080/") == "http://[::1]:8080"
