@@ -12,7 +12,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, Field, ValidationInfo, ValidatorFunctionWrapHandler, WrapValidator
+from pydantic import AwareDatetime, Field, ValidatorFunctionWrapHandler, WrapValidator
 from pydantic_core import PydanticCustomError
 
 EARLIEST = date(2000, 1, 1)
@@ -36,7 +36,7 @@ def _out_of_range(message: str) -> PydanticCustomError:
     return PydanticCustomError("date_out_of_range", message)
 
 
-def _bounded_day(value: Any, handler: ValidatorFunctionWrapHandler, _info: ValidationInfo) -> date:
+def _bounded_day(value: Any, handler: ValidatorFunctionWrapHandler) -> date:
     try:
         day: date = handler(value)
     except ValueError:  # pydantic's ValidationError is a ValueError: not a date of the calendar
@@ -46,7 +46,7 @@ def _bounded_day(value: Any, handler: ValidatorFunctionWrapHandler, _info: Valid
     return day
 
 
-def _bounded_moment(value: Any, handler: ValidatorFunctionWrapHandler, _info: ValidationInfo) -> datetime:
+def _bounded_moment(value: Any, handler: ValidatorFunctionWrapHandler) -> datetime:
     try:
         moment: datetime = handler(value)
     except ValueError:  # not an ISO 8601 time with an offset, or not a date of the calendar
@@ -57,7 +57,7 @@ def _bounded_moment(value: Any, handler: ValidatorFunctionWrapHandler, _info: Va
     return moment
 
 
-def _bounded_month(value: Any, _handler: ValidatorFunctionWrapHandler, _info: ValidationInfo) -> str:
+def _bounded_month(value: Any, _handler: ValidatorFunctionWrapHandler) -> str:
     if not isinstance(value, str) or not re.fullmatch(MONTH_PATTERN, value, re.ASCII):
         raise _out_of_range(_MONTH_MESSAGE)
     if not _FIRST_MONTH <= value <= _LAST_MONTH:  # same width: text order is time order
