@@ -12,7 +12,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, Field, ValidatorFunctionWrapHandler, WrapValidator
+from pydantic import AwareDatetime, Field, Strict, ValidatorFunctionWrapHandler, WrapValidator
 from pydantic_core import PydanticCustomError
 
 EARLIEST = date(2000, 1, 1)
@@ -66,11 +66,15 @@ def _bounded_month(value: Any, _handler: ValidatorFunctionWrapHandler) -> str:
 
 
 Day = Annotated[
-    date, WrapValidator(_bounded_day), Field(description=f"YYYY-MM-DD, {EARLIEST} to {LATEST}", examples=["2026-03-02"])
+    date,
+    Strict(False),  # a wrap validator hands the inner one the JSON text, which a strict date refuses
+    WrapValidator(_bounded_day),
+    Field(description=f"YYYY-MM-DD, {EARLIEST} to {LATEST}", examples=["2026-03-02"]),
 ]
 """A calendar date from :data:`EARLIEST` to :data:`LATEST`."""
 Moment = Annotated[
     AwareDatetime,
+    Strict(False),  # as for Day: the inner validator gets the JSON text
     WrapValidator(_bounded_moment),
     Field(description=f"ISO 8601 with a UTC offset, {EARLIEST} to {LATEST}", examples=["2026-03-02T09:30:00+08:00"]),
 ]

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
+from hallctl.web import schemas
 from hallctl.web.dates import EARLIEST, LATEST, Day, Moment, Month
 
 ZONES = [ZoneInfo("Pacific/Kiritimati"), ZoneInfo("Etc/GMT+12"), ZoneInfo("Asia/Shanghai"), ZoneInfo("UTC")]
@@ -56,3 +57,16 @@ def test_a_month_is_accepted_exactly_when_it_is_a_month_of_the_supported_years(t
         _refused(TypeAdapter(Month), text)
         return
     assert TypeAdapter(Month).validate_python(text) == text
+
+
+def test_a_strict_json_body_takes_a_good_day_and_instant_and_refuses_a_bad_one():
+    """The API's bodies are strict models read from JSON (every appointment check-in went through one)."""
+
+    class Appointment(schemas.Body):
+        day: Day
+        slot: Moment
+
+    body = Appointment.model_validate_json('{"day": "2026-03-02", "slot": "2026-03-02T09:30:00+08:00"}')
+    assert (body.day, body.slot.isoformat()) == (date(2026, 3, 2), "2026-03-02T09:30:00+08:00")
+    with pytest.raises(ValidationError, match="date_out_of_range"):
+        Appointment.model_validate_json('{"day": "2026-02-30", "slot": "9999-12-31T23:59:59-12:00"}')
