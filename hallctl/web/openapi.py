@@ -89,12 +89,13 @@ def _operation(spec: RouteSpec, path: str, params: list[dict], components: dict)
             "required": False,
             "content": {"application/json": {"schema": _schema(spec.body, components)}},
         }
-    if spec.method == "POST":
+    if spec.method == "POST" and spec.roles:  # open routes (log-in, a phone's rating) ignore the key
         op["parameters"].append(
             {
                 "name": "Idempotency-Key",
                 "in": "header",
                 "required": False,
+                "description": "the caller's key: a repeat of the same request returns the first 2xx reply (24 h)",
                 "schema": {"type": "string", "maxLength": 128},
             }
         )
