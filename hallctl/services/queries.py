@@ -11,8 +11,7 @@ from hallctl.domain.times import iso
 from .context import Hall
 from .ports import Json, RecentCall, UnitOfWork
 from .tickets import estimate
-from .views import queue_row, ticket_dto
-from .windows import window_dto
+from .views import queue_row, ticket_dto, window_dto
 
 RECENT_CALLS = 8
 """Calls the hall screen lists (today's, newest first)."""

@@ -1,10 +1,10 @@
-"""How tickets and ratings appear in the services' replies (JSON-ready; times ISO 8601 in UTC)."""
+"""How tickets, windows and ratings appear in the services' replies (JSON-ready; times ISO 8601 in UTC)."""
 
 from __future__ import annotations
 
 from hallctl.domain import model
 from hallctl.domain.times import iso
-from hallctl.labels import RATING_LEVEL, zh
+from hallctl.labels import RATING_LEVEL, WINDOW_STATE, zh
 
 from .account_ports import Json
 
@@ -66,4 +66,19 @@ def rating_dto(rating: model.Rating, number: str | None) -> Json:
         "at": iso(rating.at),
         "reasons": rating.reasons,
         "comment": rating.comment,
+    }
+
+
+def window_dto(window: model.Window) -> Json:
+    """The window as consoles and the hall screen show it (JSON-ready)."""
+    state = window.state
+    return {
+        "number": window.number,
+        "name": window.name,
+        "state": state.value,
+        "state_name": zh(WINDOW_STATE, state),
+        "staff": window.staff,
+        "pause_reason": window.pause_reason,
+        "current_ticket_id": window.current_ticket_id,
+        "inviting_ticket_id": window.inviting_ticket_id,
     }

@@ -17,11 +17,10 @@ from typing import TypeVar
 from hallctl.domain import model, routing
 from hallctl.domain.errors import ConcurrencyConflict, InvalidTransition, NotFound
 from hallctl.domain.window import require_within_reach
-from hallctl.labels import WINDOW_STATE, zh
 
 from .context import Hall
 from .ports import Json, UnitOfWork
-from .views import ticket_dto
+from .views import ticket_dto, window_dto
 
 Result = TypeVar("Result")
 CALL_ATTEMPTS = 5
@@ -314,18 +313,3 @@ def unpause(hall: Hall, act: WindowAction) -> Json:
         return window_dto(window)
 
     return _at_window(hall, act, run)
-
-
-def window_dto(window: model.Window) -> Json:
-    """The window as consoles and the hall screen show it (JSON-ready)."""
-    state = window.state
-    return {
-        "number": window.number,
-        "name": window.name,
-        "state": state.value,
-        "state_name": zh(WINDOW_STATE, state),
-        "staff": window.staff,
-        "pause_reason": window.pause_reason,
-        "current_ticket_id": window.current_ticket_id,
-        "inviting_ticket_id": window.inviting_ticket_id,
-    }
