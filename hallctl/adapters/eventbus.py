@@ -13,7 +13,9 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from hallctl.domain.events import Event
 
@@ -21,6 +23,17 @@ log = logging.getLogger(__name__)
 Handler = Callable[[list[Event]], None]
 Wants = Callable[[Event], bool]
 MAX_BATCH = 200
+Item = tuple[float, list[Event]] | None
+"""What a subscriber's queue holds: (when it was queued, on the monotonic clock; the events), or None to stop."""
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """How far one subscriber is behind: events queued or being handled, and the age of the oldest of them."""
+
+    subscriber: str
+    pending: int
+    oldest_age_s: float
 
 
 def _everything(event: Event) -> bool:
@@ -32,36 +45,51 @@ class _Worker:
         self.name = name
         self.handler = handler
         self.wants = wants
-        self.queue: queue.Queue[list[Event] | None] = queue.Queue()
+        self.queue: queue.Queue[Item] = queue.Queue()
+        self.handling: tuple[float, int] | None = None
+        """(queued at, how many events) of the batch being handled, set by this worker's thread only."""
         self.thread = threading.Thread(target=self._run, name=f"bus-{name}", daemon=True)
         self.thread.start()
 
-    def _take(self) -> list[list[Event] | None]:
+    def _take(self) -> list[Item]:
         """The lists of events queued so far (up to about MAX_BATCH events); None last when stopping."""
         items = [self.queue.get()]
-        taken = len(items[0] or ())
+        taken = len(items[0][1]) if items[0] else 0
         while items[-1] is not None and taken < MAX_BATCH:
             try:
                 items.append(self.queue.get_nowait())
             except queue.Empty:
                 break
-            taken += len(items[-1] or ())
+            last = items[-1]
+            taken += len(last[1]) if last else 0
         return items
 
     def _run(self) -> None:
         while True:
             items = self._take()
-            batch = [event for item in items if item is not None for event in item]
+            batch = [event for item in items if item is not None for event in item[1]]
+            first = items[0]
+            self.handling = (first[0], len(batch)) if first else None
             try:
                 if batch:
                     self.handler(batch)
             except Exception:  # a subscriber's bug must not stop the others
                 log.exception("event subscriber %s failed on %s", self.name, [e.kind for e in batch])
             finally:
+                self.handling = None
                 for _ in items:
                     self.queue.task_done()
             if items[-1] is None:
                 return
+
+    def backlog(self, now: float) -> Backlog:
+        """Events queued or being handled, and the oldest one's age at ``now`` (monotonic; 0 when none)."""
+        handling = self.handling
+        with self.queue.mutex:  # a read-out at scrape time: copy the queue, never block the publishers for long
+            queued = [item for item in self.queue.queue if item is not None]
+        times = ([handling[0]] if handling else []) + [item[0] for item in queued]
+        pending = (handling[1] if handling else 0) + sum(len(item[1]) for item in queued)
+        return Backlog(self.name, pending, now - min(times) if times else 0.0)
 
 
 class EventBus:
@@ -124,7 +152,12 @@ class EventBus:
         for worker in self._workers:
             wanted = [event for event in batch if worker.wants(event)]
             if wanted and not (remote and worker.name not in self._remote):
-                worker.queue.put(wanted)
+                worker.queue.put((time.monotonic(), wanted))
+
+    def backlog(self) -> list[Backlog]:
+        """How far behind each subscriber's thread is (inline subscribers never are): for the metrics."""
+        now = time.monotonic()
+        return [worker.backlog(now) for worker in self._workers] + [Backlog(name, 0, 0.0) for name, *_ in self._inline]
 
     def drain(self) -> None:
         """Wait until every queued event was handled (tests, shutdown)."""

@@ -35,7 +35,7 @@ def add_token(sub: Subcommands) -> None:
     token = sub.add_parser("token", help="API tokens").add_subparsers(dest="token_command", required=True)
     p = token.add_parser("add", help="create a bearer token and print it")
     p.add_argument("name")
-    p.add_argument("--role", required=True, choices=["kiosk", "display", "device"])
+    p.add_argument("--role", required=True, choices=["kiosk", "display", "device", "metrics"])
     p.add_argument("--config", required=True)
     p.set_defaults(func=token_add)
     p = token.add_parser("revoke", help="revoke every token with this name (a stolen kiosk token …)")

@@ -16,7 +16,7 @@ from .auth_cache import Principal as Principal  # callers name it auth.Principal
 from .context import Hall
 
 USER_ROLES = ("staff", "manager", "admin")
-TOKEN_ROLES = ("kiosk", "display", "device")
+TOKEN_ROLES = ("kiosk", "display", "device", "metrics")
 SESSION_HOURS = 12
 PASSWORD_METHOD = "scrypt"
 """Werkzeug hash method for new passwords (the tests lower its cost)."""

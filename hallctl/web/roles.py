@@ -1,7 +1,8 @@
 """Who may call what: the role sets the API routes and the Socket.IO rooms check.
 
-Token roles (``hallctl token add``) are ``kiosk``, ``display`` and ``device``; user roles are ``staff``,
-``manager`` and ``admin``. No route or room admits ``device`` today (docs/security.md).
+Token roles (``hallctl token add``) are ``kiosk``, ``display``, ``device`` and ``metrics``; user roles are
+``staff``, ``manager`` and ``admin``. No route or room admits ``device`` today (docs/security.md); ``metrics``
+reads ``GET /api/v1/metrics`` and nothing else, and joins no room.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ STAFF = frozenset({"staff", "manager", "admin"})
 """Staff upwards: window consoles, reprints, paper ratings, any ticket's page."""
 MANAGERS = frozenset({"manager", "admin"})
 """Managers and admins: reports, exports, follow-ups, devices, the audit log."""
+METRICS_READERS = frozenset({"metrics", "manager", "admin"})
+"""Those who read the Prometheus metrics: a scraper's ``metrics`` token, and managers upwards."""
 VIEWERS = frozenset({"display", "staff", "manager", "admin"})
 """Those who read the whole hall's state: hall screens and staff upwards."""
 ROOMS: dict[str, frozenset[str]] = {"hall": VIEWERS, "window": STAFF, "ticket": STAFF}

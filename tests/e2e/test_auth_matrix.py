@@ -2,12 +2,16 @@
 
 import pytest
 
-ROLES = ["anon", "kiosk", "display", "device", "staff1", "manager", "admin"]
+from hallctl.services import auth
+from tests.conftest import Api
+
+ROLES = ["anon", "kiosk", "display", "device", "metrics", "staff1", "manager", "admin"]
 ROLE_OF = {
     "anon": None,
     "kiosk": "kiosk",
     "display": "display",
     "device": "device",
+    "metrics": "metrics",
     "staff1": "staff",
     "manager": "manager",
     "admin": "admin",
@@ -36,6 +40,7 @@ def test_the_matrix_covers_every_registered_route(web):
 
 @pytest.mark.parametrize("who", ROLES)
 def test_each_role_is_refused_exactly_where_it_is_not_allowed(api, web, who):
+    api = {**api, "metrics": Api(web[1].test_client(), auth.add_token(web[0], "prometheus", "metrics"))}
     ticket = api["kiosk"].post("/tickets", json={"service": "SB"}).get_json()
     for method, rule, roles in routes(web):
         path = rule.replace("<int:n>", "1").replace("<int:ticket_id>", str(ticket["id"])).replace(

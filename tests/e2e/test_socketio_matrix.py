@@ -33,6 +33,7 @@ WHO = [
     "kiosk",
     "display",
     "device",
+    "metrics",
     "staff",
     "manager",
     "admin",
@@ -83,7 +84,7 @@ class HallServer:
         if who.startswith("citizen"):
             token = self.ticket["track_token"] if who.endswith("right token") else "anything"
             return {"ticket": self.ticket["id"], "token": token}
-        if who in ("kiosk", "display", "device"):
+        if who in ("kiosk", "display", "device", "metrics"):
             return {"token": auth.add_token(self.hall, f"{who}-1", who)}
         if who == "revoked token":
             return {"token": auth.add_token(self.hall, "screen-9", "display")}
@@ -156,7 +157,7 @@ def role_of(who: str) -> str | None:
     """The role a credential stands for, or None for one that is not valid."""
     if who == "citizen, right token":
         return "citizen"
-    return who if who in ("kiosk", "display", "device", "staff", "manager", "admin") else None
+    return who if who in ("kiosk", "display", "device", "metrics", "staff", "manager", "admin") else None
 
 
 def may_join(role: str | None, room: str) -> bool:
