@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEB_PACKAGES := python3-venv python3-dev tzdata chromium fonts-noto-cjk libvlc5 vlc-plugin-base espeak-ng postgresql redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all test demo deps bench clean lint
+.PHONY: all test demo deps bench clean lint dist dist-check
 
 all: test
 
@@ -44,5 +44,19 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/issue_call.py
 
+# The offline archive for a hall server with no network: dist/hallctl-<version>-offline.tar.gz (packaging/).
+# Built from the committed tree, for the Debian release and architecture of this machine. dpkg-dev gives
+# dpkg-scanpackages, which indexes the archive's Debian packages.
+dist:
+	@dpkg -s dpkg-dev >/dev/null 2>&1 || $(SUDO) apt-get install -y -qq --no-install-recommends dpkg-dev
+	rm -f dist/hallctl-*-offline.tar.gz
+	bash packaging/build-dist.sh dist
+
+# Builds the archive, then installs it with no network (a new network namespace; needs root) into temporary
+# folders and serves the demo hall from it: tests/e2e/test_offline_install.py.
+dist-check: dist $(STAMP)
+	HALLCTL_DIST_ARCHIVE="$$(ls $(CURDIR)/dist/hallctl-*-offline.tar.gz)" \
+		$(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e/test_offline_install.py
+
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache dist
