@@ -1,4 +1,4 @@
-"""``hallctl``: serve, demo, check-config, db upgrade, user add, purge, seed, devices probe, voice build, token.
+"""``hallctl``: serve, demo, check-config, db upgrade, user add, purge, backup, restore, seed, devices, voice, token.
 
 Each group of subcommands lives in its own module, which registers its parsers (``add_…``) and handles them;
 :func:`main` is the ``hallctl`` console script.
@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable
 
 from hallctl.cli.access import add_token, add_user
+from hallctl.cli.backup import add_backup
 from hallctl.cli.check import add_check_config
 from hallctl.cli.database import add_db, add_purge, add_seed
 from hallctl.cli.demo import add_demo
@@ -26,6 +27,7 @@ SUBCOMMANDS = (
     add_db,
     add_user,
     add_purge,
+    add_backup,
     add_seed,
     add_devices,
     add_voice,
