@@ -218,3 +218,22 @@ def build_app(config: Config, **kwargs):
     hall = bootstrap(config, **kwargs)
     app, socketio = create_app(hall, secret_key(hall))
     return hall, app, socketio
+
+
+def check_storage(config: Config, clock: Callable[[], datetime] = utcnow) -> None:
+    """Open the config's database, refuse it as :func:`bootstrap` would, and close it again.
+
+    The server's master process runs this before it starts its worker (which builds the hall itself, after the
+    fork): a database the hall cannot run on is then one line and exit 2, with nothing started.
+
+    Raises:
+        hallctl.migrations.NotMigrated, hallctl.adapters.database.DatabaseUnusable: as :func:`bootstrap`.
+    """
+    orm.start_mappers()
+    database = open_database(config.hall.database)
+    try:
+        _require_usable(database, clock(), verify_storage=True)
+        adopt_time_zone(database, config.hall.id, config.hall.timezone, clock())
+        keys.citizen_key(database, config.hall.citizen_key_path)
+    finally:
+        database.dispose()

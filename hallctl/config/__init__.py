@@ -4,8 +4,9 @@ Errors name the key path and the line in the file, e.g.
 ``hall.toml:14: services[1].prefix: prefix "A" is already used by service SB``.
 
 Modules: ``hall`` (the hall, its hours and rules), ``services`` (services, priorities, windows, kiosks),
-``devices`` (buses, devices, voice), ``frames`` (a vendor LED frame template), ``schema`` (the whole file and
-its cross-references), ``loading`` (TOML → models, errors with key and line), ``base`` (shared field types).
+``devices`` (buses, devices, voice), ``frames`` (a vendor LED frame template), ``server`` (how ``hallctl serve``
+listens), ``schema`` (the whole file and its cross-references), ``loading`` (TOML → models, errors with key and
+line), ``base`` (shared field types).
 """
 
 from hallctl.config.base import Code, Name
@@ -14,6 +15,7 @@ from hallctl.config.frames import Checksum, FrameTemplate
 from hallctl.config.hall import HallConfig, PrivacyConfig, RatingsConfig, RoutingConfig, parse_span
 from hallctl.config.loading import ConfigError, ConfigIssue, load_config, parse_config
 from hallctl.config.schema import Config
+from hallctl.config.server import ServerConfig
 from hallctl.config.services import KioskConfig, PriorityConfig, ServiceConfig, WindowConfig, WindowService
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "PrivacyConfig",
     "RatingsConfig",
     "RoutingConfig",
+    "ServerConfig",
     "ServiceConfig",
     "VoiceConfig",
     "WindowConfig",

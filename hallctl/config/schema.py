@@ -8,6 +8,7 @@ from hallctl.config.base import Strict
 from hallctl.config.devices import BusConfig, DeviceConfig, VoiceConfig
 from hallctl.config.hall import HallConfig, PrivacyConfig, RatingsConfig, RoutingConfig
 from hallctl.config.references import reference_problems
+from hallctl.config.server import ServerConfig
 from hallctl.config.services import KioskConfig, PriorityConfig, ServiceConfig, WindowConfig
 
 
@@ -30,6 +31,7 @@ class Config(Strict):
     routing: RoutingConfig = RoutingConfig()
     ratings: RatingsConfig = RatingsConfig()
     privacy: PrivacyConfig = PrivacyConfig()
+    server: ServerConfig = ServerConfig()
 
     @model_validator(mode="after")
     def _references(self) -> Config:

@@ -18,9 +18,10 @@ from hallctl.adapters.storage_errors import storage_failure
 from hallctl.services import audit
 from hallctl.services.context import Hall
 
-from . import limits, openapi, origins, pages, routes_hall, routes_reports, routes_tickets, routes_windows
+from . import limits, metrics, openapi, origins, pages, routes_hall, routes_reports, routes_tickets, routes_windows
 from .api import ApiError, ApiIndex, View, error_response
 from .message_queue import BatchingRedisManager
+from .proxies import trust_proxies
 from .realtime import Realtime
 from .schemas import MAX_ROW_ID
 
@@ -42,8 +43,9 @@ def create_app(hall: Hall, secret_key: str) -> tuple[Flask, SocketIO]:
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
     )
     app.json = UnicodeJSONProvider(app)
-    for module in (routes_tickets, routes_windows, routes_hall, routes_reports):
+    for module in (routes_tickets, routes_windows, routes_hall, routes_reports, metrics):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)
+    metrics.instrument(app, hall)  # first: its clock starts before the other hooks, its count sees their reply
     app.register_blueprint(pages.bp)
     _limit_logins(app, hall)
     limits.limit_issuing(app, hall)
@@ -58,6 +60,7 @@ def create_app(hall: Hall, secret_key: str) -> tuple[Flask, SocketIO]:
         app, async_mode="threading", cors_allowed_origins=accepted, json=app.json, **_message_queue(hall)
     )
     Realtime(socketio, hall)
+    trust_proxies(app, hall.config.server.proxy_networks)  # after SocketIO: its connects see the client too
     return app, socketio
 
 

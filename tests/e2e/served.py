@@ -47,7 +47,7 @@ class Served:
             try:
                 if requests.get(f"{self.url}/api/v1/healthz", timeout=1).ok:
                     return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # gunicorn listens before its worker is ready
                 time.sleep(0.1)
         raise AssertionError("server did not start")
 
