@@ -23,16 +23,17 @@ command -v dpkg-scanpackages >/dev/null || { echo "build-dist: needs dpkg-scanpa
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-"$TARGET_PYTHON" -m venv "$WORK/python"
-PYTHON="$WORK/python/bin/python"
+# A current pip (22.3 or newer: --python) resolves for TARGET_PYTHON; Debian's bundled pip 23.0 cannot build the wheel.
+BUILD_PYTHON="${BUILD_PYTHON:-$ROOT/.venv/bin/python}"
+[ -x "$BUILD_PYTHON" ] || BUILD_PYTHON=python3
 # PIP_CONFIG_FILE=/dev/null: only PyPI (or PIP_INDEX_URL), not local wheel folders a developer's pip.conf may name
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_CONFIG_FILE=/dev/null
-"$PYTHON" -m pip install -q --upgrade pip  # Debian's bundled pip 23.0 fails to build the hallctl wheel
+pip_for_target() { "$BUILD_PYTHON" -m pip --python "$TARGET_PYTHON" "$@"; }
 
 echo "build-dist: the hallctl wheel from the committed tree"
 mkdir -p "$WORK/src" "$WORK/wheelhouse"
 git -C "$ROOT" archive HEAD | tar -x -C "$WORK/src"
-"$PYTHON" -m pip wheel -q --no-deps -w "$WORK/wheelhouse" "$WORK/src"
+pip_for_target wheel -q --no-deps -w "$WORK/wheelhouse" "$WORK/src"
 wheel="$(ls "$WORK"/wheelhouse/hallctl-*.whl)"
 version="$(basename "$wheel" | cut -d- -f2)"
 name="hallctl-$version-offline"
@@ -41,7 +42,7 @@ mkdir -p "$STAGE/debs/archives/partial"
 mv "$WORK/wheelhouse" "$STAGE/wheelhouse"
 
 echo "build-dist: a wheel of every dependency (runtime, postgres, redis)"
-"$PYTHON" -m pip wheel -q -w "$STAGE/wheelhouse" "$STAGE/wheelhouse/$(basename "$wheel")[postgres,redis]"
+pip_for_target wheel -q -w "$STAGE/wheelhouse" "$STAGE/wheelhouse/$(basename "$wheel")[postgres,redis]"
 
 echo "build-dist: the Debian packages and everything they depend on"
 packages="$(grep -v '^#' "$ROOT/packaging/debian-packages.txt" | tr -s ' \n' ' ')"
