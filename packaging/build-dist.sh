@@ -5,7 +5,7 @@
 #                dependency, the postgres and redis extras included, for this machine's Python (cp311) and arch
 #   debs/        the Debian packages hallctl needs at run time (packaging/debian-packages.txt) with all their
 #                dependencies, resolved as if nothing were installed, and a Packages index: a local apt repository
-#   install.sh, deploy/*.service|*.timer (when present), VERSION
+#   install.sh, deploy/*.service|*.timer (when present), doc/ (docs/*.md), VERSION: all from the committed tree
 #
 # The Debian packages are those of the Debian release this machine runs (see /etc/os-release): build on Debian 12
 # for Debian 12 halls. Needs PyPI and Debian's mirror (as configured in /etc/apt), dpkg-scanpackages (dpkg-dev).
@@ -61,10 +61,11 @@ echo "$PRETTY_NAME $(dpkg --print-architecture)" >"$STAGE/debs/DEBIAN_RELEASE"
 
 cp "$ROOT/packaging/install.sh" "$STAGE/install.sh"
 chmod 755 "$STAGE/install.sh"
-mkdir -p "$STAGE/deploy"
-for unit in "$ROOT"/deploy/*.service "$ROOT"/deploy/*.timer; do
+mkdir -p "$STAGE/deploy" "$STAGE/doc"
+for unit in "$WORK"/src/deploy/*.service "$WORK"/src/deploy/*.timer; do
     [ -e "$unit" ] && cp "$unit" "$STAGE/deploy/"
 done
+cp "$WORK"/src/docs/*.md "$STAGE/doc/"
 echo "$version" >"$STAGE/VERSION"
 
 tar -C "$WORK" -czf "$OUT_DIR/$name.tar.gz" "$name"

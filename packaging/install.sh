@@ -7,7 +7,7 @@
 #    downloaded; installed packages are neither upgraded nor removed)
 # 2. a venv in /opt/hallctl with hallctl[postgres,redis] from wheelhouse/ (pip --no-index)
 # 3. the service user `hallctl`, /etc/hallctl/hall.toml from the demo config if absent, /var/lib/hallctl (0700)
-# 4. the systemd units in deploy/ if systemd runs here
+# 4. the systemd units in deploy/ if systemd runs here; the documentation in /opt/hallctl/share/doc/hallctl
 # Running it again is safe: it upgrades hallctl to this archive's version and keeps the config and data.
 #
 # Environment (for tests and unusual layouts):
@@ -27,12 +27,12 @@ VERSION="$(cat "$HERE/VERSION")"
 SERVICE_USER=hallctl
 
 say() { echo "install.sh: $*"; }
-fail() {
-    echo "install.sh: $* / 安装失败：$*" >&2
+fail() { # English, then Chinese
+    echo "install.sh: $1 / $2" >&2
     exit 2
 }
 
-[ "$(id -u)" = 0 ] || [ "${HALLCTL_SKIP_APT:-}" = 1 ] || fail "run as root (apt-get, useradd)"
+[ "$(id -u)" = 0 ] || [ "${HALLCTL_SKIP_APT:-}" = 1 ] || fail "run as root (apt-get, useradd)" "请以 root 身份运行"
 
 install_debs() {
     missing=""
@@ -49,7 +49,7 @@ install_debs() {
     # Only this archive's repository: the system's sources, lists and cache are neither read nor changed.
     set -- -o Dir::Etc::SourceList="$apt_dir/sources.list" -o Dir::Etc::SourceParts="$apt_dir/parts" \
         -o Dir::State::Lists="$apt_dir/lists" -o Dir::Cache="$apt_dir/cache" -o APT::Sandbox::User=root
-    apt-get "$@" -qq update || fail "apt-get could not read the packages in $HERE/debs"
+    apt-get "$@" -qq update || fail "apt-get could not read the packages in $HERE/debs" "apt-get 无法读取 $HERE/debs 中的软件包"
     simulate=""
     if [ "${HALLCTL_APT_DRY_RUN:-}" = 1 ]; then
         # What apt would do on a server that has none of these packages yet (an empty dpkg status); changes nothing.
@@ -61,23 +61,23 @@ install_debs() {
     # --no-upgrade --no-remove: installed packages are left as they are; apt stops rather than remove one.
     # shellcheck disable=SC2086
     DEBIAN_FRONTEND=noninteractive apt-get "$@" $simulate -y -q --no-install-recommends --no-upgrade --no-remove \
-        install $missing || fail "apt-get could not install$missing from $HERE/debs alone"
+        install $missing || fail "apt-get could not install$missing from $HERE/debs alone" "仅凭 $HERE/debs 无法安装$missing"
     rm -rf "$apt_dir"
 }
 
 install_venv() {
-    [ -x "$PYTHON" ] || fail "$PYTHON is missing (Debian package python3.11)"
-    [ -x "$PREFIX/bin/python" ] || "$PYTHON" -m venv "$PREFIX" || fail "could not make a venv in $PREFIX"
+    [ -x "$PYTHON" ] || fail "$PYTHON is missing (Debian package python3.11)" "缺少 $PYTHON（Debian 软件包 python3.11）"
+    [ -x "$PREFIX/bin/python" ] || "$PYTHON" -m venv "$PREFIX" || fail "could not make a venv in $PREFIX" "无法在 $PREFIX 创建虚拟环境"
     # PIP_CONFIG_FILE=/dev/null: no index nor wheel folder from a pip.conf; only this archive's wheelhouse.
     PIP_CONFIG_FILE=/dev/null PIP_DISABLE_PIP_VERSION_CHECK=1 "$PREFIX/bin/pip" install -q --no-index \
         --find-links "$HERE/wheelhouse" --upgrade "hallctl[postgres,redis]==$VERSION" ||
-        fail "pip could not install hallctl $VERSION from $HERE/wheelhouse"
+        fail "pip could not install hallctl $VERSION from $HERE/wheelhouse" "pip 无法从 $HERE/wheelhouse 安装 hallctl $VERSION"
 }
 
 create_user() {
     id "$SERVICE_USER" >/dev/null 2>&1 && return 0
     useradd --system --home-dir "$DATA_DIR" --no-create-home --shell /usr/sbin/nologin "$SERVICE_USER" ||
-        fail "could not create the user $SERVICE_USER"
+        fail "could not create the user $SERVICE_USER" "无法创建用户 $SERVICE_USER"
 }
 
 install_config() {
@@ -91,6 +91,8 @@ install_config() {
         say "wrote $CONFIG_DIR/hall.toml (the demo hall: edit it)"
     fi
     [ -e "$CONFIG_DIR/voice" ] || cp -r "$demo/voice" "$CONFIG_DIR/voice"
+    mkdir -p "$PREFIX/share/doc/hallctl"
+    cp "$HERE"/doc/*.md "$PREFIX/share/doc/hallctl/"
     if [ "${HALLCTL_SKIP_USER:-}" != 1 ]; then
         chown "$SERVICE_USER:$SERVICE_USER" "$DATA_DIR"
         chown "root:$SERVICE_USER" "$CONFIG_DIR/hall.toml"
@@ -120,12 +122,12 @@ install_config
 if [ "${HALLCTL_SKIP_SYSTEMD:-}" = 1 ]; then say "skipping systemd"; else install_units; fi
 
 HALLCTL="$PREFIX/bin/hallctl"
-"$HALLCTL" check-config "$CONFIG_DIR/hall.toml" >/dev/null || fail "$CONFIG_DIR/hall.toml does not check"
+"$HALLCTL" check-config "$CONFIG_DIR/hall.toml" || fail "$CONFIG_DIR/hall.toml does not check" "配置文件 $CONFIG_DIR/hall.toml 检查未通过"
 cat <<EOF
 install.sh: hallctl $VERSION is installed in $PREFIX. Next steps:
   1. edit $CONFIG_DIR/hall.toml (hall, services, windows, kiosks, devices), then: $HALLCTL check-config $CONFIG_DIR/hall.toml
   2. $HALLCTL db upgrade --config $CONFIG_DIR/hall.toml   (as $SERVICE_USER: runuser -u $SERVICE_USER -- …)
   3. $HALLCTL user add admin --role admin --config $CONFIG_DIR/hall.toml
-  4. systemctl enable --now hallctl   (or: $HALLCTL serve --config $CONFIG_DIR/hall.toml)
-See docs/operations.md, "Install".
+  4. systemctl enable --now hallctl hallctl-backup.timer   (or: $HALLCTL serve --config $CONFIG_DIR/hall.toml)
+The documentation is in $PREFIX/share/doc/hallctl (operations.md, deploy.md).
 EOF

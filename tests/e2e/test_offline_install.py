@@ -86,6 +86,18 @@ def test_the_archive_installs_hallctl_with_no_network(first_install, layout):
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert f'database = "sqlite:///{layout["HALLCTL_DATA_DIR"]}/hall.db"' in config.read_text()
     assert Path(layout["HALLCTL_DATA_DIR"]).stat().st_mode & 0o777 == 0o700
+    assert (Path(layout["HALLCTL_PREFIX"]) / "share" / "doc" / "hallctl" / "operations.md").is_file()
+
+
+def test_the_archive_carries_the_committed_systemd_units(unpacked):
+    committed = subprocess.run(
+        ["git", "ls-files", "deploy/*.service", "deploy/*.timer"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    ).stdout.split()
+    assert sorted(p.name for p in (unpacked / "deploy").iterdir()) == sorted(Path(p).name for p in committed)
 
 
 def test_installing_changes_no_debian_package_the_server_already_has(first_install):
