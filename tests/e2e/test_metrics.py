@@ -11,7 +11,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from hallctl.services import auth
 from tests.conftest import PASSWORD
-from tests.e2e.served import logged_in
+from tests.e2e.served import Served, logged_in, run
 
 TICKET_RULE = "/api/v1/tickets/<int:ticket_id>"
 
@@ -110,3 +110,16 @@ def test_a_metrics_token_reads_nothing_but_the_metrics(served, metrics_token):
         assert requests.get(f"{served.url}/api/v1{path}", headers=headers, timeout=5).status_code == 403, path
     refused = requests.post(f"{served.url}/api/v1/tickets", json={"service": "SB"}, headers=headers, timeout=5)
     assert refused.status_code == 403
+
+
+def test_an_operator_makes_a_metrics_token_with_the_cli_and_prometheus_scrapes_hallctl_serve(prepared, tmp_path):
+    config, _kiosk, _display = prepared
+    made = run("token", "add", "prometheus", "--role", "metrics", "--config", str(config))
+    assert made.returncode == 0, made.stderr
+    server = Served(config, tmp_path)  # ``hallctl serve``: gunicorn, as in production
+    try:
+        families = scrape(server, made.stdout.strip())
+    finally:
+        server.kill()
+    assert value(families, "hallctl_http_requests_total", route="/api/v1/healthz", status="200") >= 1
+    assert value(families, "hallctl_waiting_tickets", service="SB") == 0
