@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -52,6 +53,10 @@ class Served:
         raise AssertionError("server did not start")
 
     def kill(self, sig=signal.SIGTERM):
+        if sig == signal.SIGKILL:  # a power cut: gunicorn's worker dies with its master
+            with open(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children") as children:
+                for pid in children.read().split():
+                    os.kill(int(pid), signal.SIGKILL)
         self.proc.send_signal(sig)
         self.proc.wait(timeout=10)
         self.log.close()
