@@ -2,10 +2,10 @@
 
 Run from the repository root:  .venv/bin/python bench/backup_under_load.py [--days 365] [--clients 4]
 
-Seeds ``--days`` of history into the bench hall (bench/issue_call.py), serves it as ``hallctl serve`` does, lets
-``--clients`` keep-alive clients issue tickets as fast as they can, and after a few seconds runs
-``hallctl backup`` as a separate process. Prints the backup's line and time, and issuing (tickets/s, p50, p99,
-every status seen) during the backup against before and after it.
+Seeds ``--days`` of history into a county-sized bench hall (bench/issue_call.py's, 6 services and 12 windows),
+serves it as ``hallctl serve`` does, lets ``--clients`` keep-alive clients issue tickets as fast as they can, and
+after a few seconds runs ``hallctl backup`` as a separate process. Prints the backup's line and time, and issuing
+(tickets/s, p50, p99, every status seen) during the backup against before and after it.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
-        config = bench_config(tmp)
+        config = bench_config(tmp, services=6, windows=12)  # a county hall
         hallctl("db", "upgrade", "--config", str(config), cwd=tmp)
         hallctl("seed", "--days", str(args.days), "--config", str(config), cwd=tmp)
         token = hallctl("token", "add", "k1", "--role", "kiosk", "--config", str(config), cwd=tmp)

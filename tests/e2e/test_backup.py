@@ -24,6 +24,8 @@ from testbed.servers import free_port
 from tests.conftest import hall_toml
 from tests.e2e.served import HALLCTL, run
 
+pytestmark = pytest.mark.timeout(300)  # each test runs up to ten hallctl processes; a loaded 2-core machine is slow
+
 
 @pytest.fixture(autouse=True)
 def issuing_at_load(monkeypatch):
@@ -43,7 +45,7 @@ class Serving:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline and self.proc.poll() is None:
             try:
                 if requests.get(f"{self.url}/api/v1/healthz", timeout=5).ok:
