@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEB_PACKAGES := python3-venv python3-dev tzdata chromium fonts-noto-cjk libvlc5 vlc-plugin-base espeak-ng postgresql redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all test demo deps bench clean lint dist dist-check
+.PHONY: all test demo deps bench clean lint dist dist-check dist-check-bare
 
 all: test
 
@@ -57,6 +57,13 @@ dist:
 dist-check: dist $(STAMP)
 	HALLCTL_DIST_ARCHIVE="$$(ls $(CURDIR)/dist/hallctl-*-offline.tar.gz)" \
 		$(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e/test_offline_install.py
+
+# The real thing, about 5 minutes: a bare Debian 12 (debootstrap minbase, from the mirror) with no network gets
+# everything from the archive, the user hallctl included, and serves the demo hall (test_offline_install_bare.py).
+dist-check-bare: dist $(STAMP)
+	@command -v debootstrap >/dev/null || $(SUDO) apt-get install -y -qq --no-install-recommends debootstrap
+	HALLCTL_DIST_BARE=1 HALLCTL_DIST_ARCHIVE="$$(ls $(CURDIR)/dist/hallctl-*-offline.tar.gz)" \
+		$(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e/test_offline_install_bare.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache dist

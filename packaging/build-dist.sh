@@ -59,7 +59,7 @@ echo "$packages" >"$STAGE/debs/REQUESTED"
 . /etc/os-release
 echo "$PRETTY_NAME $(dpkg --print-architecture)" >"$STAGE/debs/DEBIAN_RELEASE"
 
-cp "$ROOT/packaging/install.sh" "$STAGE/install.sh"
+cp "$WORK/src/packaging/install.sh" "$STAGE/install.sh"
 chmod 755 "$STAGE/install.sh"
 mkdir -p "$STAGE/deploy" "$STAGE/doc"
 for unit in "$WORK"/src/deploy/*.service "$WORK"/src/deploy/*.timer; do

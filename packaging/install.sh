@@ -68,7 +68,8 @@ install_debs() {
 install_venv() {
     [ -x "$PYTHON" ] || fail "$PYTHON is missing (Debian package python3.11)" "缺少 $PYTHON（Debian 软件包 python3.11）"
     [ -x "$PREFIX/bin/python" ] || "$PYTHON" -m venv "$PREFIX" || fail "could not make a venv in $PREFIX" "无法在 $PREFIX 创建虚拟环境"
-    # PIP_CONFIG_FILE=/dev/null: no index nor wheel folder from a pip.conf; only this archive's wheelhouse.
+    # No index nor wheel folder from a pip.conf or PIP_* variables: only this archive's wheelhouse.
+    for variable in $(env | sed -n 's/^\(PIP_[A-Z_]*\)=.*/\1/p'); do unset "$variable"; done
     PIP_CONFIG_FILE=/dev/null PIP_DISABLE_PIP_VERSION_CHECK=1 "$PREFIX/bin/pip" install -q --no-index \
         --find-links "$HERE/wheelhouse" --upgrade "hallctl[postgres,redis]==$VERSION" ||
         fail "pip could not install hallctl $VERSION from $HERE/wheelhouse" "pip 无法从 $HERE/wheelhouse 安装 hallctl $VERSION"
