@@ -61,9 +61,9 @@ def serve_config(config: Config, host: str, port: int, banner: Banner | None = N
         print(f"hallctl: {exc}", file=sys.stderr)
         return EXIT_USAGE
 
-    def build() -> Built:  # in gunicorn's worker process
+    def build() -> Built:  # in gunicorn's worker process; the master has just run quick_check (it may be long)
         try:
-            hall, app, socketio = build_app(config, devices=True, housekeeping=True, verify_storage=True)
+            hall, app, socketio = build_app(config, devices=True, housekeeping=True)
         except UNUSABLE_DATABASE as exc:
             raise AppImportError(f"hallctl: {exc}") from None
         if banner:
