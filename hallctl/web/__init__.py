@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 from datetime import timedelta
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_socketio import SocketIO
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
@@ -19,7 +16,7 @@ from hallctl.services import audit
 from hallctl.services.context import Hall
 
 from . import limits, metrics, openapi, origins, pages, routes_hall, routes_reports, routes_tickets, routes_windows
-from .api import ApiError, ApiIndex, View, error_response
+from .api import ApiError, ApiIndex, error_response
 from .message_queue import BatchingRedisManager
 from .proxies import trust_proxies
 from .realtime import Realtime
@@ -47,7 +44,7 @@ def create_app(hall: Hall, secret_key: str) -> tuple[Flask, SocketIO]:
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)
     metrics.instrument(app, hall)  # first: its clock starts before the other hooks, its count sees their reply
     app.register_blueprint(pages.bp)
-    _limit_logins(app, hall)
+    limits.limit_logins(app, hall)
     limits.limit_issuing(app, hall)
     api = ApiIndex.of(app)
     app.extensions["hallctl.api"] = api
@@ -84,36 +81,6 @@ class RowIdConverter(IntegerConverter):
     def __init__(self, url_map, *args, **kwargs) -> None:
         kwargs.setdefault("max", MAX_ROW_ID)
         super().__init__(url_map, *args, **kwargs)
-
-
-LOGIN_RATE = "10 per minute"
-"""Failed log-in attempts from one address, whatever the names (a spray over many accounts); successes do not
-count, so many staff behind one address all log in. With a Redis message queue the count is shared by all
-processes. Guessing one account is slowed per (account, address) by :func:`hallctl.services.auth.login`."""
-
-
-def _limit_logins(app: Flask, hall: Hall) -> None:
-    """Allow :data:`LOGIN_RATE` failed log-in attempts per address; then every attempt gets a 429 until the
-    minute has passed."""
-    queue = hall.config.hall.message_queue
-    # checked in the log-in view only: with auto_check the limiter would look up limits on every request
-    limiter = Limiter(
-        get_remote_address,
-        app=app,
-        default_limits=[],
-        auto_check=False,
-        storage_uri=queue if queue.startswith("redis") else "memory://",
-    )
-    endpoint = "hall.login"
-    login: View = app.view_functions[endpoint]
-    limiter.limit(LOGIN_RATE, deduct_when=lambda response: response.status_code != 200)(login)
-
-    @functools.wraps(login)
-    def limited_login(**kwargs: Any) -> Any:
-        limiter.check()
-        return login(**kwargs)
-
-    app.view_functions[endpoint] = limited_login
 
 
 SECURITY_HEADERS = {

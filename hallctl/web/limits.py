@@ -1,4 +1,5 @@
-"""A kiosk token's issuing rate (Flask-Limiter), and the alert managers see when a token goes over it.
+"""Rates (Flask-Limiter): failed log-ins per address; a kiosk token's issuing, and the alert managers see when a
+token goes over it.
 
 A kiosk serves one citizen at a time: choosing a service and taking the ticket take a citizen 10 to 20 seconds,
 so :data:`KIOSK_ISSUE_RATE` (12 a minute, 300 an hour) leaves room for a family at once and a morning queue, while
@@ -13,11 +14,13 @@ from __future__ import annotations
 import functools
 import logging
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app
 from flask_limiter import Limiter, RequestLimit
+from flask_limiter.util import get_remote_address
 from limits import RateLimitItemPerMinute, parse_many
 
 from hallctl.domain.times import iso
@@ -27,6 +30,11 @@ from .api import View, current_principal
 from .roles import KIOSK
 
 log = logging.getLogger(__name__)
+
+LOGIN_RATE = "10 per minute"
+"""Failed log-in attempts from one address, whatever the names (a spray over many accounts); successes do not
+count, so many staff behind one address all log in. With a Redis message queue the count is shared by all
+processes. Guessing one account is slowed per (account, address) by :func:`hallctl.services.auth.login`."""
 
 KIOSK_ISSUE_RATE = "12 per minute; 300 per hour"
 """Tickets one kiosk token may issue (a moving window each)."""
@@ -107,28 +115,42 @@ def limit_issuing(app: Flask, hall: Hall) -> None:
         parse_many(rate)
     except ValueError:
         raise ValueError(f"{RATE_VARIABLE}={rate!r} is not a rate such as {KIOSK_ISSUE_RATE!r}") from None
-    queue = hall.config.hall.message_queue
-    # checked in the issue view only, as the log-in limit is: auto_check would look up limits on every request
-    limiter = Limiter(
-        _token,
-        app=app,
-        default_limits=[],
-        auto_check=False,
-        strategy="moving-window",
-        key_prefix="issue",
-        storage_uri=queue if queue.startswith("redis") else "memory://",
-    )
+    limiter = _view_limiter(app, hall, _token, strategy="moving-window", key_prefix="issue")
     limits = IssueLimits(limiter, hall, rate)
     app.extensions[EXTENSION] = limits
     issue: View = app.view_functions[ENDPOINT]
     limiter.limit(rate, exempt_when=_not_a_kiosk, on_breach=limits.breached, error_message=limits.message())(issue)
+    _check_before(app, ENDPOINT, limiter)
 
-    @functools.wraps(issue)
-    def limited_issue(**kwargs: Any) -> Any:
+
+def limit_logins(app: Flask, hall: Hall) -> None:
+    """Allow :data:`LOGIN_RATE` failed log-in attempts per address; then every attempt gets a 429 until the
+    minute has passed."""
+    limiter = _view_limiter(app, hall, get_remote_address)
+    endpoint = "hall.login"
+    login: View = app.view_functions[endpoint]
+    limiter.limit(LOGIN_RATE, deduct_when=lambda response: response.status_code != 200)(login)
+    _check_before(app, endpoint, limiter)
+
+
+def _view_limiter(app: Flask, hall: Hall, key: Callable[[], str], **options: Any) -> Limiter:
+    """A limiter checked only in the views it guards (with auto_check it would look up limits on every request);
+    its counts live in Redis when the hall's message queue is Redis, so every process shares them."""
+    queue = hall.config.hall.message_queue
+    storage = queue if queue.startswith("redis") else "memory://"
+    return Limiter(key, app=app, default_limits=[], auto_check=False, storage_uri=storage, **options)
+
+
+def _check_before(app: Flask, endpoint: str, limiter: Limiter) -> None:
+    """Make the view at ``endpoint`` check ``limiter``'s limits (429 when over) before it runs."""
+    view: View = app.view_functions[endpoint]
+
+    @functools.wraps(view)
+    def limited(**kwargs: Any) -> Any:
         limiter.check()
-        return issue(**kwargs)
+        return view(**kwargs)
 
-    app.view_functions[ENDPOINT] = limited_issue
+    app.view_functions[endpoint] = limited
 
 
 def _token() -> str:
