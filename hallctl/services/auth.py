@@ -197,18 +197,24 @@ def logout(hall: Hall, principal: Principal) -> None:
         uow.commit()
 
 
-def resolve(hall: Hall, token: str, now: datetime | None = None) -> Principal | None:
-    """The principal behind a bearer or session token, or None."""
+def resolve(hall: Hall, token: str, now: datetime | None = None, fresh: bool = False) -> Principal | None:
+    """The principal behind a bearer or session token, or None.
+
+    Args:
+        fresh: ask the database, not the token cache (a long-lived connection re-checked for revocation); the
+            answer replaces what the cache held.
+    """
     if not token or len(token) > 256:
         return None
     now = now or hall.now()
     digest = _hash(token)
-    cached = hall.token_cache.get(digest, now)
+    cached = None if fresh else hall.token_cache.get(digest, now)
     if cached is not None:
         return cached
     with hall.uow(write=False) as uow:
         stored = uow.tokens.find(digest)
     if stored is None or (stored.expires_at is not None and stored.expires_at < now):
+        hall.token_cache.evict(digest)
         return None
     principal = Principal(stored.name, stored.role, stored.id)
     hall.token_cache.put(digest, principal, stored.expires_at)

@@ -102,12 +102,11 @@ class Realtime:
         principal = auth.resolve(self.hall, token)
         if principal is None or principal.role not in SOCKET_ROLES:
             return None
-        return {"role": principal.role, "name": principal.name, "token": token, "token_id": principal.token_id}
+        return {"role": principal.role, "name": principal.name, "token": token}
 
     def _still_valid(self, client: dict) -> bool:
         """Whether a token or session client's credential still resolves, from the database, to the same role."""
-        self.hall.token_cache.evict(token_id=client["token_id"])  # revoked by another process: ask the database
-        principal = auth.resolve(self.hall, client["token"])
+        principal = auth.resolve(self.hall, client["token"], fresh=True)  # revoked by another process: ask the database
         return principal is not None and principal.role == client["role"]
 
     def _recheck(self) -> None:
