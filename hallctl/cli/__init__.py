@@ -10,6 +10,7 @@ import argparse
 import logging
 import os
 from collections.abc import Callable
+from importlib.metadata import version
 
 from hallctl.cli.access import add_token, add_user
 from hallctl.cli.backup import add_backup
@@ -42,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The ``hallctl`` argument parser with every subcommand; each sets ``func``, the handler to call."""
     parser = argparse.ArgumentParser(prog="hallctl", description="government service hall queue controller")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument("--version", action="version", version=f"hallctl {version('hallctl')}")
     sub = parser.add_subparsers(dest="command", required=True)
     for add_subcommand in SUBCOMMANDS:
         add_subcommand(sub)
@@ -60,7 +62,5 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("pymodbus").setLevel(logging.CRITICAL)  # its failures reach the bus worker, which logs them
-    if not args.verbose:  # one line per HTTP request is noise at a hall's rate; -v brings it back
-        logging.getLogger("werkzeug").setLevel(logging.WARNING)
     handler: Callable[[argparse.Namespace], int] = args.func
     return handler(args)

@@ -31,6 +31,10 @@ class ServerConfig(Strict):
     trusted_proxies: list[str] = Field(default_factory=list)
     """Addresses or networks of reverse proxies (e.g. ["127.0.0.1"] for nginx on the same machine) whose
     ``X-Forwarded-For`` and ``X-Forwarded-Proto`` are believed; from anyone else these headers are ignored."""
+    max_body_kb: Annotated[int, Field(ge=1, le=10240)] = 64
+    """The largest request body accepted, in KiB; a larger one is refused with 413 before it is read. Every
+    request of the API is small (a ticket, a log-in, a rating): the limit stops a client from tying up the
+    server with a huge upload."""
     access_log: bool = True
     """One line per request on standard output (gunicorn's access log, tokens redacted)."""
 

@@ -23,7 +23,6 @@ from .realtime import Realtime
 from .schemas import MAX_ROW_ID
 
 API_PREFIX = "/api/v1"
-MAX_BODY_BYTES = 64 * 1024
 
 
 def create_app(hall: Hall, secret_key: str) -> tuple[Flask, SocketIO]:
@@ -33,7 +32,7 @@ def create_app(hall: Hall, secret_key: str) -> tuple[Flask, SocketIO]:
     app.config.update(
         HALL=hall,
         SECRET_KEY=secret_key,
-        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        MAX_CONTENT_LENGTH=hall.config.server.max_body_kb * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_SECURE=hall.config.hall.public_url.startswith("https://"),
@@ -144,7 +143,7 @@ def _errors(app: Flask) -> None:
         messages = {
             404: f"no such endpoint: {request.method} {request.path}",
             405: f"{request.method} is not allowed on {request.path}",
-            413: f"the request body is larger than {MAX_BODY_BYTES // 1024} KiB",
+            413: f"the request body is larger than {app.config['MAX_CONTENT_LENGTH'] // 1024} KiB",
         }
         return error_response(status, code, messages.get(status) or exc.description or code)
 

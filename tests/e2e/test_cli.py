@@ -5,11 +5,17 @@ Serve refusing an unmigrated database, users and tokens and their revocation, th
 
 import subprocess
 import time
+from importlib.metadata import version
 
 import requests
 
 from tests.conftest import hall_toml
 from tests.e2e.served import HALLCTL, Served, free_port, logged_in, run
+
+
+def test_version_names_the_installed_release():
+    result = run("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"hallctl {version('hallctl')}"
 
 
 def test_serve_refuses_an_unmigrated_database_naming_the_command(config_file):

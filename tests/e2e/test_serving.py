@@ -12,17 +12,20 @@ import socket
 import sqlite3
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import requests
 import socketio
 
+from hallctl.config.server import ServerConfig
 from hallctl.web.limits import RATE_VARIABLE
 from testbed.servers import free_port
 from tests.e2e.served import Served, run
 
 WEBSOCKETS = 40
-IDLE_CONNECTIONS = 50
+IDLE_CONNECTIONS = 150
+SLOW_CONNECTIONS = 150  # 300 in all, as the issue's slowloris
 
 
 @pytest.fixture(autouse=True)
@@ -103,36 +106,51 @@ def test_many_open_websockets_do_not_keep_other_clients_waiting(prepared, tmp_pa
         server.kill()
 
 
+def worker_threads_and_rss_mib(server: Served) -> tuple[int, float]:
+    """The gunicorn worker's thread count and resident memory (MiB), from /proc."""
+    with open(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children") as children:
+        (worker,) = children.read().split()
+    status = dict(line.split(":", 1) for line in Path(f"/proc/{worker}/status").read_text().splitlines())
+    return int(status["Threads"]), int(status["VmRSS"].split()[0]) / 1024
+
+
 def test_idle_and_slow_connections_do_not_stop_other_clients_from_being_served(prepared, tmp_path):
     config, kiosk, _display = prepared
     server = Served(config, tmp_path)
     idle = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(IDLE_CONNECTIONS)]
-    slow = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(IDLE_CONNECTIONS)]
+    slow = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(SLOW_CONNECTIONS)]
     try:
         for connection in slow:  # a request line and one header, then nothing (slowloris)
             connection.sendall(b"GET /api/v1/healthz HTTP/1.1\r\nHost: hall\r\n")
         replies = [issue(server.url, kiosk).status_code for _ in range(20)]
         assert replies == [201] * 20
+        threads, rss_mib = worker_threads_and_rss_mib(server)
+        assert threads <= ServerConfig().threads + 32  # bounded by [server] threads, whatever the clients do
+        assert rss_mib < 512
     finally:
         for connection in idle + slow:
             connection.close()
+    try:
+        assert [issue(server.url, kiosk).status_code for _ in range(20)] == [201] * 20
+    finally:
         server.kill()
 
 
-def test_a_body_over_the_limit_is_refused_with_413_and_the_json_error_shape(prepared, tmp_path):
+def test_a_body_over_the_configured_limit_is_refused_with_413_and_the_json_error_shape(prepared, tmp_path):
     config, kiosk, _display = prepared
+    config.write_text(config.read_text(encoding="utf-8") + "\n[server]\nmax_body_kb = 8\n", "utf-8")
     server = Served(config, tmp_path)
     try:
         reply = requests.post(
             f"{server.url}/api/v1/tickets",
-            data=b'{"service": "SB", "pad": "' + b"x" * 100_000 + b'"}',
+            data=b'{"service": "SB", "pad": "' + b"x" * 9 * 1024 + b'"}',
             headers={"Authorization": f"Bearer {kiosk}", "Content-Type": "application/json"},
             timeout=10,
         )
         assert reply.status_code == 413
         assert reply.json()["error"] == {
             "code": "request_entity_too_large",
-            "message": "the request body is larger than 64 KiB",
+            "message": "the request body is larger than 8 KiB",
             "field": None,
         }
         assert issue(server.url, kiosk).status_code == 201
