@@ -7,9 +7,11 @@ tokens.
 
 from __future__ import annotations
 
+import json
 import signal
 import socket
 import sqlite3
+import struct
 import threading
 import time
 from pathlib import Path
@@ -17,6 +19,7 @@ from pathlib import Path
 import pytest
 import requests
 import socketio
+import websocket
 
 from hallctl.config.server import ServerConfig
 from hallctl.web.limits import RATE_VARIABLE
@@ -134,6 +137,38 @@ def test_idle_and_slow_connections_do_not_stop_other_clients_from_being_served(p
         assert [issue(server.url, kiosk).status_code for _ in range(20)] == [201] * 20
     finally:
         server.kill()
+
+
+def test_clients_that_vanish_mid_request_or_drop_their_websocket_leave_no_traceback_and_others_are_served(
+    prepared, tmp_path
+):
+    config, kiosk, display = prepared
+    server = Served(config, tmp_path)
+    try:
+        with socket.create_connection(("127.0.0.1", server.port)) as vanishing:
+            vanishing.sendall(
+                b"POST /api/v1/tickets HTTP/1.1\r\nHost: hall\r\nContent-Type: application/json\r\n"
+                + f"Authorization: Bearer {kiosk}\r\nContent-Length: 1000\r\n\r\n".encode()
+                + b'{"service"'
+            )
+            vanishing.shutdown(socket.SHUT_WR)  # gone before the body it announced
+            answer = vanishing.recv(4096)  # the server gives up on the body: an answer, or the connection closed
+        assert not answer.startswith(b"HTTP/1.1 5")
+        dropped = websocket.create_connection(f"ws://127.0.0.1:{server.port}/socket.io/?EIO=4&transport=websocket")
+        assert dropped.recv().startswith("0")  # engine.io's open packet
+        dropped.send("40" + json.dumps({"token": display}))
+        assert dropped.recv().startswith("40")  # Socket.IO connected
+        threads_while_open, _rss = worker_threads_and_rss_mib(server)
+        dropped.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        dropped.sock.close()  # a reset: no close frame, as a phone that loses its network
+        deadline = time.monotonic() + 10
+        while worker_threads_and_rss_mib(server)[0] >= threads_while_open and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert worker_threads_and_rss_mib(server)[0] < threads_while_open  # the websocket's threads are let go
+        assert [issue(server.url, kiosk).status_code for _ in range(10)] == [201] * 10
+    finally:
+        server.kill()
+    assert "Traceback" not in (tmp_path / f"serve-{server.port}.log").read_text()
 
 
 def test_a_body_over_the_configured_limit_is_refused_with_413_and_the_json_error_shape(prepared, tmp_path):
