@@ -240,6 +240,13 @@ def seed(
                 uow.session.execute(insert(orm.tickets), builder.tickets)
             if builder.ratings:
                 uow.session.execute(insert(orm.ratings), builder.ratings)
+            counters = [
+                {"hall_id": hall.hall_id, "service": code, "business_day": day, "last_seq": last}
+                for code, last in builder.seq.items()
+                if last > 0
+            ]
+            if counters:  # the day numbers on after its seeded tickets (a time-zone change can make it today)
+                uow.session.execute(insert(orm.counters), counters)
             next_id = builder.next_id
             total += len(builder.tickets)
         rollups.forget(uow.session, hall.hall_id, end - timedelta(days=days), end - timedelta(days=1))

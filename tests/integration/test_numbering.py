@@ -2,14 +2,15 @@
 
 import threading
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from hallctl.adapters import orm
 from hallctl.domain.errors import Invalid, Refused
 from hallctl.domain.model import format_number
+from hallctl.reports.seed import seed
 from hallctl.services.tickets import IssueTicket, issue_ticket
 from tests.conftest import BOTH_DATABASES
 
@@ -102,3 +103,16 @@ def test_unknown_service_priority_or_kiosk_is_invalid_and_issues_nothing(hall):
             issue_ticket(hall, IssueTicket(**kw))
         assert info.value.field == field
     assert issue(hall)["number"] == "A001"
+
+
+@BOTH_DATABASES
+def test_a_day_filled_by_seed_goes_on_numbering_after_its_last_seeded_ticket(hall, clock):
+    today = clock().astimezone(hall.config.hall.zone).date()
+    seed(hall, 1, end=today + timedelta(days=1))  # today itself, as after a time-zone change back into a seeded day
+    with hall.uow(write=False) as uow:
+        seeded = uow.session.execute(
+            select(func.max(orm.tickets.c.seq)).where(
+                orm.tickets.c.service == "SB", orm.tickets.c.business_day == today
+            )
+        ).scalar_one()
+    assert issue(hall)["number"] == format_number("A", seeded + 1, 3)
