@@ -29,6 +29,8 @@ STATE_ZH = {
     PrinterState.ERROR: "故障",
     PrinterState.UNKNOWN: "无应答",
 }
+"""Each state's Chinese name, as the label catalogue has it (``hallctl.labels.DEVICE_STATE``; ``unknown``: the
+device has not answered)."""
 PRINTABLE = frozenset({PrinterState.READY, PrinterState.PAPER_NEAR_END})
 
 

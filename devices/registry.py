@@ -15,17 +15,13 @@ from datetime import datetime
 from hallctl.domain.events import DeviceChanged
 from hallctl.domain.times import iso, utcnow
 
+from .printer_status import STATE_ZH
+
 log = logging.getLogger(__name__)
 
-STATE_NAMES = {
-    "unknown": "未知",
-    "ready": "正常",
-    "offline": "离线",
-    "error": "故障",
-    "paper_near_end": "纸将尽",
-    "paper_out": "缺纸",
-    "cover_open": "纸仓盖未关",
-}
+STATE_NAMES: dict[str, str] = {state.value: name for state, name in STATE_ZH.items()}
+"""Every device state's Chinese name (a printer's states include every worker's); the same names as the label
+catalogue's (``hallctl.labels.DEVICE_STATE``, which devices may not import: a unit test compares them)."""
 
 
 @dataclass

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 
 from openpyxl import Workbook
@@ -37,6 +37,30 @@ COLUMNS = [
     "service_s",
     "rating_level",
 ]
+
+
+NAMED_COLUMNS: Mapping[str, str] = {
+    "status": "ticket_status",
+    "outcome": "outcome",
+    "service": "service",
+    "priority": "priority",
+    "rating_level": "rating_level",
+}
+"""The export's columns of codes, and the label catalogue's table that names them."""
+
+Names = Mapping[str, Mapping[str, str]]
+"""The label catalogue in one language, as ``GET /api/v1/labels`` serves it."""
+
+
+def named(rows: Iterable[Mapping[str, object]], names: Names) -> Iterator[dict[str, object]]:
+    """``rows`` with the codes in :data:`NAMED_COLUMNS` given their catalogue names (a code without one stays)."""
+    for row in rows:
+        yield {
+            column: names[NAMED_COLUMNS[column]].get(str(value), value)
+            if column in NAMED_COLUMNS and value not in (None, "")
+            else value
+            for column, value in row.items()
+        }
 
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

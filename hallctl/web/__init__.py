@@ -15,8 +15,19 @@ from hallctl.adapters.storage_errors import storage_failure
 from hallctl.services import audit
 from hallctl.services.context import Hall
 
-from . import limits, metrics, openapi, origins, pages, routes_hall, routes_reports, routes_tickets, routes_windows
-from .api import ApiError, ApiIndex, error_response
+from . import (
+    limits,
+    metrics,
+    openapi,
+    origins,
+    pages,
+    routes_hall,
+    routes_labels,
+    routes_reports,
+    routes_tickets,
+    routes_windows,
+)
+from .api import ApiError, ApiIndex, error_response, http_error_code
 from .message_queue import BatchingRedisManager
 from .proxies import trust_proxies
 from .realtime import Realtime
@@ -39,7 +50,7 @@ def create_app(hall: Hall, secret_key: str) -> tuple[Flask, SocketIO]:
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
     )
     app.json = UnicodeJSONProvider(app)
-    for module in (routes_tickets, routes_windows, routes_hall, routes_reports, metrics):
+    for module in (routes_tickets, routes_windows, routes_hall, routes_reports, routes_labels, metrics):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)
     metrics.instrument(app, hall)  # first: its clock starts before the other hooks, its count sees their reply
     app.register_blueprint(pages.bp)
@@ -139,7 +150,7 @@ def _errors(app: Flask) -> None:
         if not request.path.startswith(API_PREFIX):
             return exc
         status = exc.code or 400
-        code = (exc.name or "error").lower().replace(" ", "_")
+        code = http_error_code(status)
         messages = {
             404: f"no such endpoint: {request.method} {request.path}",
             405: f"{request.method} is not allowed on {request.path}",

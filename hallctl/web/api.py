@@ -35,6 +35,25 @@ STATUS = {
 }
 
 
+HTTP_ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "request_entity_too_large",
+    415: "unsupported_media_type",
+    429: "too_many_requests",
+}
+"""The error code of an HTTP error the framework answers (an unknown path, a body too large, a rate exceeded)."""
+
+
+def http_error_code(status: int) -> str:
+    """The error code of the framework's HTTP error ``status`` (``bad_request`` or ``internal`` when unlisted):
+    every code the API returns is in the label catalogue (:data:`hallctl.labels.errors.ERRORS`)."""
+    return HTTP_ERROR_CODES.get(status, "bad_request" if status < 500 else "internal")
+
+
 class ApiError(Exception):
     """An error reply: ``{"error": {"code", "message", "field"}}``."""
 
