@@ -20,9 +20,8 @@ import pytest
 import requests
 
 from hallctl.web.limits import RATE_VARIABLE
-from testbed.servers import free_port
 from tests.conftest import hall_toml
-from tests.e2e.served import HALLCTL, run
+from tests.e2e.served import HALLCTL, Served, run
 
 pytestmark = pytest.mark.timeout(300)  # each test runs up to ten hallctl processes; a loaded 2-core machine is slow
 
@@ -33,41 +32,13 @@ def issuing_at_load(monkeypatch):
     monkeypatch.setenv(RATE_VARIABLE, "100000 per minute")
 
 
-class Serving:
-    """``hallctl serve`` on a free port until ``stop()`` (SIGTERM), ready once its health check answers."""
-
-    def __init__(self, config: Path, tmp_path: Path) -> None:
-        port = free_port()
-        self.url = f"http://127.0.0.1:{port}"
-        self.log = open(tmp_path / f"serve-{port}.log", "w")  # noqa: SIM115 — open for the server's life
-        self.proc = subprocess.Popen(
-            [*HALLCTL, "serve", "--config", str(config), "--host", "127.0.0.1", "--port", str(port)],
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and self.proc.poll() is None:
-            try:
-                if requests.get(f"{self.url}/api/v1/healthz", timeout=5).ok:
-                    return
-            except requests.RequestException:
-                time.sleep(0.1)
-        self.stop()
-        raise AssertionError(f"the server did not start: see {self.log.name}")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=60)
-        self.log.close()
-
-
 def tickets_in(database: Path) -> dict[int, str]:
     """The tickets stored in a SQLite file: number by id."""
     with contextlib.closing(sqlite3.connect(database)) as db:
         return dict(db.execute("SELECT id, number FROM tickets"))
 
 
-def issue(server: Serving, kiosk: str, count: int) -> list[dict]:
+def issue(server: Served, kiosk: str, count: int) -> list[dict]:
     """Issue ``count`` tickets through the kiosk's token; the acknowledged replies."""
     headers = {"Authorization": f"Bearer {kiosk}"}
     replies = [
@@ -92,20 +63,20 @@ def backup_of_three(prepared, tmp_path):
         (config file, backup file, the three tickets in the backup, the kiosk's token).
     """
     config, kiosk, _display = prepared
-    server = Serving(config, tmp_path)
+    server = Served(config, tmp_path)
     try:
         three = issue(server, kiosk, 3)
         made = run("backup", "--config", str(config), "--out", str(tmp_path / "b.sqlite3"))
         assert made.returncode == 0, made.stderr
         issue(server, kiosk, 2)
     finally:
-        server.stop()
+        server.kill()
     return config, tmp_path / "b.sqlite3", three, kiosk
 
 
 def test_a_backup_taken_while_clients_issue_holds_every_ticket_acknowledged_before_it_began(prepared, tmp_path):
     config, kiosk, _display = prepared
-    server = Serving(config, tmp_path)
+    server = Served(config, tmp_path)
     acknowledged: list[dict] = []
     lock = threading.Lock()
     stop = threading.Event()
@@ -143,7 +114,7 @@ def test_a_backup_taken_while_clients_issue_holds_every_ticket_acknowledged_befo
         stop.set()
         for worker in workers:
             worker.join()
-        server.stop()
+        server.kill()
     assert made.returncode == 0, made.stderr
     backup = tmp_path / "backups" / "live.sqlite3"
     stored = tickets_in(backup)
@@ -169,21 +140,21 @@ def test_a_restore_keeps_the_replaced_database_and_the_hall_serves_the_backup(ba
     assert len(kept) == 1 and len(tickets_in(kept[0])) == 5, "the replaced database, all five tickets, is kept"
     assert stat.S_IMODE(kept[0].stat().st_mode) == 0o600
     assert {ticket["id"]: ticket["number"] for ticket in three} == tickets_in(tmp_path / "hall.db")
-    server = Serving(config, tmp_path)  # the restored hall serves, and numbering continues from the backup
+    server = Served(config, tmp_path)  # the restored hall serves, and numbering continues from the backup
     try:
         next_number = issue(server, kiosk, 1)[0]["number"]
         assert int(next_number[1:]) == int(three[-1]["number"][1:]) + 1
     finally:
-        server.stop()
+        server.kill()
 
 
 def test_a_restore_is_refused_while_the_server_runs(backup_of_three, tmp_path):
     config, backup, _three, _kiosk = backup_of_three
-    server = Serving(config, tmp_path)
+    server = Served(config, tmp_path)
     try:
         refused = run("restore", "--config", str(config), str(backup), "--yes")
     finally:
-        server.stop()
+        server.kill()
     assert refused.returncode == 2
     assert "server is running" in one_line(refused.stderr)
     assert len(tickets_in(tmp_path / "hall.db")) == 5 and not list(tmp_path.glob("hall.db.before-restore-*"))
