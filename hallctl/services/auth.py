@@ -112,7 +112,9 @@ def _forget(hall: Hall, token_ids: list[int]) -> int:
 def add_token(hall: Hall, name: str, role: str) -> str:
     """Create a bearer token for a kiosk, display or device; returns it once, stores its hash."""
     if role not in TOKEN_ROLES + USER_ROLES:
-        raise Invalid(f"role must be one of {', '.join(TOKEN_ROLES)}", field="role")
+        raise Invalid(
+            f"role must be one of {', '.join(TOKEN_ROLES)} / 角色须为 {'、'.join(TOKEN_ROLES)} 之一", field="role"
+        )
     token = secrets.token_urlsafe(24)
     with hall.uow() as uow:
         uow.tokens.add(name, role, _hash(token), hall.now())

@@ -135,6 +135,11 @@ def test_a_revoked_device_token_stops_working_at_once(hall):
     assert auth.resolve(hall, token) is None
 
 
+def test_a_token_of_an_unknown_role_is_refused_in_both_languages(hall):
+    with pytest.raises(Invalid, match="role must be one of kiosk.*角色须为 kiosk、"):
+        auth.add_token(hall, "x", "root")
+
+
 def test_the_audit_log_lists_the_latest_lines_first(hall, clock):
     audit.record(hall, "li", "staff", "POST", "/api/v1/windows/1/call", 200, "10.0.0.1")
     clock.advance(seconds=1)
