@@ -1,11 +1,17 @@
-/* hallctl pages: strings in zh and en, the API client, live rooms over Socket.IO, small DOM helpers. */
+/* hallctl pages: the page's strings and the server's label catalogue in zh and en, the API client with one error
+   display, live rooms over Socket.IO, small DOM helpers. */
 "use strict";
 
 const Hall = (() => {
-  const STRINGS = HALL_STRINGS;  // strings.js, loaded before this script
+  const STRINGS = HALL_STRINGS;  // strings.js, loaded before this script: the pages' own words
 
   const data = JSON.parse(document.getElementById("page-data").textContent);
+  // the server's label catalogue (GET /api/v1/labels) in both languages, embedded by base.html
+  const LABELS = JSON.parse(document.getElementById("labels").textContent);
+  const PAGE = document.body.dataset.page;  // kiosk, phone, staff, manage, screen: where error messages show
   const langListeners = [];
+  let banner = null;  // { error, place } or { note }: on screen until the next success
+  let offline = false;
   let csrf = null;  // the session's CSRF token, sent on every POST made with the session cookie
   let lang = localStorage.getItem("hallctl.lang") === "en" ? "en" : "zh";
 
@@ -15,11 +21,28 @@ const Hall = (() => {
     return text;
   }
 
+  /** The catalogue's name of ``code`` in ``table`` (ticket_status, outcome, device_state …) in the page's language. */
+  function label(table, code) {
+    const key = String(code);
+    return LABELS[lang][table]?.[key] ?? LABELS.zh[table]?.[key] ?? key;
+  }
+
+  /**
+   * What a person reads for a failed request: the catalogue's message for its error code as ``place`` (a page, or
+   * ``login``) shows it, else as this page shows it; a generic message for anything else (never the server's text).
+   */
+  function errorText(error, place) {
+    const entry = LABELS[lang].errors[error?.code];
+    if (!entry) return LABELS[lang].generic_error;
+    return entry[place] ?? entry[PAGE] ?? entry.message;
+  }
+
   function applyLang() {
     document.documentElement.lang = lang === "en" ? "en" : "zh-CN";
     document.querySelectorAll("[data-t]").forEach((node) => { node.textContent = t(node.dataset.t); });
     document.querySelectorAll("[data-t-label]").forEach((node) => { node.setAttribute("aria-label", t(node.dataset.tLabel)); });
     document.querySelector("button.lang").textContent = t("switch_lang");
+    showBanner();
     langListeners.forEach((listener) => listener());
   }
 
@@ -39,11 +62,13 @@ const Hall = (() => {
     return found ? name(found) : code;
   }
 
+  /** A refused or failed request: ``status`` (0: no answer), the API's error ``code``, the request's ``method``. */
   class ApiFailure extends Error {
-    constructor(status, body) {
+    constructor(status, body, method) {
       super(body?.error?.message || `HTTP ${status}`);
       this.status = status;
       this.code = body?.error?.code;
+      this.method = method;
     }
   }
 
@@ -53,12 +78,23 @@ const Hall = (() => {
     if (options.token) headers.Authorization = `Bearer ${options.token}`;
     else if (csrf && method !== "GET") headers["X-CSRF-Token"] = csrf;
     if (body !== undefined) headers["Content-Type"] = "application/json";
-    const reply = await fetch(`/api/v1${path}`, {
-      method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: "same-origin",
-    });
+    let reply;
+    try {
+      reply = await fetch(`/api/v1${path}`, {
+        method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: "same-origin",
+      });
+    } catch {
+      throw new ApiFailure(0, null, method);
+    }
     const text = await reply.text();
-    const parsed = text ? JSON.parse(text) : null;
-    if (!reply.ok) throw new ApiFailure(reply.status, parsed);
+    let parsed = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      if (reply.ok) throw new ApiFailure(reply.status, null, method);
+    }
+    if (!reply.ok) throw new ApiFailure(reply.status, parsed, method);
+    succeeded(method);
     return parsed;
   }
 
@@ -69,11 +105,15 @@ const Hall = (() => {
   function live(room, auth, onSnapshot, onEvent) {
     const socket = io({ auth, transports: ["websocket"] });
     socket.on("connect", () => {
-      toast(null);
-      socket.emit("join", { room }, (reply) => { if (reply && !reply.ok) toast(reply.error); });
+      offline = false;
+      succeeded("GET");  // the snapshot that follows heals what a failed read missed
+      socket.emit("join", { room }, (reply) => { if (reply && !reply.ok) failed({ code: reply.code }); });
     });
-    socket.on("disconnect", () => toast(t("offline")));
-    socket.on("connect_error", () => toast(t("offline")));
+    socket.on("disconnect", () => { offline = true; showBanner(); });
+    socket.on("connect_error", (refusal) => {
+      if (refusal?.data?.error?.code) failed({ code: refusal.data.error.code });  // refused: no retry follows
+      else { offline = true; showBanner(); }
+    });
     socket.on("snapshot", (message) => { if (message.room === room) onSnapshot(message.state); });
     socket.onAny((event, payload) => { if (event !== "snapshot") onEvent(event, payload); });
     return socket;
@@ -106,10 +146,34 @@ const Hall = (() => {
     box.hidden = !message;
   }
 
-  /** A failed action: the server's message, shown to the user (never swallowed). */
-  function failed(error) {
-    toast(`${t("error")}: ${error.message}`);
-    setTimeout(() => { if (document.querySelector(".toast").textContent.includes(error.message)) toast(null); }, 6000);
+  /** The banner: the error on screen (in the page's language), else the lost connection, else nothing. */
+  function showBanner() {
+    const box = document.querySelector(".toast");
+    box.classList.toggle("error", Boolean(banner?.error));
+    if (banner) toast(banner.note ? t(banner.note) : errorText(banner.error, banner.place));
+    else toast(offline ? t("offline") : null);
+  }
+
+  /**
+   * A failed action or read: the catalogue's message for its error code, in the page's language, until the next
+   * success (``place``: where it shows, when not the page itself, e.g. ``login``). Never swallowed.
+   */
+  function failed(error, place) {
+    banner = { error, place };
+    showBanner();
+  }
+
+  /** A page's own notice (a key of strings.js, e.g. nothing_waiting), shown like an error until the next action. */
+  function inform(key) {
+    banner = { note: key };
+    showBanner();
+  }
+
+  /** A request succeeded: any successful action clears the error; a successful read clears a failed read's. */
+  function succeeded(method) {
+    if (!banner || (method === "GET" && banner.error?.method !== "GET")) return;
+    banner = null;
+    showBanner();
   }
 
   /** 125 → "2:05"; 3725 → "1:02:05" */
@@ -166,7 +230,7 @@ const Hall = (() => {
           form.remove();
           resolve(who);
         } catch (error) {
-          failed(error);
+          failed(error, "login");
         }
       });
       container.replaceChildren(form);
@@ -182,8 +246,7 @@ const Hall = (() => {
   });
 
   return {
-    data, t, name, serviceName, onLang, api, ApiFailure, live, debounce, el, toast, failed, clockText, since,
-    deviceToken,
-    estimateText, login, get lang() { return lang; },
+    data, t, label, name, serviceName, onLang, api, ApiFailure, live, debounce, el, toast, failed, inform, errorText,
+    clockText, since, deviceToken, estimateText, login, get lang() { return lang; },
   };
 })();

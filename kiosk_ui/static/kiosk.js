@@ -10,7 +10,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const token = Hall.deviceToken(`hallctl.kiosk.${data.kiosk}.token`);
   const green = data.priorities.filter((p) => p.weight > 1).sort((a, b) => b.weight - a.weight)[0];
 
-  const state = { services: [], category: null, priority: false, appointment: null, ticket: null,
+  const state = { services: [], category: null, priority: false, appointment: null, ticket: null, outage: null,
                   shownAt: 0, touchedAt: Date.now() };
 
   function categories() {
@@ -35,7 +35,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const names = inside.map((s) => Hall.name(s)).join(" · ");
     return el("button", { type: "button", class: "tile", role: "listitem", dataset: { category },
                           onclick: () => { state.category = category; render(); } },
-      el("span", { class: "tile-name" }, category),
+      el("span", { class: "tile-name" }, Hall.label("category", category)),
       el("span", { class: "tile-meta" }, `${names} · ${t("waiting_n", { n: waiting })}`));
   }
 
@@ -59,6 +59,7 @@ document.addEventListener("DOMContentLoaded", () => {
       appointment.textContent = t("appointment_on", { code: state.appointment.code, slot: state.appointment.label });
     }
     if (state.ticket) renderTicket();
+    if (state.outage) $("section.out-of-service .notice").textContent = Hall.errorText(state.outage);
   }
 
   function printText(ticket) {
@@ -94,10 +95,10 @@ document.addEventListener("DOMContentLoaded", () => {
     if (!$("section.out-of-service")) {
       $("main").append(el("section", { class: "out-of-service card", role: "alert", hidden: true },
         el("h2", { dataset: { t: "out_of_service" } }, t("out_of_service")),
-        el("p", { class: "notice", dataset: { t: "ask_staff" } }, t("ask_staff")),
-        el("p", { class: "muted reason" })));
+        el("p", { class: "notice" })));
     }
-    $("section.out-of-service .reason").textContent = error.code || "";
+    state.outage = error;
+    $("section.out-of-service .notice").textContent = Hall.errorText(error);
     state.ticket = null;
     show("out-of-service");
     setTimeout(async function retry() {
@@ -164,7 +165,7 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 
   function reset() {
-    Object.assign(state, { category: null, priority: false, appointment: null, ticket: null });
+    Object.assign(state, { category: null, priority: false, appointment: null, ticket: null, outage: null });
     setLarge(false);
     show("start");
     refresh();

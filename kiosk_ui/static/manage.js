@@ -18,7 +18,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       list.push(t("alert_wait", { service: Hall.name(s), min: minutes(s.longest_wait_s), target: s.target_wait_min }));
     }
     for (const d of hall.devices.filter((row) => row.state === "offline" || row.state === "error")) {
-      list.push(t("alert_device", { name: d.name, state: t(`dev.${d.state}`) }));
+      list.push(t("alert_device", { name: d.name, state: Hall.label("device_state", d.state) }));
     }
     for (const a of (hall.alerts || []).filter((row) => row.kind === "issue_rate")) {
       list.push(t("alert_issue_rate", { kiosk: a.kiosk_name, rate: a.rate }));
@@ -36,8 +36,8 @@ document.addEventListener("DOMContentLoaded", async () => {
     const current = w.current;
     const from = current?.status === "serving" ? current.started_at : current?.called_at;
     return el("div", { class: "win", dataset: { window: w.number, state: w.state } },
-      el("div", {}, el("strong", {}, t("window_n", { n: w.number })), " · ", t(`state.${w.state}`),
-        w.pause_reason ? ` (${w.pause_reason})` : ""),
+      el("div", {}, el("strong", {}, t("window_n", { n: w.number })), " · ", Hall.label("window_state", w.state),
+        w.pause_reason ? ` (${Hall.label("pause_reason", w.pause_reason)})` : ""),
       el("div", { class: "muted" }, w.staff || "—"),
       el("div", { class: "number" }, current ? current.number : "—"),
       current ? el("div", { class: "timer", dataset: { since: from || "" } }, Hall.clockText(Hall.since(from))) : null);
@@ -58,8 +58,8 @@ document.addEventListener("DOMContentLoaded", async () => {
       el("td", {}, statusTag(s)))));
     $(".windows").replaceChildren(...hall.windows.map(windowCard));
     $(".devices tbody").replaceChildren(...hall.devices.map((d) => el("tr", { dataset: { device: d.name } },
-      el("td", {}, d.name), el("td", {}, t(`kind.${d.kind}`)),
-      el("td", {}, el("span", { class: `tag ${d.state === "ready" ? "good" : "bad"}` }, t(`dev.${d.state}`))),
+      el("td", {}, d.name), el("td", {}, Hall.label("device_kind", d.kind)),
+      el("td", {}, el("span", { class: `tag ${d.state === "ready" ? "good" : "bad"}` }, Hall.label("device_state", d.state))),
       el("td", {}, d.last_error || ""))));
     renderToday();
     renderCases();
@@ -79,13 +79,13 @@ document.addEventListener("DOMContentLoaded", async () => {
   function caseRow(c) {
     const note = el("input", { name: "note", maxlength: 2000, "aria-label": t("note"), placeholder: t("note") });
     const buttons = c.actions.map((action) => el("button", { type: "button", dataset: { action },
-      onclick: () => work(c.id, action, note.value) }, t(`act.${action}`)));
+      onclick: () => work(c.id, action, note.value) }, Hall.label("followup_action", action)));
     return el("tr", { dataset: { case: c.id, state: c.state } },
       el("td", { class: "number" }, c.number || "—"), el("td", {}, Hall.serviceName(c.service)),
       el("td", {}, c.window ?? "—"), el("td", {}, c.staff || "—"),
-      el("td", {}, `${t(`level.${c.level}`)}${c.reasons.length ? `：${c.reasons.join("、")}` : ""}`,
+      el("td", {}, `${Hall.label("rating_level", c.level)}${c.reasons.length ? `：${c.reasons.join("、")}` : ""}`,
         c.comment ? el("div", { class: "muted" }, c.comment) : null),
-      el("td", { class: "case-state" }, c.state_name),
+      el("td", { class: "case-state" }, Hall.label("followup_state", c.state)),
       el("td", {}, c.due_on || "—", c.overdue ? el("span", { class: "tag bad" }, ` ⚠ ${t("overdue")}`) : null),
       el("td", {}, el("div", { class: "inline" }, note, ...buttons)));
   }

@@ -11,15 +11,13 @@ document.addEventListener("DOMContentLoaded", () => {
   let audio = null;
 
   function statusLines(tk) {
+    const status = Hall.label("ticket_status", tk.status);
     switch (tk.status) {
-      case "waiting": return [t("status.waiting"), t("ahead_n", { n: tk.ahead }), Hall.estimateText(tk.est_wait_min)];
+      case "waiting": return [status, t("ahead_n", { n: tk.ahead }), Hall.estimateText(tk.est_wait_min)];
       case "called": return [t("called_to", { n: tk.window }), "", ""];
       case "serving": return [t("serving_at", { n: tk.window }), "", ""];
       case "finished": return [t("finished_thanks"), "", ""];
-      case "no_show": return [t("status.no_show"), t("no_show_msg"), ""];
-      case "transferred": return [t("status.transferred"), t("transferred_msg"), ""];
-      case "held": return [t("status.held"), t("held_msg"), ""];
-      default: return [t(`status.${tk.status}`), "", ""];
+      default: return [status, Hall.label("ticket_status_help", tk.status), ""];
     }
   }
 
@@ -43,7 +41,7 @@ document.addEventListener("DOMContentLoaded", () => {
     $(".levels").replaceChildren(...[1, 2, 3, 4, 5].map((n) => el("button", {
       type: "button", "aria-pressed": String(level === n), dataset: { level: n },
       onclick: () => { level = n; renderLevels(); },
-    }, t(`level.${n}`))));
+    }, Hall.label("rating_level", n))));
     const bad = level >= 4;
     const box = $(".reasons");
     box.hidden = !bad;

@@ -33,9 +33,9 @@ document.addEventListener("DOMContentLoaded", async () => {
   }
 
   function fillSelects() {
-    options($("select[name=outcome]"), data.outcomes, (o) => t(`outcome.${o}`));
-    options($("select[name=hold]"), data.hold_kinds, (k) => t(`hold.${k}`));
-    options($("select[name=pause]"), PAUSE_REASONS, (r) => t(`pause.${r}`));
+    options($("select[name=outcome]"), data.outcomes, (o) => Hall.label("outcome", o));
+    options($("select[name=hold]"), data.hold_kinds, (k) => Hall.label("hold_kind", k));
+    options($("select[name=pause]"), PAUSE_REASONS, (r) => Hall.label("pause_reason", r));
     const targets = [...data.services.map((s) => `service:${s.code}`),
                      ...data.windows.filter((n) => n !== number).map((n) => `window:${n}`)];
     options($("select[name=transfer]"), targets, (target) => {
@@ -47,7 +47,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   function row(ticket, action, label) {
     const cells = [el("td", { class: "number" }, ticket.number), el("td", {}, Hall.serviceName(ticket.service))];
     if (action === "resume") {
-      cells.push(el("td", {}, t(`hold.${ticket.hold_kind}`)));
+      cells.push(el("td", {}, Hall.label("hold_kind", ticket.hold_kind)));
     } else {
       cells.push(el("td", {}, ticket.priority && ticket.priority !== "normal" ? t("priority") : ""));
       cells.push(el("td", { class: "wait", dataset: { wait: ticket.wait_s } }, Hall.clockText(ticket.wait_s)));
@@ -62,10 +62,12 @@ document.addEventListener("DOMContentLoaded", async () => {
     if (!view) return;
     const w = view.window;
     $(".window-title").textContent = t("window_n", { n: w.number });
-    $(".window-state").textContent = t(`state.${w.state}`) + (w.pause_reason ? ` (${w.pause_reason})` : "");
+    $(".window-state").textContent = Hall.label("window_state", w.state)
+      + (w.pause_reason ? ` (${Hall.label("pause_reason", w.pause_reason)})` : "");
     $(".current-number").textContent = view.current ? view.current.number : "—";
     $(".current-service").textContent = view.current
-      ? `${Hall.serviceName(view.current.service)} · ${t(`status.${view.current.status}`)}` : t("none_current");
+      ? `${Hall.serviceName(view.current.service)} · ${Hall.label("ticket_status", view.current.status)}`
+      : t("none_current");
     const can = allowed();
     document.querySelectorAll("[data-action]").forEach((button) => {
       button.disabled = !can[button.dataset.action];
@@ -101,7 +103,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   function body(action) {
     if (action === "finish") return { outcome: $("select[name=outcome]").value };
     if (action === "hold") return { kind: $("select[name=hold]").value };
-    if (action === "pause") return { reason: t(`pause.${$("select[name=pause]").value}`) };
+    if (action === "pause") return { reason: $("select[name=pause]").value };  // the code; pages show its name
     if (action === "transfer") {
       const [kind, value] = $("select[name=transfer]").value.split(":");
       return kind === "service" ? { service: value } : { window: Number(value) };
@@ -112,7 +114,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   async function act(action, payload) {
     try {
       const result = await api("POST", `/windows/${number}/${action}`, payload ?? body(action));
-      if (action === "call" && result === null) Hall.failed(new Error(t("nothing_waiting")));
+      if (action === "call" && result === null) Hall.inform("nothing_waiting");
       if (action === "logout") {
         localStorage.removeItem("hallctl.staff.window");
         location.reload();

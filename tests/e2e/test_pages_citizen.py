@@ -76,7 +76,7 @@ def test_the_kiosk_outside_opening_hours_says_the_hall_is_closed(pages, served):
 def test_the_phone_page_with_a_wrong_token_says_so(pages, served):
     ticket = issue(served, "SB")
     phone = pages.open(f"/t/{ticket['id']}?token=forged")
-    expect(phone.locator(".toast")).to_contain_text("no ticket")
+    expect(phone.locator(".toast")).to_have_text("没有找到这张号票，请重新扫描号票上的二维码")
     assert pages.errors and all("404" in error for error in pages.errors)  # Chromium logs the refused request
     pages.errors.clear()
 

@@ -52,7 +52,7 @@ def test_the_console_disables_what_the_window_cannot_do_and_works_transfer_hold_
 
     console.select_option("select[name=pause]", "meeting")
     console.keyboard.press("p")
-    expect(console.locator(".window-state")).to_have_text("暂停 (会议)")
+    expect(console.locator(".window-state")).to_have_text("暂停服务 (会议)")
     expect(console.locator("[data-action=call]")).to_be_disabled()
     expect(console.locator("[data-action=pause]")).to_be_hidden()
     console.click("[data-action=unpause]")
