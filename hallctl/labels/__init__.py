@@ -1,10 +1,10 @@
 """The zh/en label catalogue: the names every page, export and ticket shows for the hall's states and codes.
 
 The domain keeps codes (``waiting``, ``idle``, level ``4``); what a person reads for them lives here, once, in
-both languages: states, outcomes and reasons in :mod:`.states`, service categories in :mod:`.categories`, the
-message for each error code in :mod:`.errors`, and the whole catalogue of a hall in one language in
-:mod:`.catalogue` (``GET /api/v1/labels``). Look a name up with :func:`zh` or :func:`en`, e.g.
-``zh(TICKET_STATUS, ticket.status)``.
+both languages: states, outcomes and reasons in :mod:`.states`; the English names of the categories and
+bad-rating reasons the config writes in Chinese in :mod:`.configured`; the message for each error code in
+:mod:`.errors`; and the whole catalogue of a hall in one language in :mod:`.catalogue` (``GET /api/v1/labels``).
+Look a name up with :func:`zh` or :func:`en`, e.g. ``zh(TICKET_STATUS, ticket.status)``.
 """
 
 from __future__ import annotations

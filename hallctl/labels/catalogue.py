@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from hallctl.config import Config
 
-from .categories import category_labels
+from .configured import CATEGORY_EN, RATING_REASON_EN, configured_labels
 from .errors import ERRORS, GENERIC, ErrorText
 from .states import (
     DEVICE_KIND,
@@ -51,11 +51,12 @@ def pick(label: Label, lang: Lang) -> str:
 
 
 def hall_tables(config: Config) -> dict[str, dict[str, Label]]:
-    """The hall's own names: its services, priority classes and service categories."""
+    """The hall's own names: its services, priority classes, service categories and bad-rating reasons."""
     return {
         "service": {s.code: Label(s.name, s.name_en or s.name) for s in config.services},
         "priority": {p.code: Label(p.name, p.name_en or p.name) for p in config.priorities},
-        "category": category_labels(dict.fromkeys(s.category for s in config.services)),
+        "category": configured_labels(dict.fromkeys(s.category for s in config.services), CATEGORY_EN),
+        "rating_reason": configured_labels(config.ratings.reasons, RATING_REASON_EN),
     }
 
 

@@ -39,7 +39,7 @@ def labels(principal, body, query):
     """The hall's label catalogue in ``lang``; for anyone."""
     if query.lang not in LANGS:
         raise ApiError(400, "unsupported_language", f"lang must be one of {', '.join(LANGS)}", "lang")
-    reply: Response = jsonify(catalogue(current_hall().config, query.lang))
+    reply = jsonify(catalogue(current_hall().config, query.lang))
     reply.cache_control.public = True
     reply.cache_control.max_age = MAX_AGE_S
     reply.add_etag()

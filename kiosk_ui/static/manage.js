@@ -83,7 +83,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     return el("tr", { dataset: { case: c.id, state: c.state } },
       el("td", { class: "number" }, c.number || "—"), el("td", {}, Hall.serviceName(c.service)),
       el("td", {}, c.window ?? "—"), el("td", {}, c.staff || "—"),
-      el("td", {}, `${Hall.label("rating_level", c.level)}${c.reasons.length ? `：${c.reasons.join("、")}` : ""}`,
+      el("td", {}, `${Hall.label("rating_level", c.level)}${c.reasons.length ? `：${c.reasons.map((r) => Hall.label("rating_reason", r)).join("、")}` : ""}`,
         c.comment ? el("div", { class: "muted" }, c.comment) : null),
       el("td", { class: "case-state" }, Hall.label("followup_state", c.state)),
       el("td", {}, c.due_on || "—", c.overdue ? el("span", { class: "tag bad" }, ` ⚠ ${t("overdue")}`) : null),

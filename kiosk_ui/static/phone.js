@@ -46,8 +46,10 @@ document.addEventListener("DOMContentLoaded", () => {
     const box = $(".reasons");
     box.hidden = !bad;
     if (!box.querySelector("input")) {
-      box.append(...data.reasons.map((reason) => el("label", {}, el("input", { type: "checkbox", name: "reason", value: reason }), reason)));
+      box.append(...data.reasons.map((reason) => el("label", {},
+        el("input", { type: "checkbox", name: "reason", value: reason }), el("span", { class: "reason-name", dataset: { reason } }))));
     }
+    box.querySelectorAll(".reason-name").forEach((node) => { node.textContent = Hall.label("rating_reason", node.dataset.reason); });
     $(".rating button[type=submit]").disabled = level === null;
   }
 

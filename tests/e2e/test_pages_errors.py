@@ -124,3 +124,9 @@ def test_the_console_shows_states_and_reasons_by_the_catalogue_s_names(pages, se
     expect(console.locator("select[name=outcome] option[value=needs_materials]")).to_have_text(
         english["outcome"]["needs_materials"]
     )
+
+
+def test_a_hall_screen_with_a_wrong_token_says_it_is_not_activated(pages, served):
+    screen = pages.open("/screen?token=not-a-display-token", viewport=(1920, 1080))
+    expect(screen.locator(".toast")).to_have_text(message(served, "zh", "unauthenticated", "screen"))
+    assert shown_in_chinese(screen) == "本屏未激活，请联系工作人员"  # the Socket.IO connection was refused

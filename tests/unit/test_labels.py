@@ -3,6 +3,7 @@ every state, outcome and reason has one name, the same in every module that show
 
 import ast
 import re
+from importlib import resources
 from pathlib import Path
 from typing import get_args
 
@@ -11,7 +12,7 @@ from werkzeug.exceptions import default_exceptions
 import hallctl
 from devices.printer_status import STATE_ZH, PrinterState
 from devices.registry import STATE_NAMES
-from hallctl.config import DeviceKind
+from hallctl.config import DeviceKind, load_config
 from hallctl.domain.followup import MOVES, CaseState
 from hallctl.domain.ticket import HoldKind, Outcome, PrintStatus, Status
 from hallctl.domain.window import WindowState
@@ -26,6 +27,7 @@ from hallctl.labels import (
     TICKET_STATUS,
     WINDOW_STATE,
 )
+from hallctl.labels.catalogue import catalogue
 from hallctl.labels.errors import ERRORS, PLACES
 from hallctl.web.api import http_error_code
 
@@ -134,3 +136,12 @@ def test_one_chinese_name_per_ticket_status():
         "已转移",
     )
     assert DEVICE_STATE["unknown"].zh == "无应答"
+
+
+def test_the_catalogue_names_the_demo_hall_s_categories_and_reasons_in_english():
+    config = load_config(resources.files("hallctl") / "demo" / "hall.toml")
+    zh, en = catalogue(config, "zh"), catalogue(config, "en")
+    assert zh["category"]["不动产"] == "不动产" and en["category"]["不动产"] == "Real estate"
+    assert en["rating_reason"]["效率低"] == "Slow service"
+    assert set(en["category"]) == {s.category for s in config.services}
+    assert en["errors"].keys() == zh["errors"].keys() == ERRORS.keys()

@@ -1,8 +1,8 @@
-"""The English names of the service categories (业务类别) halls use.
+"""The English names of what the config names in Chinese only: service categories (业务类别) and bad-rating reasons.
 
-A service's ``category`` in the config is its Chinese name; the kiosk groups services by it. The standard
-categories of a 政务服务中心 have their English name here; a category not listed keeps its Chinese name in
-English too.
+A service's ``category`` and ``[ratings] reasons`` are written in Chinese in the config (a reason is stored with
+the rating as written). The standard ones of a 政务服务中心 have their English name here; one not listed keeps its
+Chinese name in English too.
 """
 
 from __future__ import annotations
@@ -48,7 +48,20 @@ CATEGORY_EN: Mapping[str, str] = {
     "其他": "Other",
 }
 
+RATING_REASON_EN: Mapping[str, str] = {
+    "态度不好": "Unfriendly staff",
+    "服务态度差": "Unfriendly staff",
+    "效率低": "Slow service",
+    "等候时间长": "Long wait",
+    "一次性告知不清": "Requirements not explained at once",
+    "材料要求不合理": "Unreasonable document requests",
+    "多次跑腿": "Had to come back several times",
+    "业务不熟练": "Staff unsure of the procedure",
+    "环境差": "Poor surroundings",
+    "其他": "Other",
+}
 
-def category_labels(categories: Iterable[str]) -> dict[str, Label]:
-    """The names of ``categories`` (as the config spells them, in Chinese), in zh and en."""
-    return {name: Label(name, CATEGORY_EN.get(name, name)) for name in categories if name}
+
+def configured_labels(names: Iterable[str], english: Mapping[str, str]) -> dict[str, Label]:
+    """Chinese ``names`` from the config with their English names in ``english`` (else the Chinese again)."""
+    return {name: Label(name, english.get(name, name)) for name in names if name}
