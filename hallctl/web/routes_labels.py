@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from flask import Response, jsonify, request
+from flask import jsonify, request
 from pydantic import BaseModel, ConfigDict, Field
 
 from hallctl.labels.catalogue import LANGS, catalogue
