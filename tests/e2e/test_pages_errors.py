@@ -13,7 +13,8 @@ import requests
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
-from tests.e2e.helpers.pages import KIOSK_POST, issue, open_console
+from tests.e2e.helpers.pages import KIOSK_POST, issue, open_console, open_dashboard
+from tests.e2e.served import logged_in
 
 ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
 
@@ -130,3 +131,25 @@ def test_a_hall_screen_with_a_wrong_token_says_it_is_not_activated(pages, served
     screen = pages.open("/screen?token=not-a-display-token", viewport=(1920, 1080))
     expect(screen.locator(".toast")).to_have_text(message(served, "zh", "unauthenticated", "screen"))
     assert shown_in_chinese(screen) == "本屏未激活，请联系工作人员"  # the Socket.IO connection was refused
+
+
+def test_a_manager_approving_their_own_appeal_is_told_another_manager_must_review_it(pages, served):
+    ticket = issue(served, "SB")
+    staff = logged_in(served.url, "staff1", PASSWORD)
+    for action in ("login", "call", "start", "finish"):
+        staff.post(f"{served.url}/api/v1/windows/1/{action}", json={}, timeout=5).raise_for_status()
+    rating = {"level": 5, "reasons": ["态度不好"]}
+    url = f"{served.url}/api/v1/tickets/{ticket['id']}/rating"
+    requests.post(url, params={"token": ticket["track_token"]}, json=rating, timeout=5).raise_for_status()
+    dashboard = open_dashboard(pages)
+    case = dashboard.locator(".followups tbody tr[data-case]")
+    case.locator("input[name=note]").fill("窗口已核实：当时在等材料")
+    case.locator("button[data-action=appeal]").click()
+    expect(case.locator(".case-state")).to_have_text(catalogue(served, "zh")["followup_state"]["appealed"])
+    case.locator("button[data-action=approve_appeal]").click()
+    expect(dashboard.locator(".toast")).to_have_text(message(served, "zh", "forbidden", "manage"))
+    shown_in_chinese(dashboard)
+    dashboard.click("button.lang")
+    expect(dashboard.locator(".toast")).to_have_text(message(served, "en", "forbidden", "manage"))
+    expect(case.locator(".case-state")).to_have_text("Appeal under review")
+    refused_requests_only(pages, "403")
