@@ -6,6 +6,7 @@ import io
 import pytest
 
 from hallctl.reports import export
+from hallctl.services import printing
 from tests.e2e.helpers.api import error_of, issue, login_window
 
 
@@ -108,3 +109,13 @@ def test_the_openapi_document_lists_the_labels_with_their_languages(api):
     (lang,) = [p for p in operation["parameters"] if p["name"] == "lang"]
     assert lang["schema"]["enum"] == ["zh", "en"] and lang["schema"]["default"] == "zh"
     assert "security" not in operation and "400" in operation["responses"]
+
+
+def test_the_printed_ticket_names_its_service_and_lane_as_the_catalogue_does(web, api):
+    hall, _app, _socketio = web
+    ticket = issue(api, "SB", priority="green")
+    printed = printing.print_order(hall, ticket["id"])
+    zh = api["anon"].get("/labels?lang=zh").get_json()
+    en = api["anon"].get("/labels?lang=en").get_json()
+    assert (printed.service_name, printed.priority_name) == (zh["service"]["SB"], zh["priority"]["green"])
+    assert (printed.service_name_en, printed.priority_name_en) == (en["service"]["SB"], en["priority"]["green"])
