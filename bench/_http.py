@@ -58,6 +58,7 @@ class Server:
     """A subprocess server, stopped on exit."""
 
     def __init__(self, args: list[str], port: int, probe: str, cwd: Path, env: dict | None = None) -> None:
+        self.port = port
         self.log = open(cwd / f"server-{port}.log", "ab")  # noqa: SIM115 — kept open for the server's life; a pipe nobody reads would block it
         self.proc = subprocess.Popen(
             args,
@@ -69,9 +70,40 @@ class Server:
         )
         wait_for(port, probe)
 
-    def stop(self) -> None:
+    def processes(self) -> list[int]:
+        """The server's process and its children (gunicorn's master and worker)."""
+        pid = self.proc.pid
+        return [pid, *map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
+
+    def cpu_seconds(self) -> float:
+        """The CPU time the server's processes have used (user + system, all threads; from /proc)."""
+        ticks = 0
+        for pid in self.processes():
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    def memory(self) -> dict:
+        """RSS (MiB) of the server's processes together; the threads and open files of the last (the worker)."""
+        status = [
+            dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines())
+            for pid in self.processes()
+        ]
+        return {
+            "rss_mib": round(sum(int(s["VmRSS"].split()[0]) for s in status) / 1024, 1),
+            "threads": int(status[-1]["Threads"]),
+            "open_files": len(os.listdir(f"/proc/{self.processes()[-1]}/fd")),
+        }
+
+    def stop(self, timeout: float = 30) -> None:
+        """SIGTERM, and SIGKILL if the server has not stopped within ``timeout`` seconds."""
         os.killpg(self.proc.pid, signal.SIGTERM)
-        self.proc.wait(timeout=10)
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            print(f"the server on {self.port} did not stop within {timeout} s: killed", file=sys.stderr)
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
         self.log.close()
 
 
