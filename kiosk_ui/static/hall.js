@@ -171,8 +171,7 @@ const Hall = (() => {
 
   /** A request succeeded: any successful action clears the error; a successful read clears a failed read's. */
   function succeeded(method) {
-    if (!banner || (method === "GET" && banner.error?.method !== "GET")) return;
-    banner = null;
+    if (banner && (method !== "GET" || banner.error?.method === "GET")) banner = null;
     showBanner();
   }
 
