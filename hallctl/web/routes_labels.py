@@ -38,7 +38,7 @@ class LabelsQuery(BaseModel):
 def labels(principal, body, query):
     """The hall's label catalogue in ``lang``; for anyone."""
     if query.lang not in LANGS:
-        raise ApiError(400, "unsupported_language", f"lang must be one of {', '.join(LANGS)}", "lang")
+        raise ApiError(400, "unsupported_language", "lang must be zh or en / 语言只能是 zh 或 en", "lang")
     reply = jsonify(catalogue(current_hall().config, query.lang))
     reply.cache_control.public = True
     reply.cache_control.max_age = MAX_AGE_S
