@@ -11,13 +11,13 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
+import ephemeral_port_reserve
 import psycopg
 
 
@@ -29,11 +29,14 @@ def _binaries() -> Path:
 
 
 def free_port() -> int:
-    """A TCP port nobody listens on now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+    """A free TCP port on 127.0.0.1 that no other process's ``bind(port 0)`` is handed for a minute.
+
+    ephemeral-port-reserve leaves the port in TIME_WAIT: the kernel picks other ports for everyone else, while the
+    server we start binds it with SO_REUSEADDR (gunicorn, redis-server and PostgreSQL all do). Test workers running
+    side by side (pytest-xdist) thus never get the same port.
+    """
+    port: int = ephemeral_port_reserve.reserve("127.0.0.1")
+    return port
 
 
 class PostgresServer:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +25,9 @@ from tests.e2e.served import noon_zone, real_clock_toml, run
 pytest.register_assert_rewrite("tests.e2e.helpers")  # their asserts report values, as in a test module
 
 CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+REPOSITORY = Path(__file__).resolve().parents[2]
+SCREENSHOTS = Path(os.environ.get("HALLCTL_SCREENSHOTS") or REPOSITORY / "var" / "screenshots")
+"""Where the page tests save what they saw: the ignored var/screenshots/, unless `make screenshots` says docs/."""
 FAST_PRINTER = PrinterTiming(
     status_timeout_s=0.2, poll_s=0.2, retry_window_s=2, backoff=Backoff(first_s=0.05, cap_s=0.2)
 )
@@ -137,37 +141,46 @@ def pages(browser, served):
     assert opened.errors == [], "console errors on the pages"
 
 
-@pytest.fixture
-def config_file(tmp_path):
-    """The test hall's config file for a server on the real clock, with its SQLite database under ``tmp_path``."""
-    text = real_clock_toml(hall_toml(f"sqlite:///{tmp_path}/hall.db"))
-    path = tmp_path / "hall.toml"
-    path.write_text(text, encoding="utf-8")
+def write_config(folder: Path) -> Path:
+    """``folder/hall.toml``: the test hall for a server on the real clock, its SQLite database ``folder/hall.db``."""
+    path = folder / "hall.toml"
+    path.write_text(real_clock_toml(hall_toml(f"sqlite:///{folder}/hall.db")), encoding="utf-8")
     return path
 
 
 @pytest.fixture
-def prepared(config_file):
-    """The config file with the database migrated, staff li added, and a kiosk and a display token.
+def config_file(tmp_path):
+    """The test hall's config file for a server on the real clock, with its SQLite database under ``tmp_path``."""
+    return write_config(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def prepared_hall(tmp_path_factory):
+    """A hall database made once through the CLI: migrated, staff li added, a kiosk and a display token.
+
+    Returns:
+        (its folder, kiosk token, display token).
+    """
+    folder = tmp_path_factory.mktemp("prepared")
+    config = str(write_config(folder))
+    assert run("db", "upgrade", "--config", config).returncode == 0
+    added = run("user", "add", "li", "--role", "staff", "--config", config, "--password-stdin", input="correct-horse\n")
+    assert added.returncode == 0
+    kiosk = run("token", "add", "k1", "--role", "kiosk", "--config", config).stdout.strip()
+    display = run("token", "add", "screen", "--role", "display", "--config", config).stdout.strip()
+    return folder, kiosk, display
+
+
+@pytest.fixture
+def prepared(config_file, prepared_hall):
+    """The config file with a copy of :func:`prepared_hall`'s database, its write-ahead log and its citizen key
+    beside it (SQLite makes the shared-memory index again from the log).
 
     Returns:
         (config file, kiosk token, display token).
     """
-    assert run("db", "upgrade", "--config", str(config_file)).returncode == 0
-    assert (
-        run(
-            "user",
-            "add",
-            "li",
-            "--role",
-            "staff",
-            "--config",
-            str(config_file),
-            "--password-stdin",
-            input="correct-horse\n",
-        ).returncode
-        == 0
-    )
-    kiosk = run("token", "add", "k1", "--role", "kiosk", "--config", str(config_file)).stdout.strip()
-    display = run("token", "add", "screen", "--role", "display", "--config", str(config_file)).stdout.strip()
+    folder, kiosk, display = prepared_hall
+    for made in folder.glob("hall.db*"):
+        if not made.name.endswith("-shm"):
+            shutil.copy2(made, config_file.parent / made.name)
     return config_file, kiosk, display

@@ -43,7 +43,7 @@ class Served:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.time() + 30
+        deadline = time.time() + 60  # a hang guard: on a busy machine (tests in parallel) a start takes long
         while time.time() < deadline:
             try:
                 if requests.get(f"{self.url}/api/v1/healthz", timeout=1).ok:

@@ -116,7 +116,7 @@ def test_make_demo_runs_a_hall_whose_kiosks_print_on_simulated_printers(tmp_path
     log = open(tmp_path / "demo.log", "w+")  # noqa: SIM115 — the demo's output, closed in the finally below
     proc = subprocess.Popen([*HALLCTL, "demo", "--port", str(port)], cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline, banner = time.time() + 30, ""
+        deadline, banner = time.time() + 60, ""
         while "kiosk token" not in banner and time.time() < deadline:
             time.sleep(0.2)
             banner = (tmp_path / "demo.log").read_text(encoding="utf-8")
