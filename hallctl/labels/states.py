@@ -28,7 +28,7 @@ TICKET_STATUS: Mapping[str, Label] = {
     Status.SERVING: Label("办理中", "Being served"),
     Status.HELD: Label("已挂起", "On hold"),
     Status.FINISHED: Label("已办结", "Finished"),
-    Status.NO_SHOW: Label("已过号", "Missed"),
+    Status.NO_SHOW: Label("已过号", "No-show"),
     Status.TRANSFERRED: Label("已转移", "Transferred"),
     Status.CANCELLED: Label("已取消", "Cancelled"),
 }
