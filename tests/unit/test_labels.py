@@ -10,6 +10,7 @@ from typing import get_args
 from werkzeug.exceptions import default_exceptions
 
 import hallctl
+import kiosk_ui
 from devices.printer_status import STATE_ZH, PrinterState
 from devices.registry import STATE_NAMES
 from hallctl.config import DeviceKind, load_config
@@ -145,3 +146,13 @@ def test_the_catalogue_names_the_demo_hall_s_categories_and_reasons_in_english()
     assert en["rating_reason"]["效率低"] == "Slow service"
     assert set(en["category"]) == {s.category for s in config.services}
     assert en["errors"].keys() == zh["errors"].keys() == ERRORS.keys()
+
+
+def test_the_pages_keep_no_second_table_of_names_and_never_show_the_api_s_message():
+    static = Path(kiosk_ui.__file__).parent / "static"
+    keys = set(re.findall(r'"?([a-z_][\w.]*)"?\s*:\s*"', (static / "strings.js").read_text(encoding="utf-8")))
+    tables = ("status.", "state.", "outcome.", "hold.", "pause.", "dev.", "kind.", "level.", "act.")
+    assert sorted(key for key in keys if key.startswith(tables)) == []
+    assert {"error", "no_show_msg", "held_msg", "transferred_msg"} & keys == set()
+    for script in static.glob("*.js"):
+        assert "error.message" not in script.read_text(encoding="utf-8"), script.name
