@@ -65,7 +65,8 @@ class Served:
 def logged_in(base_url: str, username: str, password: str) -> requests.Session:
     """A session logged in by cookie that sends the session's CSRF token on POSTs, as the pages do."""
     http = requests.Session()
-    reply = http.post(f"{base_url}/api/v1/auth/login", json={"username": username, "password": password}, timeout=5)
+    login = {"username": username, "password": password}  # scrypt in a served hall: slow on a busy machine
+    reply = http.post(f"{base_url}/api/v1/auth/login", json=login, timeout=30)
     reply.raise_for_status()
     http.headers["X-CSRF-Token"] = reply.json()["csrf"]
     return http
