@@ -95,8 +95,10 @@ class Server:
             "open_files": len(os.listdir(f"/proc/{self.processes()[-1]}/fd")),
         }
 
-    def stop(self, timeout: float = 30) -> None:
-        """SIGTERM, and SIGKILL if the server has not stopped within ``timeout`` seconds."""
+    def stop(self, timeout: float = 30) -> int:
+        """SIGTERM, and SIGKILL if the server has not stopped within ``timeout`` seconds; its exit status."""
+        if self.proc.returncode is not None:
+            return self.proc.returncode
         os.killpg(self.proc.pid, signal.SIGTERM)
         try:
             self.proc.wait(timeout=timeout)
@@ -105,6 +107,7 @@ class Server:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
         self.log.close()
+        return self.proc.returncode
 
 
 def load(port: int, path: str, body: dict, headers: dict, clients: int, per_client: int, expect: int = 201) -> dict:

@@ -9,9 +9,9 @@ Run from the repository root:  .venv/bin/python bench/serve.py [--quick] [--webs
 2. Websockets: ``--websockets`` Socket.IO clients on one server — phones in their ticket's ``ticket:{id}``
    room (with its track token, as the phone page joins), staff consoles in ``window:{n}``, hall screens in
    ``hall`` — read by one thread of the bench (bench/lean_clients.py's Crowd); ``[server] threads`` = the
-   websockets + :data:`SPARE_THREADS`. Then 8 windows call, start and finish, one call every
-   :data:`CALL_PERIOD_S` each; from sending the call to its phone hearing ``ticket_called``, and the server's
-   RSS (gunicorn's master + worker, from /proc).
+   websockets + :data:`SPARE_THREADS`. Held for :data:`HOLD_S`, then 8 windows call, start and finish, one call
+   every :data:`CALL_PERIOD_S` each; from sending the call to its phone hearing ``ticket_called``, and the
+   server's RSS (gunicorn's master + worker, from /proc).
 3. Slowloris: 300 sockets — 240 sending a request a byte every 2 s, 60 connected and silent (opened again when
    the server closes them) — while 8 clients issue, on ``[server]``'s defaults; then the same 8 clients after
    the sockets are gone.
@@ -43,6 +43,8 @@ SPARE_THREADS = 64
 CALLERS = 8
 CALL_PERIOD_S = 2.0
 SCREENS, CONSOLES = 20, 100
+HOLD_S = 30
+"""How long the websockets are held, every one answering the server's pings (every 25 s), before the calls."""
 SLOWLORIS_SETTLE_S = 15
 """How long the slowloris runs before the issuing is measured: every trickling socket has begun its request, the
 first silent ones have been closed by the server (after its 5 s wait for data and ``keepalive_s``) and opened
@@ -71,9 +73,9 @@ class Hall:
         body = {"service": f"S{clients % 20}"}
         return with_cpu(self.server, lambda: load(self.port, "/api/v1/tickets", body, headers, clients, per_client))
 
-    def stop(self) -> None:
-        """Stop the server."""
-        self.server.stop()
+    def stop(self) -> int:
+        """Stop the server; its exit status."""
+        return self.server.stop()
 
     def _cli(self, *args: str, stdin: str | None = None) -> str:
         return hallctl(*args, "--config", str(self.config), cwd=self.tmp, stdin=stdin)
@@ -110,8 +112,8 @@ def issuing(tmp: Path, per_client: dict[int, int]) -> dict:
     return {"hallctl": ours, "ceiling": theirs}
 
 
-def websockets(tmp: Path, total: int, calls: int) -> dict:
-    """2: ``total`` websockets held on one server, then calls heard by the phones."""
+def websockets(tmp: Path, total: int, calls: int, hold_s: float = HOLD_S) -> dict:
+    """2: ``total`` websockets held on one server for ``hold_s``, then calls heard by the phones."""
     hall = Hall(tmp / "websockets", 18253, f"threads = {total + SPARE_THREADS}", staff=CALLERS)
     crowd = Crowd()
     try:
@@ -128,19 +130,23 @@ def websockets(tmp: Path, total: int, calls: int) -> dict:
             for client in pool.map(lambda c: (Websocket(hall.port, c[0], c[1]), c[2]), clients):
                 crowd.add(*client)
         connected = time.perf_counter() - started
+        cpu = hall.server.cpu_seconds()
+        time.sleep(hold_s)
+        idle_cpu = (hall.server.cpu_seconds() - cpu) / hold_s
         held = hall.server.memory()
         sent = calling(hall, calls)
         deadline = time.time() + 10
         while time.time() < deadline and any(("phone", i) not in crowd.called for i in sent):
             time.sleep(0.1)
         latencies = [(crowd.called[("phone", i)] - t) * 1000 for i, t in sent.items() if ("phone", i) in crowd.called]
-        return {
+        result = {
             "websockets": total,
             "phones": len(tickets),
             "consoles": consoles,
             "screens": screens,
             "threads_setting": total + SPARE_THREADS,
             "connect_s": round(connected, 1),
+            "idle_cpu_percent": round(idle_cpu * 100, 1),
             "held_at_end": len(crowd),
             "dropped": dict(crowd.dropped),
             "calls": len(sent),
@@ -154,6 +160,10 @@ def websockets(tmp: Path, total: int, calls: int) -> dict:
             "after_calls": hall.server.memory(),
             "kib_per_websocket": round((held["rss_mib"] - before["rss_mib"]) * 1024 / total, 1),
         }
+        stopping = time.perf_counter()  # with every websocket open, as when systemd stops a busy hall
+        result["exit_status"] = hall.stop()
+        result["stop_s"] = round(time.perf_counter() - stopping, 1)
+        return result
     finally:
         crowd.close()
         hall.stop()
@@ -227,11 +237,13 @@ def report(results: dict) -> None:
         print(
             f"{w['websockets']} websockets ({w['phones']} phones, {w['consoles']} consoles, {w['screens']} screens), "
             f"threads = {w['threads_setting']}: connected in {w['connect_s']} s, {w['held_at_end']} held at the end, "
+            f"server CPU while holding them {w['idle_cpu_percent']} %, "
             f"dropped {w['dropped'] or 0}\n{w['calls']} calls → ticket_called at the phone: p50 {w['p50_ms']:.1f} ms, "
             f"p99 {w['p99_ms']:.1f} ms, max {w['max_ms']:.1f} ms, unheard {w['unheard']}\nserver RSS "
             f"{w['before']['rss_mib']} → {w['held']['rss_mib']} → {w['after_calls']['rss_mib']} MiB "
             f"({w['kib_per_websocket']} KiB a websocket), worker threads {w['held']['threads']}, "
-            f"open files {w['held']['open_files']}"
+            f"open files {w['held']['open_files']}\nstopped with them open in {w['stop_s']} s, exit status "
+            f"{w['exit_status']}"
         )
     if "slowloris" in results:
         s = results["slowloris"]
@@ -259,7 +271,7 @@ def main() -> None:
     per_client = {8: 100, 32: 25} if args.quick else {8: 1000, 32: 250}
     parts = {
         "issuing": lambda tmp: issuing(tmp, per_client),
-        "websockets": lambda tmp: websockets(tmp, total, 40 if args.quick else 320),
+        "websockets": lambda tmp: websockets(tmp, total, *((40, 5) if args.quick else (320, HOLD_S))),
         "slowloris": lambda tmp: slowloris(tmp, 100 if args.quick else 500),
     }
     results: dict = {"load_average": {"start": os.getloadavg()}}
