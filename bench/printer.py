@@ -25,8 +25,11 @@ from PIL import Image, ImageDraw
 
 from devices.escpos_ticket import Layout, encode_ticket
 from hallctl.domain.printed import TicketContent
+from hallctl.labels.printed import TICKET_WORDS
 
 CONTENT = TicketContent(
+    words_zh=TICKET_WORDS["zh"],
+    words_en=TICKET_WORDS["en"],
     hall_name="示范县政务服务中心",
     number="A012",
     service_name="社保医保",

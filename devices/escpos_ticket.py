@@ -52,8 +52,9 @@ def _escpos(action) -> bytes:
 def encode_ticket(ticket: TicketContent, layout: Layout) -> bytes:
     """The whole ticket: init, header, big number, service, queue info, QR, footer, cut."""
     zh = layout.cjk
+    words = ticket.words_zh if zh else ticket.words_en
     parts = [c.ESC_INIT, _escpos(lambda p: p.set(align="center"))]
-    parts.append(text_line(ticket.hall_name if zh else "Service hall", layout))
+    parts.append(text_line(words.heading.format(name=ticket.hall_name), layout))
     parts.append(text_line("-" * layout.columns, layout))
     parts.append(_escpos(lambda p: p.set(custom_size=True, width=2, height=2)))
     parts.append(text_line(ticket.number, layout, layout.columns // 2))
@@ -61,13 +62,13 @@ def encode_ticket(ticket: TicketContent, layout: Layout) -> bytes:
     parts.append(text_line(ticket.service_name if zh else (ticket.service_name_en or ticket.number), layout))
     if ticket.priority_name:
         parts.append(text_line(f"【{ticket.priority_name}】" if zh else f"[{ticket.priority_name_en}]", layout))
-    parts.append(text_line(f"您前面还有 {ticket.ahead} 人" if zh else f"{ticket.ahead} ahead of you", layout))
+    parts.append(text_line(words.ahead.format(n=ticket.ahead), layout))
     if ticket.est_wait_min is not None:
         lo, hi = ticket.est_wait_min
-        parts.append(text_line(f"预计等候 {lo}-{hi} 分钟" if zh else f"Estimated wait {lo}-{hi} min", layout))
+        parts.append(text_line(words.wait.format(lo=lo, hi=hi), layout))
     parts.append(_escpos(lambda p: p.qr(ticket.track_url, native=True, size=layout.qr_size)))
-    parts.append(text_line("扫码查看排队进度" if zh else "Scan to follow your turn", layout))
-    parts.append(text_line(("取号时间 " if zh else "Issued ") + ticket.issued_local, layout))
+    parts.append(text_line(words.scan, layout))
+    parts.append(text_line(words.issued.format(at=ticket.issued_local), layout))
     if ticket.footer:
         parts.append(text_line(ticket.footer, layout))
     parts.append(_escpos(lambda p: p.cut(mode="PART" if layout.cut == "partial" else "FULL")))

@@ -7,6 +7,7 @@ from datetime import datetime
 from hallctl.domain import model
 from hallctl.domain.errors import Invalid, NotFound
 from hallctl.domain.printed import TicketContent
+from hallctl.labels.printed import TICKET_WORDS
 
 from .context import Hall
 from .ports import Json
@@ -35,6 +36,8 @@ def print_order(hall: Hall, ticket_id: int) -> TicketContent | None:
             est_wait_min=_pair(estimate(hall, ticket.service, ahead, uow.windows.open_numbers())) if waiting else None,
             issued_local=ticket.issued_at.astimezone(hall.config.hall.zone).strftime("%Y-%m-%d %H:%M"),
             track_url=f"{hall.config.hall.public_url.rstrip('/')}/t/{ticket.id}?token={ticket.track_token}",
+            words_zh=TICKET_WORDS["zh"],
+            words_en=TICKET_WORDS["en"],
         )
 
 

@@ -10,8 +10,11 @@ from devices.printer_status import PrinterState, parse_status, valid_reply
 from devices.simulators.escpos_printer import EscPosParser
 from displays.text import display_width, fit_columns
 from hallctl.domain.printed import TicketContent
+from hallctl.labels.printed import TICKET_WORDS
 
 CONTENT = TicketContent(
+    words_zh=TICKET_WORDS["zh"],
+    words_en=TICKET_WORDS["en"],
     hall_name="示范中心",
     number="A012",
     service_name="社保医保",
