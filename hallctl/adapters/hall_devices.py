@@ -16,14 +16,13 @@ from displays.text import fit_columns
 from hallctl.domain import events as ev
 from hallctl.domain.errors import DomainError
 from hallctl.domain.model import HoldKind, Outcome, WindowState
+from hallctl.labels import device_words as words
 from hallctl.services import queries, ratings, windows
 from hallctl.services.context import Hall
 from hallctl.services.windows import WindowAction
 
 log = logging.getLogger(__name__)
 THANKS_S = 3.0
-LOG_IN_FIRST = "请先登录 Log in first"
-PAUSED_TEXT = "暂停服务"
 
 
 class HallDevices:
@@ -122,7 +121,7 @@ class HallDevices:
         summary = queries.window_summary(self.hall, window)
         text = None
         if name and summary["state"] == WindowState.PAUSED:
-            text = PAUSED_TEXT
+            text = words.LED_PAUSED
         elif name and summary["current"]:
             text = self.device[name].template.format(number=summary["current"]["number"], window=window)
         self._reset(window, text)
@@ -133,10 +132,10 @@ class HallDevices:
             return
         view = queries.window_view(self.hall, window)
         if view["window"]["staff"] is None:
-            text = LOG_IN_FIRST
+            text = words.CALLER_LOG_IN_FIRST
         else:
             current = view["current"]["number"] if view["current"] else "—"
-            text = f"当前{current} 等候{len(view['queue'])}"
+            text = words.CALLER_STATUS.format(current=current, waiting=len(view["queue"]))
         self._write(name, hb.CALLER_TEXT, hb.caller_text(text))
 
     def on_domain_events(self, batch: list[ev.Event]) -> None:
@@ -152,7 +151,7 @@ class HallDevices:
                     text = self.device[name].template.format(number=event.number, window=event.window)
                     self._led(event.window, text, hb.EFFECT_BLINK if event.recall else hb.EFFECT_STATIC)
             elif isinstance(event, ev.WindowPaused):
-                self._led(event.window, PAUSED_TEXT)
+                self._led(event.window, words.LED_PAUSED)
             elif isinstance(
                 event,
                 (
@@ -169,7 +168,7 @@ class HallDevices:
                 if name:
                     self._led(event.window, self.device[name].idle_text.format(window=event.window))
             elif isinstance(event, ev.EvaluatorInvited):
-                staff = f"工号 {event.staff}" if event.staff else ""
+                staff = words.EVALUATOR_STAFF.format(staff=event.staff) if event.staff else ""
                 evaluator = self.of_window.get((event.window, "evaluator"))
                 self._write(evaluator, hb.EVAL_BLOCK_START, hb.evaluator_block(hb.MODE_INVITING, staff))
         for window in touched:
@@ -203,7 +202,7 @@ class HallDevices:
         if presses > 1:
             log.warning("%s: %d presses between polls; recorded the last key only", device, presses)
         if result["bound"]:
-            self._write(device, hb.EVAL_BLOCK_START, hb.evaluator_block(hb.MODE_THANKS, "谢谢您的评价"))
+            self._write(device, hb.EVAL_BLOCK_START, hb.evaluator_block(hb.MODE_THANKS, words.EVALUATOR_THANKS))
             idle = hb.evaluator_block(hb.MODE_IDLE, "")
             threading.Timer(THANKS_S, self._write, (device, hb.EVAL_BLOCK_START, idle)).start()
 
@@ -217,7 +216,7 @@ class HallDevices:
             at_window = uow.windows.get(window)
             staff = at_window.staff if at_window else None
         if staff is None:
-            self._write(device, hb.CALLER_TEXT, hb.caller_text(LOG_IN_FIRST))
+            self._write(device, hb.CALLER_TEXT, hb.caller_text(words.CALLER_LOG_IN_FIRST))
             return
         act = WindowAction(window, staff)
         try:
@@ -240,6 +239,6 @@ class HallDevices:
             if paused:
                 windows.unpause(self.hall, act)
             else:
-                windows.pause(self.hall, act, "呼叫器暂停")
+                windows.pause(self.hall, act, words.KEYPAD_PAUSE)
         else:
             getattr(windows, action)(self.hall, act)

@@ -86,8 +86,9 @@ PAUSE_REASON: Mapping[str, Label] = {
     "consult": Label("业务咨询", "Consultation"),
     "equipment": Label("设备故障", "Equipment fault"),
     "other": Label("其他", "Other"),
+    "keypad": Label("呼叫器暂停", "Paused at the keypad"),
 }
-"""The reasons the staff console offers for a pause (a caller keypad's pause keeps its own text)."""
+"""The reasons for a pause: the staff console offers the first five; a caller keypad's pause is ``keypad``."""
 
 PRINT_STATUS: Mapping[str, Label] = {
     PrintStatus.NONE: Label("不打印", "Not printed"),

@@ -24,9 +24,11 @@ from hallctl.labels import (
     FOLLOW_UP_STATE,
     HOLD_KIND,
     OUTCOME,
+    PAUSE_REASON,
     PRINT_STATUS,
     TICKET_STATUS,
     WINDOW_STATE,
+    device_words,
 )
 from hallctl.labels.catalogue import catalogue
 from hallctl.labels.errors import ERRORS, PLACES
@@ -121,6 +123,7 @@ def test_every_state_outcome_and_reason_of_the_domain_has_a_name():
         assert set(table) == {v.value for v in values}
     assert set(FOLLOW_UP_ACTION) == set(MOVES)
     assert set(DEVICE_KIND) == set(get_args(DeviceKind))
+    assert device_words.KEYPAD_PAUSE in PAUSE_REASON  # the reason a caller keypad's pause records
 
 
 def test_the_device_drivers_name_device_states_as_the_catalogue_does():
