@@ -136,7 +136,7 @@ def test_a_revoked_device_token_stops_working_at_once(hall):
 
 
 def test_a_token_of_an_unknown_role_is_refused_in_both_languages(hall):
-    with pytest.raises(Invalid, match="role must be one of kiosk.*角色须为 kiosk、"):
+    with pytest.raises(Invalid, match=r"role must be one of kiosk.*角色须为 kiosk、"):
         auth.add_token(hall, "x", "root")
 
 
