@@ -161,9 +161,8 @@ class Realtime:
                     "code": "forbidden",
                     "error": f"a {client['role']} may not join {room} / 无权加入 {room}",
                 }
-            join_room(room)
-            if room.startswith("ticket:"):
-                join_room(f"queue:{allowed['service']}")
+            if not self._enter(room, allowed):
+                return {"ok": False, "code": "unauthenticated", "error": LAPSED}
             # Read again after joining: a change between the first read and the join would otherwise reach
             # the client neither as a delta nor in its snapshot.
             snapshot = self._snapshot(client, room, match)
@@ -171,6 +170,17 @@ class Realtime:
             return {"ok": False, "code": exc.code, "error": exc.message}
         self.socketio.emit("snapshot", {"room": room, "state": snapshot}, to=request.sid)
         return {"ok": True}
+
+    @staticmethod
+    def _enter(room: str, allowed: dict) -> bool:
+        """Put the client in ``room`` (a phone in its queue's room too); False if it disconnected meanwhile."""
+        try:
+            join_room(room)
+            if room.startswith("ticket:"):
+                join_room(f"queue:{allowed['service']}")
+        except (KeyError, ValueError):  # python-socketio no longer knows the sid: it left while joining
+            return False
+        return True
 
     def _snapshot(self, client: dict, room: str, match) -> dict | None:
         role = client["role"]

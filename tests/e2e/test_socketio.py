@@ -1,6 +1,6 @@
 """Socket.IO rooms, auth and events (PRODUCT.md §4.4) through Flask-SocketIO's test client."""
 
-from hallctl.services import auth
+from hallctl.services import auth, queries
 
 
 def connect(web, token=None, **auth_data):
@@ -114,3 +114,19 @@ def test_a_reconnecting_client_gets_the_current_state_again(web, api):
     again.emit("join", {"room": "hall"})
     [snapshot] = events(again, "snapshot")
     assert next(s for s in snapshot["state"]["services"] if s["code"] == "GJJ")["waiting"] == 1
+
+
+def test_a_client_that_disconnects_while_its_join_reads_the_room_is_let_go_without_an_error(web, monkeypatch):
+    display = auth.add_token(web[0], "screen", "display")
+    staying = connect(web, display)  # another screen stays connected
+    client = connect(web, display)
+    read_room = queries.hall_state
+
+    def disconnecting_meanwhile(hall):  # the client goes between the join's check and its entering the room
+        client.disconnect()
+        return read_room(hall)
+
+    monkeypatch.setattr(queries, "hall_state", disconnecting_meanwhile)
+    client.emit("join", {"room": "hall"}, callback=True)
+    assert not client.is_connected() and staying.is_connected()
+    assert not web[2].server.manager.rooms.get("/", {}).get("hall")  # nobody is left listening in the hall room
