@@ -1,7 +1,8 @@
 """``hallctl serve`` (gunicorn, ``gthread``, one worker) under load: issuing beside the ceiling, thousands of
 websockets, a slowloris.
 
-Run from the repository root:  .venv/bin/python bench/serve.py [--quick] [--websockets 2000]
+Run from the repository root:  .venv/bin/python bench/serve.py [--quick] [--websockets 2000] [--only PART]
+It prints a table of each part, then every figure as one JSON line. About 5 minutes; --quick about 3.
 
 1. Issuing: ``hallctl serve`` on a fresh SQLite hall (bench/issue_call.py's: 20 services, 100 windows; WAL,
    ``synchronous=FULL``) with ``[server]``'s defaults; 8 and 32 keep-alive clients POST /api/v1/tickets with a
