@@ -54,7 +54,7 @@ demo: $(STAMP)
 	$(BIN)/hallctl demo
 
 bench: $(STAMP)
-	$(BIN)/python bench/issue_call.py
+	$(BIN)/python bench/serve.py
 
 # The offline archive for a hall server with no network: dist/hallctl-<version>-offline.tar.gz (packaging/).
 # Built from the committed tree, for the Debian release and architecture of this machine. dpkg-dev gives

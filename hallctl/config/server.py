@@ -19,7 +19,7 @@ class ServerConfig(Strict):
     """The address to listen on; ``hallctl serve --host`` overrides it."""
     port: Annotated[int, Field(ge=1, le=65535)] = 8080
     """The port to listen on; ``hallctl serve --port`` overrides it."""
-    threads: Annotated[int, Field(ge=4, le=10000)] = 512
+    threads: Annotated[int, Field(ge=4, le=10000)] = 2048
     """Requests served at once. An open websocket (a phone, a staff console, a hall screen) holds one thread for
     as long as it is connected, so this is also about how many of them the hall holds, less a few for requests."""
     keepalive_s: Annotated[int, Field(ge=1, le=300)] = 5

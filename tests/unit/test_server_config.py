@@ -17,7 +17,7 @@ def test_a_hall_without_a_server_table_gets_the_defaults_and_trusts_no_proxy():
     assert (server.host, server.port, server.threads, server.keepalive_s, server.graceful_timeout_s) == (
         "0.0.0.0",
         8080,
-        512,
+        2048,
         5,
         10,
     )
