@@ -44,6 +44,9 @@ prefix = "A"
 [[windows]]
 number = 12
 services = ["SB"]
+
+[[kiosks]]
+id = "k1"
 """
 
 
