@@ -9,6 +9,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   let number = null;
   let view = null;
   let fetchedAt = Date.now();
+  let currentTicket = null;  // the outcome is chosen afresh for each citizen, never carried over
 
   /** Which actions the window's state allows; the others are disabled, never left to fail. */
   function allowed() {
@@ -33,7 +34,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   }
 
   function fillSelects() {
-    options($("select[name=outcome]"), data.outcomes, (o) => Hall.label("outcome", o));
+    options($("select[name=outcome]"), ["", ...data.outcomes], (o) => (o ? Hall.label("outcome", o) : t("choose")));
     options($("select[name=hold]"), data.hold_kinds, (k) => Hall.label("hold_kind", k));
     options($("select[name=pause]"), PAUSE_REASONS, (r) => Hall.label("pause_reason", r));
     const targets = [...data.services.map((s) => `service:${s.code}`),
@@ -97,6 +98,10 @@ document.addEventListener("DOMContentLoaded", async () => {
   async function load() {
     view = await api("GET", `/windows/${number}`);
     fetchedAt = Date.now();
+    if ((view.current?.id ?? null) !== currentTicket) {
+      currentTicket = view.current?.id ?? null;
+      $("select[name=outcome]").value = "";
+    }
     render();
   }
 
@@ -112,6 +117,11 @@ document.addEventListener("DOMContentLoaded", async () => {
   }
 
   async function act(action, payload) {
+    if (action === "finish" && !$("select[name=outcome]").value) {
+      Hall.inform("choose_outcome_first");
+      $("select[name=outcome]").focus();
+      return;
+    }
     try {
       const result = await api("POST", `/windows/${number}/${action}`, payload ?? body(action));
       if (action === "call" && result === null) Hall.inform("nothing_waiting");
@@ -154,6 +164,8 @@ document.addEventListener("DOMContentLoaded", async () => {
     button.addEventListener("click", () => act(button.dataset.action));
     if (button.dataset.key) button.append(el("kbd", {}, button.dataset.key));
   });
+  // a choice made, the keyboard shortcuts work again at once (F finishes with it)
+  $("select[name=outcome]").addEventListener("change", (event) => event.target.blur());
   $(".call-number").addEventListener("submit", (event) => {
     event.preventDefault();
     act("call", { ticket: event.target.number.value.trim().toUpperCase() });

@@ -104,3 +104,30 @@ def test_the_dashboard_draws_the_report_charts_from_the_hall_history(pages, serv
     else:
         expect(table).to_have_text("今天这个星期几没有历史来号，无需开窗")
     dashboard.locator(".charts").screenshot(path=str(SCREENSHOTS / "dashboard-charts.png"))
+
+
+def test_each_finish_needs_its_own_outcome_so_f_never_records_the_last_citizens(pages, served):
+    first, second = issue(served, "SB"), issue(served, "SB")
+    console = open_console(pages, 1)
+    console.keyboard.press("n")
+    expect(console.locator(".current-number")).to_have_text("A001")
+    console.keyboard.press("s")
+    expect(console.locator(".current-service")).to_have_text("社保医保 · 办理中")
+    console.select_option("select[name=outcome]", "rejected")
+    console.keyboard.press("f")
+    expect(console.locator(".current-number")).to_have_text("—")
+
+    console.keyboard.press("n")
+    expect(console.locator(".current-number")).to_have_text("A002")
+    console.keyboard.press("s")
+    expect(console.locator(".current-service")).to_have_text("社保医保 · 办理中")
+    expect(console.locator("select[name=outcome]")).to_have_value("")  # nothing carried over from A001
+    console.keyboard.press("f")
+    expect(console.locator(".toast")).to_have_text("请先选择办结类型，再按办结")
+    expect(console.locator("select[name=outcome]")).to_be_focused()
+    expect(console.locator(".current-number")).to_have_text("A002")  # not finished
+    console.select_option("select[name=outcome]", "completed")
+    console.keyboard.press("f")
+    expect(console.locator(".current-number")).to_have_text("—")
+    with served.hall.uow(write=False) as uow:
+        assert [uow.tickets.get(t["id"]).outcome for t in (first, second)] == ["rejected", "completed"]
