@@ -9,7 +9,9 @@ document.addEventListener("DOMContentLoaded", async () => {
   let number = null;
   let view = null;
   let fetchedAt = Date.now();
-  let currentTicket = null;  // the outcome is chosen afresh for each citizen, never carried over
+  let currentTicket = null;  // the outcome and the transfer are chosen afresh for each citizen
+  /** The actions whose list must be chosen from each time: no default, never the last citizen's choice. */
+  const CHOICES = { finish: "outcome", transfer: "transfer", pause: "pause" };
 
   /** Which actions the window's state allows; the others are disabled, never left to fail. */
   function allowed() {
@@ -36,10 +38,11 @@ document.addEventListener("DOMContentLoaded", async () => {
   function fillSelects() {
     options($("select[name=outcome]"), ["", ...data.outcomes], (o) => (o ? Hall.label("outcome", o) : t("choose")));
     options($("select[name=hold]"), data.hold_kinds, (k) => Hall.label("hold_kind", k));
-    options($("select[name=pause]"), PAUSE_REASONS, (r) => Hall.label("pause_reason", r));
-    const targets = [...data.services.map((s) => `service:${s.code}`),
+    options($("select[name=pause]"), ["", ...PAUSE_REASONS], (r) => (r ? Hall.label("pause_reason", r) : t("choose")));
+    const targets = [...data.services.filter((s) => s.code !== view?.current?.service).map((s) => `service:${s.code}`),
                      ...data.windows.filter((n) => n !== number).map((n) => `window:${n}`)];
-    options($("select[name=transfer]"), targets, (target) => {
+    options($("select[name=transfer]"), ["", ...targets], (target) => {
+      if (!target) return t("choose");
       const [kind, value] = target.split(":");
       return kind === "service" ? `${t("to_service")}: ${Hall.serviceName(value)}` : t("window_n", { n: value });
     });
@@ -101,6 +104,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     if ((view.current?.id ?? null) !== currentTicket) {
       currentTicket = view.current?.id ?? null;
       $("select[name=outcome]").value = "";
+      $("select[name=transfer]").value = "";
     }
     render();
   }
@@ -117,13 +121,15 @@ document.addEventListener("DOMContentLoaded", async () => {
   }
 
   async function act(action, payload) {
-    if (action === "finish" && !$("select[name=outcome]").value) {
-      Hall.inform("choose_outcome_first");
-      $("select[name=outcome]").focus();
+    const choice = !payload && CHOICES[action] ? $(`select[name=${CHOICES[action]}]`) : null;
+    if (choice && !choice.value) {
+      Hall.inform(`choose_${CHOICES[action]}_first`);
+      choice.focus();
       return;
     }
     try {
       const result = await api("POST", `/windows/${number}/${action}`, payload ?? body(action));
+      if (choice) choice.value = "";
       if (action === "call" && result === null) Hall.inform("nothing_waiting");
       if (action === "logout") {
         localStorage.removeItem("hallctl.staff.window");
@@ -164,8 +170,9 @@ document.addEventListener("DOMContentLoaded", async () => {
     button.addEventListener("click", () => act(button.dataset.action));
     if (button.dataset.key) button.append(el("kbd", {}, button.dataset.key));
   });
-  // a choice made, the keyboard shortcuts work again at once (F finishes with it)
-  $("select[name=outcome]").addEventListener("change", (event) => event.target.blur());
+  // a choice made, the keyboard shortcuts work again at once (F finishes with it, P pauses)
+  Object.values(CHOICES).forEach((name) => $(`select[name=${name}]`)
+    .addEventListener("change", (event) => event.target.blur()));
   $(".call-number").addEventListener("submit", (event) => {
     event.preventDefault();
     act("call", { ticket: event.target.number.value.trim().toUpperCase() });

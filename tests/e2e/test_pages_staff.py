@@ -106,7 +106,7 @@ def test_the_dashboard_draws_the_report_charts_from_the_hall_history(pages, serv
     dashboard.locator(".charts").screenshot(path=str(SCREENSHOTS / "dashboard-charts.png"))
 
 
-def test_each_finish_needs_its_own_outcome_so_f_never_records_the_last_citizens(pages, served):
+def test_finish_transfer_and_pause_each_need_their_own_choice_so_a_key_never_records_the_last_one(pages, served):
     first, second = issue(served, "SB"), issue(served, "SB")
     console = open_console(pages, 1)
     console.keyboard.press("n")
@@ -127,7 +127,15 @@ def test_each_finish_needs_its_own_outcome_so_f_never_records_the_last_citizens(
     expect(console.locator("select[name=outcome]")).to_be_focused()
     expect(console.locator(".current-number")).to_have_text("A002")  # not finished
     console.select_option("select[name=outcome]", "completed")
-    console.keyboard.press("f")
+    expect(console.locator("select[name=transfer] option[value='service:SB']")).to_have_count(0)  # its own
+    console.click("[data-action=transfer]")
+    expect(console.locator(".toast")).to_have_text("请先选择转至的事项或窗口")
+    expect(console.locator("select[name=transfer]")).to_be_focused()
+    console.click("[data-action=finish]")  # the clerk finishes instead
     expect(console.locator(".current-number")).to_have_text("—")
+
+    console.keyboard.press("p")  # no reason chosen: the window is not paused for one it never gave
+    expect(console.locator(".toast")).to_have_text("请先选择暂停原因")
+    expect(console.locator(".window-state")).to_have_text("空闲")
     with served.hall.uow(write=False) as uow:
         assert [uow.tickets.get(t["id"]).outcome for t in (first, second)] == ["rejected", "completed"]
