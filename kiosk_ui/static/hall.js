@@ -150,7 +150,7 @@ const Hall = (() => {
   function showBanner() {
     const box = document.querySelector(".toast");
     box.classList.toggle("error", Boolean(banner?.error));
-    if (banner) toast(banner.note ? t(banner.note) : errorText(banner.error, banner.place));
+    if (banner) toast(banner.note ? t(banner.note, banner.params) : errorText(banner.error, banner.place));
     else toast(offline ? t("offline") : null);
   }
 
@@ -163,9 +163,12 @@ const Hall = (() => {
     showBanner();
   }
 
-  /** A page's own notice (a key of strings.js, e.g. nothing_waiting), shown like an error until the next action. */
-  function inform(key) {
-    banner = { note: key };
+  /**
+   * A page's own notice (a key of strings.js, e.g. nothing_waiting, with its ``params``), shown like an error
+   * until the next action.
+   */
+  function inform(key, params) {
+    banner = { note: key, params };
     showBanner();
   }
 

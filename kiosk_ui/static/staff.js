@@ -131,6 +131,8 @@ document.addEventListener("DOMContentLoaded", async () => {
       const result = await api("POST", `/windows/${number}/${action}`, payload ?? body(action));
       if (choice) choice.value = "";
       if (action === "call" && result === null) Hall.inform("nothing_waiting");
+      if (action === "no-show") Hall.inform(result.status === "waiting" ? "no_show_requeued" : "no_show_ended", result);
+      if (action === "resume") Hall.inform("resumed", result);
       if (action === "logout") {
         localStorage.removeItem("hallctl.staff.window");
         location.reload();

@@ -139,3 +139,22 @@ def test_finish_transfer_and_pause_each_need_their_own_choice_so_a_key_never_rec
     expect(console.locator(".window-state")).to_have_text("空闲")
     with served.hall.uow(write=False) as uow:
         assert [uow.tickets.get(t["id"]).outcome for t in (first, second)] == ["rejected", "completed"]
+
+
+def test_no_show_and_resume_say_what_became_of_the_ticket(pages, served):
+    issue(served, "SB")
+    issue(served, "SB")
+    console = open_console(pages, 1)
+    console.keyboard.press("n")
+    expect(console.locator(".current-number")).to_have_text("A001")
+    console.keyboard.press("x")
+    expect(console.locator(".toast")).to_have_text("A001 已过号，本号作废")  # the test hall does not requeue
+
+    console.keyboard.press("n")
+    expect(console.locator(".current-number")).to_have_text("A002")
+    console.keyboard.press("s")
+    expect(console.locator("[data-action=hold]")).to_be_enabled()
+    console.click("[data-action=hold]")
+    console.locator(".held tbody tr button").click()
+    expect(console.locator(".toast")).to_have_text("A002 已恢复，回到等候队列")
+    expect(console.locator(".queue tbody")).to_contain_text("A002")
