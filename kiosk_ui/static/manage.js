@@ -90,9 +90,18 @@ document.addEventListener("DOMContentLoaded", async () => {
       el("td", {}, el("div", { class: "inline" }, note, ...buttons)));
   }
 
+  /** The follow-up table, drawn again on every hall event: a note being typed and its focus are kept. */
   function renderCases() {
+    const rows = () => [...document.querySelectorAll(".followups tr[data-case]")];
+    const noteOf = (row) => row.querySelector("input[name=note]");
+    const typed = new Map(rows().map((row) => [row.dataset.case, noteOf(row).value]));
+    const focused = document.activeElement?.closest?.(".followups tr[data-case]")?.dataset.case;
     $(".followups tbody").replaceChildren(...(cases.length ? cases.map(caseRow)
       : [el("tr", {}, el("td", { colspan: 8, class: "muted" }, t("no_followups")))]));
+    rows().forEach((row) => {
+      noteOf(row).value = typed.get(row.dataset.case) ?? "";
+      if (row.dataset.case === focused) noteOf(row).focus();
+    });
   }
 
   function renderLinks() {

@@ -7,6 +7,7 @@ Every test also fails on any console error or uncaught exception on its pages (t
 
 from datetime import date, timedelta
 
+import requests
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
@@ -158,3 +159,21 @@ def test_no_show_and_resume_say_what_became_of_the_ticket(pages, served):
     console.locator(".held tbody tr button").click()
     expect(console.locator(".toast")).to_have_text("A002 已恢复，回到等候队列")
     expect(console.locator(".queue tbody")).to_contain_text("A002")
+
+
+def test_a_note_being_typed_on_a_follow_up_survives_the_dashboard_redrawing_for_a_hall_event(pages, served):
+    ticket = issue(served, "SB")
+    staff = logged_in(served.url, "staff1", PASSWORD)
+    for action in ("login", "call", "start", "finish"):
+        staff.post(f"{served.url}/api/v1/windows/1/{action}", json={}, timeout=5).raise_for_status()
+    url = f"{served.url}/api/v1/tickets/{ticket['id']}/rating"
+    rating = {"level": 5, "reasons": ["态度不好"]}
+    requests.post(url, params={"token": ticket["track_token"]}, json=rating, timeout=5).raise_for_status()
+    dashboard = open_dashboard(pages)
+    note = dashboard.locator(".followups tbody tr[data-case] input[name=note]")
+    note.fill("窗口已核实")
+    expect(dashboard.locator("[data-tile=waiting]")).to_have_text("0")
+    issue(served, "SB")  # a hall event: the dashboard draws itself again
+    expect(dashboard.locator("[data-tile=waiting]")).to_have_text("1")
+    expect(note).to_have_value("窗口已核实")
+    expect(note).to_be_focused()
