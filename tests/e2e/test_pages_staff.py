@@ -150,6 +150,8 @@ def test_no_show_and_resume_say_what_became_of_the_ticket(pages, served):
     expect(console.locator(".current-number")).to_have_text("A001")
     console.keyboard.press("x")
     expect(console.locator(".toast")).to_have_text("A001 已过号，本号作废")  # the test hall does not requeue
+    expect(console.locator(".current-number")).to_have_text("—")
+    expect(console.locator("[data-action=call]")).to_be_enabled()
 
     console.keyboard.press("n")
     expect(console.locator(".current-number")).to_have_text("A002")
