@@ -52,11 +52,15 @@ class Served:
                 time.sleep(0.1)
         raise AssertionError("server did not start")
 
+    def worker_pids(self) -> list[int]:
+        """The pids of gunicorn's worker processes (the master's children)."""
+        with open(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children") as children:
+            return [int(pid) for pid in children.read().split()]
+
     def kill(self, sig=signal.SIGTERM):
         if sig == signal.SIGKILL:  # a power cut: gunicorn's worker dies with its master
-            with open(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children") as children:
-                for pid in children.read().split():
-                    os.kill(int(pid), signal.SIGKILL)
+            for pid in self.worker_pids():
+                os.kill(pid, signal.SIGKILL)
         self.proc.send_signal(sig)
         self.proc.wait(timeout=10)
         self.log.close()

@@ -111,8 +111,7 @@ def test_many_open_websockets_do_not_keep_other_clients_waiting(prepared, tmp_pa
 
 def worker_threads_and_rss_mib(server: Served) -> tuple[int, float]:
     """The gunicorn worker's thread count and resident memory (MiB), from /proc."""
-    with open(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children") as children:
-        (worker,) = children.read().split()
+    (worker,) = server.worker_pids()
     status = dict(line.split(":", 1) for line in Path(f"/proc/{worker}/status").read_text().splitlines())
     return int(status["Threads"]), int(status["VmRSS"].split()[0]) / 1024
 
